@@ -1,0 +1,50 @@
+"""vivo: plan, design and simulate gene and cell therapies in silico.
+
+The public API is re-exported here; ``tests/test_public_api.py`` keeps this list honest.
+"""
+
+from vivo._version import __version__
+from vivo.core import (
+    Citation,
+    DataError,
+    EngineError,
+    FormatError,
+    InputError,
+    Interval,
+    Locus,
+    ModelInfo,
+    Strand,
+    VivoError,
+    gc_content,
+    reverse_complement,
+    translate,
+)
+from vivo.genome import AnnotatedGenome, Gene, InMemoryGenome, Transcript, beta_globin_locus
+from vivo.variants import format_hgvs, interpret_variant, parse_hgvs
+from vivo.variants.inheritance import offspring_risk
+
+__all__ = [
+    "AnnotatedGenome",
+    "Citation",
+    "DataError",
+    "EngineError",
+    "FormatError",
+    "Gene",
+    "InMemoryGenome",
+    "InputError",
+    "Interval",
+    "Locus",
+    "ModelInfo",
+    "Strand",
+    "Transcript",
+    "VivoError",
+    "__version__",
+    "beta_globin_locus",
+    "format_hgvs",
+    "gc_content",
+    "interpret_variant",
+    "offspring_risk",
+    "parse_hgvs",
+    "reverse_complement",
+    "translate",
+]

@@ -1,0 +1,22 @@
+"""Variants: HGVS parsing and formatting, normalization, consequences, inheritance."""
+
+from vivo.variants.consequence import Consequence, ProteinChange, predict_consequence
+from vivo.variants.hgvs import Edit, HgvsVariant, format_hgvs, parse_hgvs
+from vivo.variants.interpret import VariantInterpretation, interpret_variant
+from vivo.variants.locate import GenomicChange, NormalizedChange, locate, normalize
+
+__all__ = [
+    "Consequence",
+    "Edit",
+    "GenomicChange",
+    "HgvsVariant",
+    "NormalizedChange",
+    "ProteinChange",
+    "VariantInterpretation",
+    "format_hgvs",
+    "interpret_variant",
+    "locate",
+    "normalize",
+    "parse_hgvs",
+    "predict_consequence",
+]

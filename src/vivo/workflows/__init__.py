@@ -1,0 +1,1 @@
+"""Workflows: one function per user job (the composition root)."""
