@@ -49,3 +49,8 @@ def inherit(
         console.print(r.explanation)
 
     emit(data, as_json=as_json, render=render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the vivo app."""
+    app.command("inherit")(inherit)

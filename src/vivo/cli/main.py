@@ -5,14 +5,15 @@ Any :class:`~vivo.core.errors.VivoError` becomes one line on stderr and exit sta
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from typing import Annotated
 
 import typer
 
+import vivo.cli
 from vivo import __version__
-from vivo.cli import inherit as _inherit
-from vivo.cli import variant as _variant
 from vivo.cli.output import err_console
 from vivo.core.errors import VivoError
 
@@ -40,11 +41,19 @@ def _root(
     """vivo: gene and cell therapy design from the command line."""
 
 
-# --- command registration: one line per command (keep sorted by module) ----------------
-app.command("inherit")(_inherit.inherit)
-app.command("locus")(_variant.locus)
-app.command("variant")(_variant.variant)
-# ----------------------------------------------------------------------------------------
+def _register_commands() -> None:
+    """Every module of ``vivo.cli`` (but main/output) has ``register(app)``; call each.
+
+    Command modules keep heavy imports inside their command functions, so start-up stays fast.
+    """
+    for info in sorted(pkgutil.iter_modules(vivo.cli.__path__), key=lambda m: m.name):
+        if info.name in {"main", "output"} or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"vivo.cli.{info.name}")
+        module.register(app)
+
+
+_register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -91,3 +91,9 @@ def locus(
                 )
 
     emit(data, as_json=as_json, render=render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the vivo app."""
+    app.command("variant")(variant)
+    app.command("locus")(locus)
