@@ -92,8 +92,13 @@ class Interval:
         return self.start <= other.start and other.end <= self.end
 
     def overlaps(self, other: Interval) -> bool:
-        """True if the two intervals share at least one position."""
-        return self.start < other.end and other.start < self.end
+        """True if the two intervals share at least one position (never for an empty one)."""
+        return (
+            self.start < other.end
+            and other.start < self.end
+            and not self.is_empty
+            and not other.is_empty
+        )
 
     def intersection(self, other: Interval) -> Interval | None:
         """The shared part, or ``None`` if they do not overlap."""

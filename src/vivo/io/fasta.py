@@ -145,7 +145,7 @@ class FastaGenome(GenomeBase):
             ) from exc
         except (pyfaidx.FastaIndexingError, ValueError) as exc:
             raise FormatError(f"cannot index FASTA: {exc}", path=str(self.path)) from exc
-        self._lengths = {k: len(self._fa[k]) for k in self._fa}
+        self._lengths = {k: len(self._fa[k]) for k in self._fa.keys()}  # noqa: SIM118
 
     def contig_names(self) -> list[str]:
         return list(self._lengths)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
-from Bio import SeqIO
+from Bio import BiopythonParserWarning, SeqIO
 
 from vivo.core.errors import FormatError, InputError
 from vivo.genome.annotation import AnnotatedGenome
@@ -71,8 +72,10 @@ def parse_genbank_text(text: str, *, where: str = "<text>") -> list[Any]:
     """Parse GenBank text into Biopython records, checking framing first."""
     _check_structure(text, where)
     try:
-        records = list(SeqIO.parse(io.StringIO(text), "genbank"))  # type: ignore[no-untyped-call]
-    except (ValueError, AssertionError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", BiopythonParserWarning)
+            records = list(SeqIO.parse(io.StringIO(text), "genbank"))  # type: ignore[no-untyped-call]
+    except (ValueError, AssertionError, BiopythonParserWarning) as exc:
         raise FormatError(f"malformed GenBank record: {exc}", path=where) from exc
     if not records:
         raise FormatError("no GenBank records found", path=where)

@@ -107,6 +107,8 @@ def parse_hgvs(text: str, *, gene: str | None = None) -> HgvsVariant:
     conv = (lambda s: _coding(s, full)) if kind == "c" else (lambda s: _genomic(s, full))
     start = conv(m["start"])
     end = conv(m["end"]) if m["end"] else start
+    if m["end"] and start == end:
+        raise InputError(f"{full!r}: a range needs two different positions")
     if kind == "g" and isinstance(start, int) and isinstance(end, int) and end < start:
         raise InputError(f"{full!r}: range end comes before its start")
     edit = _edit(m, full, is_range=m["end"] is not None)

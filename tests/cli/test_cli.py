@@ -1,0 +1,104 @@
+"""The command line as a user runs it: exit codes, JSON, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from vivo.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (0 if code is None else int(code)), out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from vivo import __version__
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"vivo {__version__}"
+
+
+def test_variant_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "variant", "HBB", "c.20A>T", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["protein"]["hgvs"] == "p.Glu7Val"
+    assert data["protein"]["legacy"] == "Glu6Val"
+    assert data["consequence"] == "missense"
+    assert "matches U01317.1" in data["reference_check"]
+
+
+def test_variant_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "variant", "HBB:c.20A>T")
+    assert code == 0 and "p.Glu7Val" in out and "Glu6Val" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("variant", "HBB", "c.20C>T"), "is A, not C"),
+        (("variant", "HBQ", "c.20A>T"), "unknown gene"),
+        (("variant", "HBB", "c.20A"), "cannot read HGVS"),
+        (("locus", "NOPE"), "unknown gene"),
+        (("inherit", "--mode", "weird", "--mother", "carrier", "--father", "carrier"), "mode"),
+        (("variant", "HBB", "c.20A>T", "--genome", "/nonexistent.fa"), "no such file"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert err.startswith("vivo: error:") and message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_locus_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "locus", "HBB", "--json")
+    data = json.loads(out)
+    tx = data["transcripts"][0]
+    assert [e["c_start"] for e in tx["exons"]] == ["c.-50", "c.93", "c.316"]
+    assert tx["protein_length"] == 147
+
+
+def test_inherit_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "inherit",
+        "--mode",
+        "recessive",
+        "--mother",
+        "carrier",
+        "--father",
+        "carrier",
+        "--json",
+    )
+    fractions = {o["genotype"]: o["fraction"] for o in json.loads(out)["offspring"]}
+    assert fractions == {"AA": "1/4", "Aa": "1/2", "aa": "1/4"}
+
+
+def test_user_genome_files(capsys: pytest.CaptureFixture[str], data_dir) -> None:
+    fa, gtf = data_dir / "fasta" / "toy.fa", data_dir / "annotation" / "toy.gtf"
+    code, out, _ = run(
+        capsys, "variant", "TOY", "c.4A>T", "--genome", str(fa), "--annotation", str(gtf), "--json"
+    )
+    assert code == 0 and json.loads(out)["protein"]["hgvs"] == "p.Lys2Ter"
+
+
+def test_console_script_subprocess() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "vivo.cli.main", "variant", "HBB", "c.20C>T"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith("vivo: error:") and "Traceback" not in out.stderr

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vivo.core.errors import FormatError
+from vivo.io.twobit import TwoBitGenome, write_twobit
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(alphabet="ACGTacgtN", min_size=1, max_size=80), min_size=1, max_size=4))
+def test_write_then_read_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, seqs: list[str]
+) -> None:
+    path = tmp_path_factory.mktemp("tb") / "g.2bit"
+    contigs = {f"c{i}": s for i, s in enumerate(seqs)}
+    write_twobit(contigs, path)
+    g = TwoBitGenome(path)
+    assert g.contig_lengths() == {k: len(v) for k, v in contigs.items()}
+    for name, seq in contigs.items():
+        got = g.fetch_region(name, 0, len(seq))
+        # 2bit keeps N and soft-masking; an N inside a masked block reads back as lowercase n
+        assert got.upper() == seq.upper()
+        assert [c.islower() for c in got if c.upper() != "N"] == [
+            c.islower() for c in seq if c.upper() != "N"
+        ]
+    g.close()
+
+
+def test_not_a_twobit_file(tmp_path: Path) -> None:
+    bad = tmp_path / "x.2bit"
+    bad.write_bytes(b"ACGT" * 10)
+    with pytest.raises(FormatError, match="bad signature"):
+        TwoBitGenome(bad)
