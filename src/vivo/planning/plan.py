@@ -1,0 +1,295 @@
+"""The planner's vocabulary: the therapy question in, the :class:`Plan` out.
+
+All values are frozen dataclasses with a ``to_dict`` for plan.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vivo.knowledge.diseases import Disease
+from vivo.knowledge.sources import Source
+
+__all__ = [
+    "DecisionStep",
+    "DeliveryMode",
+    "DesignRequest",
+    "Engine",
+    "Family",
+    "Feasibility",
+    "Option",
+    "PatientFacts",
+    "Plan",
+    "Precedent",
+    "Risk",
+    "TherapyQuestion",
+    "VariantFacts",
+    "Zygosity",
+]
+
+Family = Literal["add", "silence", "correct", "induce"]
+DeliveryMode = Literal["in_vivo", "ex_vivo"]
+Feasibility = Literal["recommended", "possible", "impossible"]
+Zygosity = Literal["homozygous", "heterozygous", "hemizygous", "compound_heterozygous", "unknown"]
+Engine = Literal[
+    "guides", "offtargets", "donor", "base_editing", "prime_editing", "cassette", "simulation"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFacts:
+    """What is known about the patient; ``None`` means unknown."""
+
+    age_years: float | None = None
+    weight_kg: float | None = None
+    anti_aav_antibodies: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "age_years": self.age_years,
+            "weight_kg": self.weight_kg,
+            "anti_aav_antibodies": self.anti_aav_antibodies,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VariantFacts:
+    """What the planner needs to know about one variant (from HGVS parsing or interpretation).
+
+    ``ref``/``alt`` are on the coding strand; ``protein`` is e.g. ``"p.Glu7Val"`` when known.
+    """
+
+    hgvs: str
+    kind: str
+    ref: str = ""
+    alt: str = ""
+    length_bp: int = 1
+    consequence: str = ""
+    protein: str = ""
+    legacy: str = ""
+    interpreted: bool = False
+
+    @property
+    def is_substitution(self) -> bool:
+        """A single-nucleotide substitution with known bases."""
+        return self.kind == "substitution" and len(self.ref) == 1 and len(self.alt) == 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "hgvs": self.hgvs,
+            "kind": self.kind,
+            "ref": self.ref,
+            "alt": self.alt,
+            "length_bp": self.length_bp,
+            "consequence": self.consequence,
+            "protein": self.protein,
+            "legacy": self.legacy,
+            "interpreted": self.interpreted,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyQuestion:
+    """The therapy question: gene, variants, disease and patient.
+
+    ``sequence_available`` says whether the genome in use holds the gene, so that the design
+    engines can run; the planner still walks the whole flow without it.
+    """
+
+    gene: str
+    variants: tuple[VariantFacts, ...] = ()
+    zygosity: Zygosity = "unknown"
+    disease: str | None = None
+    tissue: str | None = None
+    patient: PatientFacts = field(default_factory=PatientFacts)
+    sequence_available: bool = False
+    genome_name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "gene": self.gene,
+            "variants": [v.to_dict() for v in self.variants],
+            "zygosity": self.zygosity,
+            "disease": self.disease,
+            "tissue": self.tissue,
+            "patient": self.patient.to_dict(),
+            "sequence_available": self.sequence_available,
+            "genome_name": self.genome_name,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionStep:
+    """One step of the decision flow: the question asked, the answer and why."""
+
+    key: str
+    question: str
+    answer: str
+    rationale: str
+    alternatives: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "key": self.key,
+            "question": self.question,
+            "answer": self.answer,
+            "rationale": self.rationale,
+            "alternatives": list(self.alternatives),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Precedent:
+    """An approved product, clinical programme or published study that supports an option."""
+
+    name: str
+    level: Literal["approved", "withdrawn", "clinical", "preclinical"]
+    summary: str
+    sources: tuple[Source, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "name": self.name,
+            "level": self.level,
+            "summary": self.summary,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """A risk of an option."""
+
+    kind: Literal[
+        "off_target",
+        "insertional_mutagenesis",
+        "immunogenicity",
+        "conditioning",
+        "efficacy",
+        "other",
+    ]
+    severity: Literal["low", "medium", "high"]
+    description: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        return {"kind": self.kind, "severity": self.severity, "description": self.description}
+
+
+@dataclass(frozen=True, slots=True)
+class DesignRequest:
+    """What one design engine should produce for an option.
+
+    ``region`` names a gene or element of the genome in use (``"HBG1 promoter"``); ``needs``
+    says what sequence the engine requires when the genome in use lacks it.
+    """
+
+    engine: Engine
+    purpose: str
+    gene: str
+    region: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+    needs: str = ""
+
+    def param(self, name: str, default: str = "") -> str:
+        """The value of parameter ``name``."""
+        return dict(self.params).get(name, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "engine": self.engine,
+            "purpose": self.purpose,
+            "gene": self.gene,
+            "region": self.region,
+            "params": dict(self.params),
+            "needs": self.needs,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One therapeutic strategy, scored and explained."""
+
+    id: str
+    title: str
+    family: Family
+    delivery: DeliveryMode
+    vehicle: str
+    editor: str
+    cell_source: str
+    feasibility: Feasibility
+    score: float
+    rationale: tuple[str, ...]
+    precedents: tuple[Precedent, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    designs: tuple[DesignRequest, ...] = ()
+    reason_impossible: str = ""
+    rank: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "rank": self.rank,
+            "title": self.title,
+            "family": self.family,
+            "delivery": self.delivery,
+            "vehicle": self.vehicle,
+            "editor": self.editor,
+            "cell_source": self.cell_source,
+            "feasibility": self.feasibility,
+            "score": round(self.score, 1),
+            "rationale": list(self.rationale),
+            "precedents": [p.to_dict() for p in self.precedents],
+            "risks": [r.to_dict() for r in self.risks],
+            "designs": [d.to_dict() for d in self.designs],
+            "reason_impossible": self.reason_impossible,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The walked decision flow and every option, ranked (impossible ones last, with reasons)."""
+
+    question: TherapyQuestion
+    disease: Disease | None
+    steps: tuple[DecisionStep, ...]
+    options: tuple[Option, ...]
+    notes: tuple[str, ...] = ()
+    planner_version: str = "1"
+
+    @property
+    def feasible(self) -> tuple[Option, ...]:
+        """Options that are not impossible, best first."""
+        return tuple(o for o in self.options if o.feasibility != "impossible")
+
+    @property
+    def top(self) -> Option | None:
+        """The best feasible option, if any."""
+        return self.feasible[0] if self.feasible else None
+
+    def option(self, option_id: str) -> Option:
+        """The option with ``option_id`` (KeyError when absent)."""
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "planner_version": self.planner_version,
+            "question": self.question.to_dict(),
+            "disease": self.disease.to_dict() if self.disease else None,
+            "steps": [s.to_dict() for s in self.steps],
+            "options": [o.to_dict() for o in self.options],
+            "chosen": self.top.id if self.top else None,
+            "notes": list(self.notes),
+        }
