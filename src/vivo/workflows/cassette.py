@@ -1,0 +1,249 @@
+"""Job: design a gene-addition construct end to end.
+
+Request in (transgene + variant, vector, tissue, options; or a design TOML file), result out:
+the assembled cassette, the codon-optimisation run (when asked or when only a protein is
+known), every check, a vector recommendation, and — with ``outdir`` — GenBank, FASTA, JSON
+and text reports and linear/circular map figures.
+
+Used by ``vivo cassette`` and by the therapy dossier:
+
+>>> from vivo.workflows.cassette import CassetteRequest, design_construct
+>>> res = design_construct(CassetteRequest(transgene="HBB", variant="T87Q", vector="LV",
+...                                        tissue="erythroid", optimize=False))
+>>> res.report.check("orf").status
+'pass'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Final
+
+from vivo.core.errors import FormatError, InputError
+from vivo.delivery.cassettes import Cassette, design_cassette
+from vivo.delivery.checks import CassetteReport, check_cassette
+from vivo.delivery.parts import Part, make_part
+from vivo.delivery.recommend import VectorRecommendation, recommend_vectors
+from vivo.delivery.transgenes import Transgene, back_translate, get_transgene, make_transgene
+from vivo.delivery.vectors import get_vector
+from vivo.io.atomic import write_text_atomic
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CassetteRequest",
+    "CassetteResult",
+    "PartSpec",
+    "design_construct",
+    "load_design",
+    "write_construct_files",
+]
+
+SCHEMA_VERSION: Final = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class PartSpec:
+    """A user part: a sequence given inline or a FASTA/GenBank file (first record)."""
+
+    name: str
+    kind: str
+    sequence: str | None = None
+    file: str | None = None
+    tissues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CassetteRequest:
+    """What to design. ``optimize``/``deplete_cpg`` ``None`` mean automatic (see docs)."""
+
+    transgene: str | None = None
+    variant: str | None = None
+    cds: str | None = None
+    protein: str | None = None
+    vector: str = "AAV"
+    tissue: str | None = None
+    promoter: str | None = None
+    layout: tuple[str, ...] | None = None
+    parts: tuple[PartSpec, ...] = ()
+    optimize: bool | None = None
+    method: str = "use_best_codon"
+    host: str = "h_sapiens"
+    deplete_cpg: bool | None = None
+    seed: int = 0
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CassetteResult:
+    """The designed construct, its checks, codon run and recommendation, and written files."""
+
+    request: CassetteRequest
+    cassette: Cassette
+    report: CassetteReport
+    recommendation: VectorRecommendation | None
+    codon: Any | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready view with ``schema_version``."""
+        from vivo import __version__
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "vivo_version": __version__,
+            "cassette": self.cassette.to_dict(),
+            "status": self.report.status,
+            "checks": [c.to_dict() for c in self.report.checks],
+            "codon_optimization": self.codon.to_dict() if self.codon else None,
+            "recommendation": self.recommendation.to_dict() if self.recommendation else None,
+            "sequence": self.cassette.sequence,
+            "files": {k: str(v) for k, v in self.files.items()},
+        }
+
+
+def _transgene(req: CassetteRequest) -> Transgene:
+    if req.cds or req.protein:
+        return make_transgene(req.transgene or "transgene", cds=req.cds, protein=req.protein)
+    if not req.transgene:
+        raise InputError("name a transgene (e.g. F9) or give a CDS or protein sequence")
+    return get_transgene(req.transgene, variant=req.variant)
+
+
+def _codon_step(req: CassetteRequest, tg: Transgene) -> tuple[Transgene, Any | None]:
+    if tg.is_placeholder:
+        return tg, None
+    optimize = req.optimize if req.optimize is not None else tg.cds is None
+    if not optimize:
+        if tg.cds is None:
+            return tg.with_cds(back_translate(f"{tg.protein}*"), origin="back_translated"), None
+        return tg, None
+    from vivo.delivery.codon import CodonConstraints, optimize_codons
+
+    deplete = req.deplete_cpg
+    if deplete is None:
+        deplete = get_vector(req.vector).family == "aav"
+    res = optimize_codons(
+        tg.cds, protein=None if tg.cds else tg.protein, method=req.method,  # type: ignore[arg-type]
+        host=req.host, constraints=CodonConstraints(deplete_cpg=deplete), rng=req.seed,
+        original_host=req.host if req.method == "harmonize_rca" else None,
+    )  # fmt: skip
+    return tg.with_cds(res.sequence, origin="optimized"), res
+
+
+def _load_part(spec: PartSpec) -> Part:
+    if spec.sequence:
+        seq = spec.sequence
+    elif spec.file:
+        seq = _read_sequence_file(spec.file)
+    else:
+        raise InputError(f"part {spec.name!r} needs a sequence or a file")
+    return make_part(spec.name, seq, kind=spec.kind, tissues=spec.tissues,
+                     source=spec.file or "user")  # fmt: skip
+
+
+def _read_sequence_file(path: str) -> str:
+    from vivo.io.fasta import read_fasta
+    from vivo.io.genbank import parse_genbank_text
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such part file: {p}")
+    if p.suffix.lower() in {".gb", ".gbk", ".genbank"}:
+        return str(parse_genbank_text(p.read_text(encoding="utf-8"), where=str(p))[0].seq)
+    return read_fasta(p)[0].sequence
+
+
+def design_construct(
+    request: CassetteRequest, *, outdir: str | os.PathLike[str] | None = None, figures: bool = True
+) -> CassetteResult:
+    """Design, check and (with ``outdir``) write a construct; see the module doc."""
+    tg, codon = _codon_step(request, _transgene(request))
+    user = tuple(_load_part(s) for s in request.parts)
+    cassette = design_cassette(
+        tg, vector=request.vector, tissue=request.tissue, promoter=request.promoter,
+        layout=request.layout, extra_parts=user, name=request.name,
+    )  # fmt: skip
+    report = check_cassette(cassette)
+    rec = recommend_vectors(tissue=request.tissue, transgene_bp=tg.length_bp) if (
+        request.tissue) else None  # fmt: skip
+    result = CassetteResult(request, cassette, report, rec, codon)
+    if outdir is not None:
+        result = replace(result, files=write_construct_files(result, outdir, figures=figures))
+    return result
+
+
+def _stem(c: Cassette) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in c.name).strip("_") or "cassette"
+
+
+def write_construct_files(
+    result: CassetteResult, outdir: str | os.PathLike[str], *, figures: bool = True
+) -> dict[str, Path]:
+    """Write GenBank, FASTA, JSON and text reports (and map figures) into ``outdir``."""
+    from vivo.delivery.records import cassette_to_record
+    from vivo.io.fasta import write_fasta
+    from vivo.io.genbank import write_genbank
+
+    out = Path(outdir)
+    stem = _stem(result.cassette)
+    files = {
+        "genbank": write_genbank([cassette_to_record(result.cassette)], out / f"{stem}.gb"),
+        "fasta": write_fasta([(stem, result.cassette.sequence)], out / f"{stem}.fa"),
+        "report_txt": write_text_atomic(out / f"{stem}.report.txt", result.report.to_text() + "\n"),
+    }
+    if figures:
+        from vivo.reports.construct_maps import plot_construct_map
+
+        for layout in ("linear", "circular"):
+            for ext in ("svg", "png"):
+                path = out / f"{stem}.{layout}.{ext}"
+                files[f"map_{layout}_{ext}"] = plot_construct_map(
+                    result.cassette,
+                    path,
+                    layout=layout,  # type: ignore[arg-type]
+                )
+    files["report_json"] = out / f"{stem}.report.json"
+    data = replace(result, files=files).to_dict()
+    write_text_atomic(files["report_json"], json.dumps(data, indent=2) + "\n")
+    return files
+
+
+_KEYS: Final = {"transgene", "variant", "cds", "protein", "vector", "tissue", "promoter",
+                "layout", "name"}  # fmt: skip
+_CODON_KEYS: Final = {"optimize", "method", "host", "deplete_cpg", "seed"}
+
+
+def load_design(path: str | os.PathLike[str]) -> CassetteRequest:
+    """Read a design TOML (``[construct]``, optional ``[codon]`` and ``[[parts]]``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such design file: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise FormatError(f"invalid TOML: {exc}", path=str(p)) from exc
+    cons, codon = data.get("construct", {}), data.get("codon", {})
+    unknown = (set(cons) - _KEYS) | (set(codon) - _CODON_KEYS)
+    if unknown:
+        raise FormatError(
+            f"unknown design keys {sorted(unknown)}",
+            path=str(p),
+            hint=f"[construct] takes {sorted(_KEYS)}; [codon] {sorted(_CODON_KEYS)}",
+        )
+    parts = []
+    for raw in data.get("parts", []):
+        spec = dict(raw)
+        if "file" in spec and not Path(spec["file"]).is_absolute():
+            spec["file"] = str(p.parent / spec["file"])
+        spec["tissues"] = tuple(spec.get("tissues", ()))
+        try:
+            parts.append(PartSpec(**spec))
+        except TypeError as exc:
+            raise FormatError(f"bad [[parts]] entry {raw}: {exc}", path=str(p)) from exc
+    if "layout" in cons:
+        cons = {**cons, "layout": tuple(cons["layout"])}
+    return CassetteRequest(**cons, **codon, parts=tuple(parts))
