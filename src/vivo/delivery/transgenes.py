@@ -153,7 +153,7 @@ def apply_protein_variant(gene: str, protein: str, variant: str) -> tuple[str, i
     offset = legacy[0] if (legacy and not hgvs_style) else 0
     pos = num + offset
     if not 1 <= pos <= len(protein) or protein[pos - 1] != ref:
-        found = protein[pos - 1] if 1 <= pos <= len(protein) else "nothing"
+        found = protein[pos - 1] if 1 <= pos <= len(protein) else f"past the {len(protein)}-aa end"
         scheme = f"legacy numbering (+{offset})" if offset else "HGVS numbering"
         raise InputError(
             f"{gene} {variant}: residue {pos} (by {scheme}) is {found}, not {ref}",
