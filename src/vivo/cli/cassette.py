@@ -67,8 +67,9 @@ def cassette(
         if result.codon is not None:
             b, a = result.codon.before, result.codon.after
             gc = f"GC {b.gc_fraction:.1%}→{a.gc_fraction:.1%}"
-            console.print(f"codon optimisation ({result.codon.method}, seed {result.codon.seed}): "
-                          f"CAI {b.cai:.3f}→{a.cai:.3f}, {gc}, CpG {b.cpg_count}→{a.cpg_count}")  # fmt: skip
+            cpg = f"CpG {b.cpg_count}→{a.cpg_count}"
+            head = f"codon optimisation ({result.codon.method}, seed {result.codon.seed})"
+            console.print(f"{head}: CAI {b.cai:.3f}→{a.cai:.3f}, {gc}, {cpg}")
         for key, path in result.files.items():
             console.print(f"wrote {key}: {path}")
 
