@@ -1,0 +1,69 @@
+"""Search kernels: one module per backend, all with the same ``find_sites`` signature.
+
+``reference`` (pure numpy, brute force over every site row: the oracle), ``cpu`` (numba,
+indexed, parallel over guides) and ``gpu`` (numba.cuda, brute force on the device). Each
+returns :class:`RawHits` for the *same* problem; the public API sorts and decodes them, so
+backends can be compared row for row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["GuideBatch", "Limits", "RawHits", "empty_hits"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Search limits: mismatches, DNA bulges and RNA bulges (each inclusive)."""
+
+    mismatches: int
+    dna_bulges: int
+    rna_bulges: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuideBatch:
+    """Guides as PAM-outward codes, padded with 4 to 32 columns, and their lengths."""
+
+    codes: npt.NDArray[np.uint8]
+    lengths: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+
+@dataclass(frozen=True, slots=True)
+class RawHits:
+    """Unsorted hits: guide number, site row, and the reported alignment's counts."""
+
+    guide: npt.NDArray[np.int32]
+    row: npt.NDArray[np.int64]
+    mismatches: npt.NDArray[np.int8]
+    dna: npt.NDArray[np.int8]
+    rna: npt.NDArray[np.int8]
+
+    def __len__(self) -> int:
+        return len(self.guide)
+
+
+def empty_hits() -> RawHits:
+    """A :class:`RawHits` with no rows."""
+    z = np.zeros(0, dtype=np.int8)
+    return RawHits(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), z, z, z)
+
+
+def concat_hits(parts: list[RawHits]) -> RawHits:
+    """Concatenate hit tables."""
+    if not parts:
+        return empty_hits()
+    return RawHits(
+        np.concatenate([p.guide for p in parts]),
+        np.concatenate([p.row for p in parts]),
+        np.concatenate([p.mismatches for p in parts]),
+        np.concatenate([p.dna for p in parts]),
+        np.concatenate([p.rna for p in parts]),
+    )

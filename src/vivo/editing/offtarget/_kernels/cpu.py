@@ -1,0 +1,331 @@
+"""The CPU kernel: numba, indexed, parallel on all cores.
+
+1. For each guide, enumerate every key prefix (``P`` site bases next to the PAM) that an
+   alignment within the limits can produce (a depth-first walk over pair, DNA-bulge and
+   RNA-bulge columns), and turn the keys into row ranges of the sorted site table.
+2. Verify every candidate row in parallel with the same recursion as the reference kernel
+   (a popcount fast path when there are no bulges), recording one bit per site length.
+3. Decode the bits into hits (second parallel pass, on hits only).
+
+numba is imported here only, lazily; install it with ``pip install 'vivo[fast]'``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vivo.core.errors import InputError
+from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, concat_hits, empty_hits
+from vivo.editing.offtarget.index import SiteIndex
+
+__all__ = ["available", "find_sites", "prefix_length"]
+
+
+def available() -> bool:
+    """True when numba can be imported."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def prefix_length(index: SiteIndex, n: int, limits: Limits) -> int:
+    """How many key bases to enumerate: the key length, shortened while the estimated number
+    of neighbour keys exceeds half the number of buckets."""
+    p = min(index.key_bases, n - limits.rna_bulges - 1)
+    while p > 1:
+        ham = sum(math.comb(p, j) * 3**j for j in range(min(limits.mismatches, p) + 1))
+        est = ham * (4 * p) ** limits.dna_bulges * p**limits.rna_bulges
+        if est <= 4**p // 2:
+            break
+        p -= 1
+    return max(p, 0)
+
+
+@cache
+def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the jitted kernels
+    try:
+        import numba as nb
+    except ImportError as exc:  # pragma: no cover - numba is a test dependency
+        raise InputError(
+            "the 'cpu' off-target backend needs numba",
+            hint="pip install 'vivo[fast]' or use backend='numpy'",
+        ) from exc
+
+    inf = 127
+
+    @nb.njit(cache=True, inline="always")
+    def popcount(x: np.uint64) -> int:
+        x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+        x = (x & np.uint64(0x3333333333333333)) + (
+            (x >> np.uint64(2)) & np.uint64(0x3333333333333333)
+        )
+        x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+        return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+    @nb.njit(cache=True)
+    def costs(g, n, win, nm, room, nd, nr, f, out):  # type: ignore[no-untyped-def]
+        # f[i, dd, rr, last]; last: 0 start, 1 pair, 2 DNA bulge, 3 RNA bulge
+        f[:] = inf
+        f[0, 0, 0, 0] = 0
+        for i in range(n + 1):
+            for dd in range(nd + 1):
+                for rr in range(nr + 1):
+                    j = i + dd - rr
+                    if dd < nd and 0 <= j < room:
+                        src = min(f[i, dd, rr, 1], f[i, dd, rr, 2])
+                        if src < f[i, dd + 1, rr, 2]:
+                            f[i, dd + 1, rr, 2] = src
+                    if i < n:
+                        best = min(min(f[i, dd, rr, 0], f[i, dd, rr, 1]),
+                                   min(f[i, dd, rr, 2], f[i, dd, rr, 3]))  # fmt: skip
+                        if 0 <= j < room and best < inf:
+                            b = (win >> np.uint64(2 * j)) & np.uint64(3)
+                            mm = 1 if (b != g[i] or (nm >> np.uint32(j)) & np.uint32(1)) else 0
+                            if best + mm < f[i + 1, dd, rr, 1]:
+                                f[i + 1, dd, rr, 1] = best + mm
+                        if rr < nr:
+                            src = min(f[i, dd, rr, 1], f[i, dd, rr, 3])
+                            if src < f[i + 1, dd, rr + 1, 3]:
+                                f[i + 1, dd, rr + 1, 3] = src
+        for dd in range(nd + 1):
+            for rr in range(nr + 1):
+                out[dd, rr] = f[n, dd, rr, 1]
+
+    @nb.njit(cache=True, inline="always")
+    def pick(out, delta, k, nd, nr):  # type: ignore[no-untyped-def]
+        best, bd = 1 << 30, -1
+        for d in range(nd + 1):
+            r = d - delta
+            if r < 0 or r > nr:
+                continue
+            mm = out[d, r]
+            if mm <= k:
+                rank = (mm + d + r) * 64 + d
+                if rank < best:
+                    best, bd = rank, d
+        return bd
+
+    @nb.njit(cache=True)
+    def hamming(gw, n, win, nm):  # type: ignore[no-untyped-def]
+        x = win ^ gw
+        c = (x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555)
+        if n < 32:
+            c &= (np.uint64(1) << np.uint64(2 * n)) - np.uint64(1)
+        mm = popcount(c)
+        low = nm if n >= 32 else nm & ((np.uint32(1) << np.uint32(n)) - np.uint32(1))
+        if low:
+            for j in range(n):
+                if (low >> np.uint32(j)) & np.uint32(1) and not (c >> np.uint64(2 * j)) & np.uint64(
+                    1
+                ):
+                    mm += 1
+        return mm
+
+    @nb.njit(cache=True)
+    def enumerate_keys(g, n, p, k, nd, nr):  # type: ignore[no-untyped-def]
+        cap = 1 << 16
+        keys = np.empty(cap, dtype=np.int64)
+        nk = 0
+        st = np.empty((4096, 7), dtype=np.int64)  # depth, i, mm, dd, rr, last, key
+        sp = 0
+        st[0, :] = 0
+        sp = 1
+        while sp > 0:
+            sp -= 1
+            j, i, mm, dd, rr, last, key = (
+                st[sp, 0],
+                st[sp, 1],
+                st[sp, 2],
+                st[sp, 3],
+                st[sp, 4],
+                st[sp, 5],
+                st[sp, 6],
+            )
+            if j == p:
+                if nk == cap:
+                    cap *= 2
+                    grown = np.empty(cap, dtype=np.int64)
+                    grown[:nk] = keys[:nk]
+                    keys = grown
+                keys[nk] = key
+                nk += 1
+                continue
+            if i < n:
+                for b in range(4):
+                    c = mm + (1 if b != g[i] else 0)
+                    if c <= k:
+                        st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3] = j + 1, i + 1, c, dd
+                        st[sp, 4], st[sp, 5], st[sp, 6] = rr, 1, key * 4 + b
+                        sp += 1
+            if dd < nd and (last == 1 or last == 2):
+                for b in range(4):
+                    st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3] = j + 1, i, mm, dd + 1
+                    st[sp, 4], st[sp, 5], st[sp, 6] = rr, 2, key * 4 + b
+                    sp += 1
+            if rr < nr and i < n and (last == 1 or last == 3):
+                st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3] = j, i + 1, mm, dd
+                st[sp, 4], st[sp, 5], st[sp, 6] = rr + 1, 3, key
+                sp += 1
+        return np.unique(keys[:nk])
+
+    @nb.njit(cache=True)
+    def row_ranges(keys, shift, starts, irregular, lo, hi):  # type: ignore[no-untyped-def]
+        rlo = np.empty(len(keys) + 1, dtype=np.int64)
+        rhi = np.empty(len(keys) + 1, dtype=np.int64)
+        m = 0
+        for t in range(len(keys)):
+            a = starts[keys[t] << shift]
+            b = starts[(keys[t] + 1) << shift]
+            a, b = max(a, lo), min(b, hi)
+            if b <= a:
+                continue
+            if m > 0 and rhi[m - 1] == a:
+                rhi[m - 1] = b
+            else:
+                rlo[m], rhi[m] = a, b
+                m += 1
+        a, b = max(irregular, lo), hi
+        if b > a:
+            rlo[m], rhi[m] = a, b
+            m += 1
+        return rlo[:m], rhi[:m]
+
+    @nb.njit(cache=True, parallel=True)
+    def verify(gcodes, gwords, glen, rlo, rhi, rguide, coff, win, nmask, meta, k, nd, nr, flags):  # type: ignore[no-untyped-def]
+        for t in nb.prange(len(rlo)):
+            gi = rguide[t]
+            n = glen[gi]
+            g = gcodes[gi]
+            f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
+            out = np.empty((nd + 1, nr + 1), dtype=np.int16)
+            for row in range(rlo[t], rhi[t]):
+                room = meta[row] >> 6
+                bits = 0
+                if nd == 0 and nr == 0:
+                    if room >= n and hamming(gwords[gi], n, win[row], nmask[row]) <= k:
+                        bits = 1
+                else:
+                    costs(g, n, win[row], nmask[row], room, nd, nr, f, out)
+                    for delta in range(-nr, nd + 1):
+                        if pick(out, delta, k, nd, nr) >= 0:
+                            bits |= 1 << (delta + nr)
+                flags[coff[t] + row - rlo[t]] = bits
+
+    @nb.njit(cache=True, parallel=True)
+    def fill(gcodes, gwords, glen, rlo, rhi, rguide, coff, hoff, flags, win, nmask, meta, k, nd, nr,
+             og, orow, omm, od, orn):  # type: ignore[no-untyped-def]  # fmt: skip
+        for t in nb.prange(len(rlo)):
+            gi = rguide[t]
+            n = glen[gi]
+            g = gcodes[gi]
+            f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
+            out = np.empty((nd + 1, nr + 1), dtype=np.int16)
+            h = hoff[t]
+            for row in range(rlo[t], rhi[t]):
+                bits = flags[coff[t] + row - rlo[t]]
+                if bits == 0:
+                    continue
+                if nd == 0 and nr == 0:
+                    og[h], orow[h], od[h], orn[h] = gi, row, 0, 0
+                    omm[h] = hamming(gwords[gi], n, win[row], nmask[row])
+                    h += 1
+                    continue
+                costs(g, n, win[row], nmask[row], meta[row] >> 6, nd, nr, f, out)
+                for delta in range(-nr, nd + 1):
+                    if bits & (1 << (delta + nr)):
+                        d = pick(out, delta, k, nd, nr)
+                        og[h], orow[h], od[h], orn[h] = gi, row, d, d - delta
+                        omm[h] = out[d, d - delta]
+                        h += 1
+
+    @nb.njit(cache=True)
+    def bit_counts(flags, coff, rlo, rhi):  # type: ignore[no-untyped-def]
+        counts = np.zeros(len(rlo), dtype=np.int64)
+        for t in range(len(rlo)):
+            c = 0
+            for x in flags[coff[t] : coff[t] + rhi[t] - rlo[t]]:
+                while x:
+                    c += x & 1
+                    x >>= 1
+            counts[t] = c
+        return counts
+
+    return {
+        "enumerate_keys": enumerate_keys,
+        "row_ranges": row_ranges,
+        "verify": verify,
+        "fill": fill,
+        "bit_counts": bit_counts,
+    }
+
+
+def _words(guides: GuideBatch) -> npt.NDArray[np.uint64]:
+    """Each guide packed like a site window (base i at bits 2i)."""
+    shifts = np.arange(guides.codes.shape[1], dtype=np.uint64) * np.uint64(2)
+    return ((guides.codes.astype(np.uint64) & np.uint64(3)) << shifts).sum(axis=1, dtype=np.uint64)
+
+
+def _ranges(
+    index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    k = _compiled()
+    irregular = int(index.bucket_start[4**index.key_bases])
+    rlos, rhis, rgs = [], [], []
+    for gi in range(len(guides)):
+        n = int(guides.lengths[gi])
+        p = prefix_length(index, n, limits)
+        g = guides.codes[gi, :n].astype(np.int64)
+        keys = k["enumerate_keys"](g, n, p, limits.mismatches, limits.dna_bulges, limits.rna_bulges)
+        a, b = k["row_ranges"](
+            keys, 2 * (index.key_bases - p), index.bucket_start, irregular, lo, hi
+        )
+        rlos.append(a)
+        rhis.append(b)
+        rgs.append(np.full(len(a), gi, dtype=np.int64))
+    return np.concatenate(rlos), np.concatenate(rhis), np.concatenate(rgs)
+
+
+def find_sites(
+    index: SiteIndex,
+    guides: GuideBatch,
+    limits: Limits,
+    *,
+    row_range: tuple[int, int] | None = None,
+) -> RawHits:
+    """Every (guide, site row, site length) within ``limits``, through the key index."""
+    if len(guides) == 0 or index.n_sites == 0:
+        return empty_hits()
+    k = _compiled()
+    lo, hi = row_range if row_range is not None else (0, index.n_sites)
+    rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
+    sizes = rhi - rlo
+    coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    flags = np.zeros(int(coff[-1]), dtype=np.uint8)
+    gcodes = guides.codes.astype(np.int64)
+    words = _words(guides)
+    glen = guides.lengths.astype(np.int64)
+    lim = (limits.mismatches, limits.dna_bulges, limits.rna_bulges)
+    args = (index.win, index.nmask, index.meta, *lim)
+    k["verify"](gcodes, words, glen, rlo, rhi, rguide, coff, *args, flags)
+    counts = k["bit_counts"](flags, coff, rlo, rhi)
+    hoff = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    total = int(hoff[-1])
+    out = RawHits(
+        np.empty(total, dtype=np.int32),
+        np.empty(total, dtype=np.int64),
+        np.empty(total, dtype=np.int8),
+        np.empty(total, dtype=np.int8),
+        np.empty(total, dtype=np.int8),
+    )
+    k["fill"](
+        gcodes, words, glen, rlo, rhi, rguide, coff, hoff, flags, *args,
+        out.guide, out.row, out.mismatches, out.dna, out.rna,
+    )  # fmt: skip
+    return concat_hits([out])

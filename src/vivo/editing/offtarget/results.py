@@ -1,0 +1,310 @@
+"""Typed results of an off-target search: sites, per-guide summaries, the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from vivo import __version__
+from vivo.core.coords import Interval, Locus, Strand
+from vivo.core.seq import reverse_complement
+from vivo.editing.nucleases import Nuclease
+from vivo.editing.offtarget import cfd as cfd_model
+from vivo.editing.offtarget import mit as mit_model
+from vivo.editing.offtarget._kernels import Limits
+from vivo.editing.offtarget.alignment import align
+from vivo.editing.offtarget.encoding import encode
+from vivo.editing.offtarget.index import SiteIndex
+from vivo.editing.offtarget.specificity import Specificity, aggregate_specificity
+from vivo.genome.annotation import Annotation
+
+__all__ = ["GuideOffTargets", "OffTargetResult", "OffTargetSite", "SearchSettings"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSettings:
+    """What was searched and how (recorded in every result)."""
+
+    nuclease: str
+    pams: tuple[str, ...]
+    limits: Limits
+    backend: str
+    max_hits_per_guide: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready provenance."""
+        return {
+            "nuclease": self.nuclease,
+            "pams": list(self.pams),
+            "max_mismatches": self.limits.mismatches,
+            "dna_bulges": self.limits.dna_bulges,
+            "rna_bulges": self.limits.rna_bulges,
+            "backend": self.backend,
+            "max_hits_per_guide": self.max_hits_per_guide,
+            "models": [cfd_model.MODEL_INFO.as_dict(), mit_model.MODEL_INFO.as_dict()],
+            "vivo_version": __version__,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OffTargetSite:
+    """One reported site. ``start``/``end`` are the protospacer's plus-strand coordinates
+    (0-based, half-open); ``site`` and ``pam`` read 5'->3' on ``strand``; ``cut`` is the
+    plus-strand position p of the protospacer-strand cut (between p-1 and p)."""
+
+    guide: str
+    contig: str
+    start: int
+    end: int
+    strand: str
+    pam: str
+    site: str
+    aligned_guide: str
+    aligned_site: str
+    mismatches: int
+    dna_bulges: int
+    rna_bulges: int
+    cfd: float | None
+    mit: float | None
+    pam_weight: float
+    cut: int
+    soft_masked: bool
+    on_target: bool
+    genes: tuple[str, ...] = ()
+    region: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready fields."""
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}  # type: ignore[attr-defined]
+
+
+def _geometry(index: SiteIndex, rows: I64, length: I64) -> tuple[I64, I64, I64, I64]:
+    """Protospacer start/end (global), minus flag and PAM start (global) of each row."""
+    pos = index.pos[rows].astype(np.int64)
+    minus = (index.meta[rows] & 1).astype(np.int64)
+    plen = index.pams.length
+    left = pos - length  # protospacer left of the PAM
+    right = pos + plen
+    if index.pams.side == "3prime":
+        start = np.where(minus == 1, right, left)
+    else:
+        start = np.where(minus == 1, left, right)
+    return start, start + length, minus, pos
+
+
+def _scores(
+    index: SiteIndex, spacer: str, rows: I64, minus: I64, pos: I64, plain: npt.NDArray[np.bool_]
+) -> tuple[F64, F64]:
+    """CFD and MIT (× PAM weight) of mismatch-only 20-nt sites; NaN elsewhere."""
+    cfd = np.full(len(rows), np.nan)
+    mit = np.full(len(rows), np.nan)
+    scorable = plain.copy()
+    if len(spacer) != 20 or index.pams.side != "3prime" or index.pams.length != 3:
+        return cfd, mit
+    if not scorable.any():
+        return cfd, mit
+    from vivo.editing.offtarget._kernels.reference import unpack_windows
+
+    r = rows[scorable]
+    codes, flags = unpack_windows(index.win[r], index.nmask[r])
+    site = np.where(flags, 4, codes)[:, :20][:, ::-1]  # PAM-outward -> 5'->3'
+    m = minus[scorable]
+    p = pos[scorable]
+    b2 = np.where(m == 1, p + 1, p + 1)
+    b3 = np.where(m == 1, p, p + 2)
+    c2 = index.genome.base_codes(b2)
+    c3 = index.genome.base_codes(b3)
+    comp = np.array([3, 2, 1, 0, 4], dtype=np.uint8)
+    c2 = np.where(m == 1, comp[c2], c2)
+    c3 = np.where(m == 1, comp[c3], c3)
+    g = encode(spacer)
+    cfd[scorable] = cfd_model.cfd_scores(g, site, np.stack([c2, c3], axis=1))
+    pam_w = np.array(index.pams.weights)[(index.meta[r] >> 1) & 31]
+    mit[scorable] = mit_model.mit_hit_scores((site != g[None, :]) | (site > 3)) * pam_w
+    return cfd, mit
+
+
+@dataclass(frozen=True, slots=True)
+class GuideOffTargets:
+    """All sites of one guide (columnar), with counts and specificity.
+
+    ``n_sites`` counts every site found (the on-target included); ``capped`` is True when
+    ``max_hits_per_guide`` kept fewer rows than were found.
+    """
+
+    spacer: str
+    index: SiteIndex
+    nuclease: Nuclease
+    rows: I64
+    length: I64
+    mismatches: npt.NDArray[np.int8]
+    dna: npt.NDArray[np.int8]
+    rna: npt.NDArray[np.int8]
+    cfd: F64
+    mit: F64
+    on_target_row: int
+    on_target_assumed: bool
+    n_sites: int
+    capped: bool
+    specificity: Specificity
+    counts_by_mismatches: tuple[int, ...]
+    bulged_sites: int
+    annotation: Annotation | None = None
+
+    @classmethod
+    def from_hits(
+        cls,
+        *,
+        spacer: str,
+        index: SiteIndex,
+        nuclease: Nuclease,
+        rows: I64,
+        mismatches: npt.NDArray[np.int8],
+        dna: npt.NDArray[np.int8],
+        rna: npt.NDArray[np.int8],
+        settings: SearchSettings,
+        on_target: Locus | None,
+        annotation: Annotation | None,
+    ) -> GuideOffTargets:
+        """Score, count and cap the sorted hits of one guide."""
+        length = len(spacer) + dna.astype(np.int64) - rna.astype(np.int64)
+        start, end, minus, pos = _geometry(index, rows, length)
+        plain = (dna == 0) & (rna == 0)
+        cfd, mit = _scores(index, spacer, rows, minus, pos, plain)
+        on_row, assumed = _on_target(index, rows, start, end, minus, mismatches, plain, on_target)
+        keep = np.ones(len(rows), dtype=bool)
+        if on_row >= 0:
+            keep[on_row] = False
+        spec = aggregate_specificity(cfd[keep & plain], mit[keep & plain])
+        counts = tuple(
+            int(((mismatches == k) & plain & keep).sum())
+            for k in range(settings.limits.mismatches + 1)
+        )
+        cap = settings.max_hits_per_guide
+        n = len(rows)
+        sl = slice(0, n if cap is None else min(n, cap))
+        return cls(
+            spacer=spacer, index=index, nuclease=nuclease, rows=rows[sl], length=length[sl],
+            mismatches=mismatches[sl], dna=dna[sl], rna=rna[sl], cfd=cfd[sl], mit=mit[sl],
+            on_target_row=on_row if on_row < sl.stop else -1, on_target_assumed=assumed,
+            n_sites=n, capped=cap is not None and n > cap, specificity=spec,
+            counts_by_mismatches=counts, bulged_sites=int((~plain).sum()), annotation=annotation,
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def sites(self) -> Iterator[OffTargetSite]:
+        """The kept sites as :class:`OffTargetSite` records (decoded lazily)."""
+        idx = self.index
+        start, end, minus, pos = _geometry(idx, self.rows, self.length)
+        contig, local = idx.genome.locate(start)
+        masked = idx.genome.masked_fraction_any(start, end)
+        n = len(self.spacer)
+        cut_from_pam = (n - self.nuclease.cut_offsets(n)[0]) if idx.pams.side == "3prime" \
+            else self.nuclease.cut_offsets(n)[0]  # fmt: skip
+        for k in range(len(self.rows)):
+            yield self._site(k, int(start[k]), int(end[k]), bool(minus[k]), int(pos[k]),
+                             int(contig[k]), int(local[k]), bool(masked[k]), cut_from_pam)  # fmt: skip
+
+    def _site(
+        self, k: int, start: int, end: int, minus: bool, pos: int, contig: int, local: int,
+        masked: bool, cut_from_pam: int,
+    ) -> OffTargetSite:  # fmt: skip
+        idx = self.index
+        g = idx.genome
+        seq = g.fetch(start, end)
+        pam = g.fetch(pos, pos + idx.pams.length)
+        if minus:
+            seq, pam = reverse_complement(seq), reverse_complement(pam)
+        d, r = int(self.dna[k]), int(self.rna[k])
+        top, bottom = align(self.spacer, seq, dna=d, rna=r, pam_side=idx.pams.side)
+        offset = int(g.offsets[contig])
+        pam_lo, pam_hi = pos - offset, pos + idx.pams.length - offset
+        toward_proto = (idx.pams.side == "3prime") != minus
+        cut = pam_lo - cut_from_pam if toward_proto else pam_hi + cut_from_pam
+        genes, region = self._annotate(g.names[contig], local, local + end - start)
+        pid = int(idx.meta[self.rows[k]] >> 1) & 31
+        return OffTargetSite(
+            guide=self.spacer, contig=g.names[contig], start=local, end=local + end - start,
+            strand="-" if minus else "+", pam=pam, site=seq, aligned_guide=top,
+            aligned_site=bottom, mismatches=int(self.mismatches[k]), dna_bulges=d, rna_bulges=r,
+            cfd=None if np.isnan(self.cfd[k]) else float(self.cfd[k]),
+            mit=None if np.isnan(self.mit[k]) else float(self.mit[k]),
+            pam_weight=float(idx.pams.weights[pid]), cut=cut, soft_masked=masked,
+            on_target=k == self.on_target_row, genes=genes, region=region,
+        )  # fmt: skip
+
+    def _annotate(self, contig: str, start: int, end: int) -> tuple[tuple[str, ...], str]:
+        if self.annotation is None:
+            return (), ""
+        locus = Locus(contig, Interval(start, end), Strand.PLUS)
+        genes = self.annotation.overlapping(locus)
+        if not genes:
+            return (), "intergenic"
+        exonic = any(
+            e.overlaps(locus.interval) for gene in genes for t in gene.transcripts for e in t.exons
+        )
+        return tuple(gene.name for gene in genes), "exon" if exonic else "intron"
+
+    def summary(self) -> dict[str, object]:
+        """Counts and specificity, JSON-ready."""
+        return {
+            "guide": self.spacer,
+            "n_sites": self.n_sites,
+            "reported_sites": len(self.rows),
+            "capped": self.capped,
+            "on_target_found": self.on_target_row >= 0 or self.on_target_assumed,
+            "on_target_assumed": self.on_target_assumed,
+            "offtargets_by_mismatches": list(self.counts_by_mismatches),
+            "bulged_sites": self.bulged_sites,
+            **self.specificity.to_dict(),
+        }
+
+
+def _on_target(
+    index: SiteIndex,
+    rows: I64,
+    start: I64,
+    end: I64,
+    minus: I64,
+    mismatches: npt.NDArray[np.int8],
+    plain: npt.NDArray[np.bool_],
+    on_target: Locus | None,
+) -> tuple[int, bool]:
+    """Row number of the on-target site among the hits (-1 if absent) and whether assumed."""
+    perfect = plain & (mismatches == 0) & (((index.meta[rows] >> 1) & 31) == 0)
+    if on_target is None:
+        found = np.flatnonzero(perfect)
+        return (int(found[0]), True) if len(found) else (-1, False)
+    names = index.genome.names
+    if on_target.contig not in names:
+        return -1, False
+    off = int(index.genome.offsets[names.index(on_target.contig)])
+    want = (
+        (start == on_target.start + off)
+        & (end == on_target.end + off)
+        & (minus == int(on_target.strand is Strand.MINUS))
+        & plain
+    )
+    found = np.flatnonzero(want)
+    return (int(found[0]), False) if len(found) else (-1, False)
+
+
+@dataclass(frozen=True, slots=True)
+class OffTargetResult:
+    """Per-guide results of one search and the settings (with the backend actually used)."""
+
+    guides: tuple[GuideOffTargets, ...]
+    settings: SearchSettings
+
+    def sites(self) -> Iterator[OffTargetSite]:
+        """Every kept site of every guide."""
+        for g in self.guides:
+            yield from g.sites()
