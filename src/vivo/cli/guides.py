@@ -1,0 +1,146 @@
+"""`vivo guides` (design, score and rank guide RNAs) and `vivo nucleases` (the catalog)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from vivo.cli.output import console, emit
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+
+
+def guides(
+    gene: Annotated[str | None, typer.Argument(help="gene name, e.g. HBB")] = None,
+    nuclease: Annotated[
+        str, typer.Option("--nuclease", "-n", help="built-in nuclease (see `vivo nucleases`)")
+    ] = "SpCas9",
+    exon: Annotated[int | None, typer.Option(help="exon number (transcript order)")] = None,
+    around: Annotated[
+        str | None, typer.Option(help="position or variant: c.20, c.92+1, g.62206, c.20A>T")
+    ] = None,
+    window: Annotated[int, typer.Option(help="bp each side of --around")] = 50,
+    region: Annotated[str | None, typer.Option(help="contig:start-end (1-based)")] = None,
+    genome: Annotated[str | None, typer.Option(help="FASTA, 2bit or GenBank file")] = None,
+    annotation: Annotated[str | None, typer.Option(help="GTF/GFF3 for --genome")] = None,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="score model (repeatable)")
+    ] = None,
+    spacer_length: Annotated[int | None, typer.Option(help="spacer length in nt")] = None,
+    pam: Annotated[
+        str | None, typer.Option(help="custom IUPAC PAM (defines a nuclease named --nuclease)")
+    ] = None,
+    pam_side: Annotated[str, typer.Option(help="3prime (Cas9-like) or 5prime")] = "3prime",
+    alt_pams: Annotated[bool, typer.Option(help="include alternative PAMs (e.g. NAG)")] = False,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="restriction site to flag: BsmBI or SEQ")
+    ] = None,
+    weights: Annotated[
+        str, typer.Option(help="ranking weights, e.g. efficiency=1,flags=0.5,distance=1")
+    ] = "",
+    top: Annotated[int | None, typer.Option(help="show only the best N")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, tsv or json")] = "table",
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="write to a .tsv, .json or .bed file")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find, score and rank guide RNAs in a gene, exon, region or around a variant."""
+    from vivo.editing.ranking import RankingWeights
+    from vivo.workflows.guides import GuideRequest, design_guides, write_guides
+
+    request = GuideRequest(
+        gene=gene, nuclease=nuclease, exon=exon, around=around, window_bp=window,
+        region=region, genome=genome, annotation=annotation,
+        models=tuple(model) if model else None, spacer_length=spacer_length,
+        include_alt_pams=alt_pams, restriction_sites=tuple(site or ()),
+        weights=RankingWeights.parse(weights), top=top, pam=pam, pam_side=pam_side,
+    )  # fmt: skip
+    result = design_guides(request)
+    if out:
+        path = write_guides(result, out)
+        console.print(f"wrote {len(result.ranked)} guides to {path}", highlight=False)
+        return
+    if fmt == "tsv" and not as_json:
+        sys.stdout.write(result.to_tsv())
+        return
+    emit(result.to_dict(), as_json=as_json or fmt == "json", render=lambda: _render(result))
+
+
+def _render(result: object) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from vivo.workflows.guides import GuideResult
+
+    assert isinstance(result, GuideResult)
+    table = Table(
+        title=f"{result.nuclease.name} guides in {result.locus.to_ucsc()} "
+        f"({len(result.ranked)} of {result.total_found})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    short = [_SHORT.get(m, m) for m in result.models]
+    cols = ["#", "spacer", "PAM", "±", "cut", "score", *short, "dist", "flags"]
+    for col in cols:
+        left = col in ("spacer", "flags")
+        table.add_column(col, justify="left" if left else "right", no_wrap=col != "flags")
+    for r in result.ranked:
+        g = r.guide
+        scores = [_fmt(g.score(m)) for m in result.models]
+        dist = "" if g.target_distance_bp is None else str(g.target_distance_bp)
+        table.add_row(
+            str(r.rank), g.spacer, g.pam, str(g.strand), str(g.cut_site),
+            f"{r.composite:.2f}", *scores, dist, ",".join(g.flags),
+        )  # fmt: skip
+    console.print(table)
+    w = result.to_dict()["weights"]
+    console.print(
+        "composite = weighted mean of efficiency, specificity, flags, distance; weights "
+        + ", ".join(f"{k}={v:g}" for k, v in w.items()),
+        style="dim",
+        highlight=False,
+        markup=False,
+    )
+    for note in result.notes:
+        console.print(f"note: {note}", style="yellow", highlight=False, markup=False)
+
+
+_SHORT = {"ruleset1": "RS1", "crisprscan": "CRS", "ruleset3": "RS3", "fold_mfe": "MFE"}
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def nucleases(as_json: JsonOpt = False) -> None:
+    """List the built-in nucleases: PAM, side, spacer lengths and cut offsets."""
+    from vivo.editing.nucleases import NUCLEASES
+
+    data = {"schema_version": "1", "nucleases": [n.to_dict() for n in NUCLEASES.values()]}
+
+    def render() -> None:
+        from rich.table import Table
+
+        table = Table(title="nucleases")
+        for col in ("name", "PAM", "side", "spacer", "range", "cut", "alt PAMs", "notes"):
+            table.add_column(col)
+        for n in NUCLEASES.values():
+            alts = ", ".join(f"{p} ({a:.2f})" for p, a in n.alt_pams)
+            table.add_row(
+                n.name, n.pam, n.pam_side, str(n.spacer_length),
+                f"{n.spacer_range[0]}-{n.spacer_range[1]}",
+                f"{n.cut_offset}/{n.cut_offset_other}", alts, n.notes,
+            )  # fmt: skip
+        console.print(table)
+
+    emit(data, as_json=as_json, render=render)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the vivo app."""
+    app.command("guides")(guides)
+    app.command("nucleases")(nucleases)
