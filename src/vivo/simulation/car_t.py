@@ -30,12 +30,15 @@ from vivo.core.units import LN2, require_positive
 from vivo.simulation.ode import Band, IivScale, Trajectory, sample_lognormal, solve_ode
 
 __all__ = [
+    "CAR_T_PRODUCTS",
     "LISOCEL_MODEL_INFO",
     "LISO_CEL",
     "MODEL_INFO",
     "STEIN_TISAGENLECLEUCEL",
+    "CarTProduct",
     "CkParameters",
     "CkPopulation",
+    "car_t_product",
     "ck_auc",
     "ck_concentration",
     "sample_ck_population",
@@ -46,7 +49,7 @@ FloatArray = NDArray[np.float64]
 
 STEIN_2019 = Citation(
     key="Stein2019",
-    authors="Stein AM, Grupp SA, Levine JE, et al.",
+    authors="Stein AM, Grupp SA, Levine JE et al",
     title="Tisagenlecleucel model-based cellular kinetic analysis of chimeric antigen "
     "receptor-T cells",
     journal="CPT Pharmacometrics Syst Pharmacol",
@@ -55,7 +58,7 @@ STEIN_2019 = Citation(
 )
 OGASAWARA_2021 = Citation(
     key="Ogasawara2021",
-    authors="Ogasawara K, Lymp J, Mack T, et al.",
+    authors="Ogasawara K, Lymp J, Mack T et al",
     title="In vivo cellular expansion of lisocabtagene maraleucel and association with "
     "efficacy and safety in relapsed/refractory large B-cell lymphoma",
     journal="Clin Pharmacokinet",
@@ -236,8 +239,10 @@ def ck_concentration(
     r0 = cmax_a / np.asarray(foldx)
     growth = r0 * np.exp(rho * np.clip(np.minimum(t, tmax_a) - lag_a, 0.0, None))
     tau = np.clip(t - tmax_a, 0.0, None)
-    decline = cmax_a * ((1 - np.asarray(fb)) * np.exp(-np.asarray(alpha_per_d) * tau)
-                        + np.asarray(fb) * np.exp(-np.asarray(beta_per_d) * tau))
+    decline = cmax_a * (
+        (1 - np.asarray(fb)) * np.exp(-np.asarray(alpha_per_d) * tau)
+        + np.asarray(fb) * np.exp(-np.asarray(beta_per_d) * tau)
+    )
     out: FloatArray = np.where(t < tmax_a, growth, decline)
     return out
 
@@ -259,16 +264,19 @@ def ck_auc(t_end_d: float, p: CkParameters | Mapping[str, FloatArray | float]) -
     top = r0 * np.exp(rho * np.clip(np.minimum(t_end_d, tmax) - lag, 0.0, None))
     growth_part = (top - r0) / rho
     tau = np.clip(t_end_d - tmax, 0.0, None)
-    decline = cmax * ((1 - fb) * (1 - np.exp(-alpha * tau)) / alpha
-                      + fb * (1 - np.exp(-beta * tau)) / beta)
+    decline = cmax * (
+        (1 - fb) * (1 - np.exp(-alpha * tau)) / alpha + fb * (1 - np.exp(-beta * tau)) / beta
+    )
     out: FloatArray = np.asarray(lag_part + growth_part + decline, dtype=np.float64)
     return out
 
 
 def _as_mapping(p: CkParameters | Mapping[str, FloatArray | float]) -> dict[str, object]:
     if isinstance(p, CkParameters):
-        return {k: getattr(p, k) for k in (
-            "cmax", "foldx", "tmax_d", "alpha_per_d", "fb", "beta_per_d", "lag_d")}
+        return {
+            k: getattr(p, k)
+            for k in ("cmax", "foldx", "tmax_d", "alpha_per_d", "fb", "beta_per_d", "lag_d")
+        }
     return dict(p)
 
 
@@ -345,3 +353,63 @@ def sample_ck_population(
 def with_typical(p: CkParameters, **changes: float) -> CkParameters:
     """A copy of ``p`` with some typical values changed (validated again)."""
     return replace(p, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class CarTProduct:
+    """An approved CAR-T product and the cellular-kinetics model vivo uses for it."""
+
+    name: str
+    generic: str
+    model: str
+    indication: str
+    source: str
+
+
+CAR_T_PRODUCTS: dict[str, CarTProduct] = {
+    "kymriah": CarTProduct(
+        "Kymriah",
+        "tisagenlecleucel",
+        "stein2019",
+        "r/r B-ALL, paediatric and young adult",
+        "Stein 2019 Table 1 (ELIANA + ENSIGN)",
+    ),
+    "breyanzi": CarTProduct(
+        "Breyanzi",
+        "lisocabtagene maraleucel",
+        "lisocel2021",
+        "r/r large B-cell lymphoma",
+        "Ogasawara 2021 (TRANSCEND NHL 001)",
+    ),
+    "yescarta": CarTProduct(
+        "Yescarta",
+        "axicabtagene ciloleucel",
+        "kimmel2021",
+        "r/r large B-cell lymphoma",
+        "Kimmel 2021 (ZUMA-1 calibration)",
+    ),
+}
+_CAR_T_ALIASES = {
+    "tisa-cel": "kymriah",
+    "tisagenlecleucel": "kymriah",
+    "liso-cel": "breyanzi",
+    "lisocabtagene maraleucel": "breyanzi",
+    "axi-cel": "yescarta",
+    "axicabtagene ciloleucel": "yescarta",
+}
+
+
+def car_t_product(name: str) -> CarTProduct:
+    """Look up a CAR-T product by brand or generic name (case-insensitive).
+
+    Examples
+    --------
+    >>> car_t_product("tisa-cel").name
+    'Kymriah'
+    """
+    key = name.strip().lower()
+    key = _CAR_T_ALIASES.get(key, key)
+    if key not in CAR_T_PRODUCTS:
+        known = ", ".join(p.name for p in CAR_T_PRODUCTS.values())
+        raise InputError(f"unknown CAR-T product {name!r}", hint=f"known products: {known}")
+    return CAR_T_PRODUCTS[key]

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.integrate import cumulative_trapezoid
 
 from vivo.core.errors import InputError
 from vivo.core.provenance import Citation, ModelInfo
@@ -84,8 +83,19 @@ class KimmelParameters:
     k_c_omega: float = field(default=math.log(9.65 / 6.15) / 1.349)
 
     def __post_init__(self) -> None:
-        for name in ("k_n_cells", "k_c_cells", "r_n_per_d", "a", "b_per_d", "gamma_b_per_d",
-                     "k_b_cells", "n0_cells", "c0_cells", "b0_cells", "threshold_cells"):
+        for name in (
+            "k_n_cells",
+            "k_c_cells",
+            "r_n_per_d",
+            "a",
+            "b_per_d",
+            "gamma_b_per_d",
+            "k_b_cells",
+            "n0_cells",
+            "c0_cells",
+            "b0_cells",
+            "threshold_cells",
+        ):
             require_positive(float(getattr(self, name)), name)
         require_positive(self.r_b_per_d, "r_b_per_d", allow_zero=True)
         lo, hi = self.r_b_range_per_d
@@ -148,15 +158,17 @@ def _t_cells(p: KimmelParameters, k_c: FloatArray, t: FloatArray) -> tuple[Float
         tot = nn + cc
         d = (tot - p.k_n_cells) ** 2
         r_c = p.rho_c_per_d + p.b_per_d * d / (p.a * tot**2 + d)
-        return np.concatenate([p.r_n_per_d * nn * np.log(p.k_n_cells / tot),
-                               r_c * cc * np.log(k_c / tot)])
+        return np.concatenate(
+            [p.r_n_per_d * nn * np.log(p.k_n_cells / tot), r_c * cc * np.log(k_c / tot)]
+        )
 
     y0 = np.concatenate([np.full(n, p.n0_cells), np.full(n, p.c0_cells)])
     names = tuple(f"N{i}" for i in range(n)) + tuple(f"C{i}" for i in range(n))
     eye = sparse.identity(n, format="csr")
     pattern = sparse.bmat([[eye, eye], [eye, eye]], format="csr")
-    traj = solve_ode(rhs, y0, t, states=names, rtol=1e-7, atol=1.0, method="BDF",
-                     jac_sparsity=pattern)
+    traj = solve_ode(
+        rhs, y0, t, states=names, rtol=1e-7, atol=1.0, method="BDF", jac_sparsity=pattern
+    )
     return traj.values[:n], traj.values[n:]
 
 
@@ -166,7 +178,8 @@ def _fine_kill(kill: FloatArray, t_out: FloatArray, sub: int) -> FloatArray:
     w = np.arange(sub) / sub
     fine = log_k[:, :-1, None] * (1 - w) + log_k[:, 1:, None] * w
     out = np.concatenate([fine.reshape(kill.shape[0], -1), log_k[:, -1:]], axis=1)
-    return np.exp(out)
+    rate: FloatArray = np.exp(out)
+    return rate
 
 
 def _tumour(
@@ -254,7 +267,7 @@ def simulate_kimmel(
             f"({output_step_d}) exactly"
         )
     n_out = math.ceil(horizon_d / output_step_d - 1e-9)
-    t = np.arange(n_out + 1) * output_step_d
+    t: FloatArray = np.arange(n_out + 1, dtype=np.float64) * output_step_d
     if vary:
         lo, hi = p.r_b_range_per_d
         r_b = np.exp(rng.uniform(math.log(lo), math.log(hi), n_patients))
@@ -264,8 +277,7 @@ def simulate_kimmel(
         k_c = np.full(n_patients, p.k_c_cells)
     normal, car = _t_cells(p, k_c, t)
     kill = p.gamma_b_per_d * car / (p.k_b_cells + car)
-    tumour, cured, cure_t, prog_t = _tumour(
-        p, r_b, _fine_kill(kill, t, sub), step_d, rng, sub=sub
+    tumour, cured, cure_t, prog_t = _tumour(p, r_b, _fine_kill(kill, t, sub), step_d, rng, sub=sub)
+    return KimmelResult(
+        t, normal, car, tumour, cured, cure_t, prog_t, {"r_b_per_d": r_b, "k_c_cells": k_c}
     )
-    return KimmelResult(t, normal, car, tumour, cured, cure_t, prog_t,
-                        {"r_b_per_d": r_b, "k_c_cells": k_c})

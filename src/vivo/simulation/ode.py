@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,7 +96,8 @@ class Trajectory:
         """The time course of one state."""
         if name not in self.states:
             raise InputError(f"unknown state {name!r}", hint=f"states are {list(self.states)}")
-        return self.values[self.states.index(name)]
+        row: FloatArray = self.values[self.states.index(name)]
+        return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +131,9 @@ def _check_times(t_eval: FloatArray) -> FloatArray:
     return t
 
 
-def _breakpoints(t0: float, t1: float, switch_times: Sequence[float], doses: Sequence[Dose]) -> (
-    list[float]
-):
+def _breakpoints(
+    t0: float, t1: float, switch_times: Sequence[float], doses: Sequence[Dose]
+) -> list[float]:
     inner = {float(s) for s in switch_times} | {float(d.time) for d in doses}
     return [t0, *sorted(x for x in inner if t0 < x < t1), t1]
 
@@ -221,19 +223,25 @@ def solve_ode(
     out = np.full((len(states), t.size), np.nan)
     points = _breakpoints(float(t[0]), float(t[-1]), switch_times, doses)
     stopped_at: float | None = None
-    for k, (a, b) in enumerate(zip(points[:-1], points[1:], strict=True)):
+    for k, (a, b) in enumerate(itertools.pairwise(points)):
         y = _apply_doses(y, a, doses, states)
         phase = sum(1 for s in switch_times if s <= a)
         if b <= a:
             continue
         end, sol, stopped = _segment(
-            rhs, y, (a, b), phase=phase, method=method, tol=(rtol, atol), stop=stop,
+            rhs,
+            y,
+            (a, b),
+            phase=phase,
+            method=method,
+            tol=(rtol, atol),
+            stop=stop,
             jac_sparsity=jac_sparsity,
         )
         mask = (t >= a) & (t <= end) if k == 0 else (t > a) & (t <= end)
         if np.any(mask):
             out[:, mask] = sol(t[mask])
-        y = sol(end)
+        y = sol(np.float64(end))
         if stopped:
             stopped_at = end
             break
@@ -242,9 +250,9 @@ def solve_ode(
     return Trajectory(t, out, tuple(states), method, stopped_at)
 
 
-def _apply_doses(y: FloatArray, at: float, doses: Sequence[Dose], states: Sequence[str]) -> (
-    FloatArray
-):
+def _apply_doses(
+    y: FloatArray, at: float, doses: Sequence[Dose], states: Sequence[str]
+) -> FloatArray:
     y = y.copy()
     for d in doses:
         if d.time == at:
