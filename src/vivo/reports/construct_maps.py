@@ -6,15 +6,12 @@ Needs matplotlib and dna_features_viewer: ``pip install 'vivo[design]'``.
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 from typing import Any, Final, Literal
 
 from vivo.core.errors import EngineError, InputError
 from vivo.delivery.cassettes import Cassette
-from vivo.io.atomic import atomic_write
 
-__all__ = ["KIND_COLOURS", "plot_construct_map"]
+__all__ = ["KIND_COLOURS", "render_construct_map"]
 
 #: part kind → fill colour used on maps.
 KIND_COLOURS: Final[dict[str, str]] = {
@@ -48,28 +45,25 @@ def _graphic_record(cassette: Cassette, circular: bool) -> Any:
     return cls(sequence_length=cassette.length_bp, features=feats)
 
 
-def plot_construct_map(
+def render_construct_map(
     cassette: Cassette,
-    path: str | os.PathLike[str],
     *,
+    fmt: Literal["svg", "png", "pdf"] = "svg",
     layout: Literal["linear", "circular"] = "linear",
-) -> Path:
-    """Draw ``cassette`` to ``path`` (format from the suffix: .svg, .png or .pdf), atomically."""
-    target = Path(path)
-    fmt = target.suffix.lstrip(".").lower()
+) -> bytes:
+    """Draw ``cassette`` as a linear or circular (plasmid-style) map; return the file bytes.
+
+    Placeholder parts are drawn white with a dashed outline. The caller writes the bytes
+    (atomically, e.g. with ``vivo.io.atomic``).
+    """
     if fmt not in {"svg", "png", "pdf"}:
-        raise InputError(
-            f"unsupported figure format {target.suffix!r}", hint="use .svg, .png or .pdf"
-        )
+        raise InputError(f"unsupported figure format {fmt!r}", hint="use svg, png or pdf")
     record = _graphic_record(cassette, layout == "circular")
     import matplotlib.pyplot as plt
 
-    width = 12 if layout == "linear" else 8
-    ax, _ = record.plot(figure_width=width)
+    ax, _ = record.plot(figure_width=12 if layout == "linear" else 8)
     ax.set_title(f"{cassette.name} ({cassette.length_bp:,} bp, {cassette.vector})")
     buf = io.BytesIO()
     ax.figure.savefig(buf, format=fmt, bbox_inches="tight", dpi=150)
     plt.close(ax.figure)
-    with atomic_write(target, "wb") as fh:
-        fh.write(buf.getvalue())
-    return target
+    return buf.getvalue()

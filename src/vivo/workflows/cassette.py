@@ -196,19 +196,19 @@ def write_construct_files(
         "report_txt": write_text_atomic(out / f"{stem}.report.txt", result.report.to_text() + "\n"),
     }
     if figures:
-        from vivo.reports.construct_maps import plot_construct_map
+        from vivo.io.atomic import atomic_write
+        from vivo.reports.construct_maps import render_construct_map
 
         for layout in ("linear", "circular"):
             for ext in ("svg", "png"):
                 path = out / f"{stem}.{layout}.{ext}"
-                files[f"map_{layout}_{ext}"] = plot_construct_map(
-                    result.cassette,
-                    path,
-                    layout=layout,  # type: ignore[arg-type]
-                )
+                image = render_construct_map(result.cassette, fmt=ext, layout=layout)
+                with atomic_write(path, "wb") as fh:
+                    fh.write(image)
+                files[f"map_{layout}_{ext}"] = path
     files["report_json"] = out / f"{stem}.report.json"
-    data = replace(result, files=files).to_dict()
-    write_text_atomic(files["report_json"], json.dumps(data, indent=2) + "\n")
+    payload = replace(result, files=files).to_dict()
+    write_text_atomic(files["report_json"], json.dumps(payload, indent=2) + "\n")
     return files
 
 
