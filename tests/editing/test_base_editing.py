@@ -1,0 +1,98 @@
+"""Base editing: Hb G-Makassar for the sickle allele, exact transitions, bystanders, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from vivo.core.coords import Strand
+from vivo.core.errors import InputError
+from vivo.core.seq import reverse_complement, translate
+from vivo.editing.base_editing import (
+    benign_alleles,
+    design_base_edits,
+    editor_names,
+    get_editor,
+)
+from vivo.editing.edit_site import correction_site, introduction_site
+
+
+@pytest.fixture(scope="module")
+def sickle():
+    return design_base_edits(correction_site("HBB c.20A>T"))
+
+
+def test_abe_cannot_revert_sickle_but_finds_makassar(sickle) -> None:
+    assert not sickle.exact_possible
+    assert "transversion" in sickle.notes[0]
+    best = sickle.designs[0]
+    assert best.editor.kind == "ABE"
+    assert best.outcome == "benign alternative: Hb G-Makassar"
+    assert best.validation.protein_vs_reference == ("p.Glu7Ala",)  # vs wild type
+    assert best.validation.protein_vs_start == ("p.Val7Ala",)  # vs the sickle allele
+    assert best.target.ref == "T" and best.target.alt == "C"  # GTG -> GCG on the coding strand
+
+
+def test_makassar_design_is_consistent_with_the_guide(sickle) -> None:
+    site = sickle.site
+    for d in sickle.designs:
+        g = d.guide
+        assert g.strand is Strand.MINUS  # the A to edit is on the minus strand
+        lo, hi = d.editor.window
+        assert lo <= d.target_position <= hi
+        proto = site.start_genome.fetch_region(site.contig, g.protospacer.start, g.protospacer.end)
+        proto = reverse_complement(proto.upper())
+        assert proto == g.spacer
+        assert g.spacer[d.target_position - 1] == "A"  # the editor's substrate base
+        codon_plus = d.validation.edited_window
+        assert "GCG" in codon_plus  # Ala codon present after editing
+        for b in d.bystanders:
+            assert g.spacer[b.protospacer_position - 1] == "A"
+            assert b.consequence
+
+
+def test_newby_2021_nrch_design_found(sickle) -> None:
+    """Newby et al. 2021 used ABE8e-NRCH for HbS -> Hb G-Makassar."""
+    nrch = [d for d in sickle.designs if d.editor.name == "ABE8e-NRCH"]
+    assert nrch and nrch[0].target_position == 7
+    assert all(b.consequence.startswith("silent") for b in nrch[0].bystanders)
+
+
+def test_exact_transition_found() -> None:
+    r = design_base_edits(introduction_site("HBB c.20A>G"))
+    assert r.exact_possible
+    assert r.designs[0].outcome == "exact"
+    assert r.designs[0].validation.reaches_goal
+
+
+def test_validated_translation_matches_protein(sickle) -> None:
+    """Independent check: edit the patient genome, translate HBB exon 1 by hand."""
+    from vivo.editing.edit_site import apply_changes
+
+    d = sickle.designs[0]
+    edited = apply_changes(sickle.site.start_genome, [d.target])
+    exon1_cds = edited.fetch_region("U01317.1", 62186, 62276).upper()  # c.1-c.90
+    assert translate(exon1_cds) == "MVHLTPAEKSAVTALWGKVNVDEVGGEALG"
+    patient = sickle.site.start_genome.fetch_region("U01317.1", 62186, 62276).upper()
+    assert translate(patient) == "MVHLTPVEKSAVTALWGKVNVDEVGGEALG"
+
+
+def test_no_design_explains_itself() -> None:
+    r = design_base_edits(correction_site("HBB c.20A>T"), editors=["BE4max", "ABE7.10"])
+    assert not r.possible
+    assert any("no design possible" in n for n in r.notes)
+
+
+def test_indel_not_base_editable() -> None:
+    r = design_base_edits(correction_site("HBB c.25_26del"))
+    assert not r.exact_possible
+    assert "not a single-base" in r.notes[0]
+
+
+def test_editor_table() -> None:
+    assert {"BE4max", "ABE7.10", "ABE8e"} <= set(editor_names())
+    abe = get_editor("abe8e")
+    assert abe.converts == ("A", "G") and abe.window == (4, 8) and abe.source
+    assert get_editor("BE4max").converts == ("C", "T")
+    assert any(a.name == "Hb G-Makassar" for a in benign_alleles())
+    with pytest.raises(InputError, match="unknown base editor"):
+        get_editor("ABE9")
