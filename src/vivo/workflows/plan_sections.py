@@ -1,0 +1,235 @@
+"""Design sections of the dossier: a small, explicit registry of section builders.
+
+Each builder asks one design engine for designs. When the engine is missing from this
+installation, or fails, the section says ``engine not available: <why>`` — never blank.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vivo.core.coords import Interval, Locus, Strand
+from vivo.core.errors import VivoError
+from vivo.genome.annotation import AnnotatedGenome
+from vivo.planning.plan import DesignRequest
+from vivo.variants.interpret import VariantInterpretation
+
+__all__ = ["ENGINES", "SectionContext", "SectionResult", "build_section"]
+
+Status = Literal["ok", "unavailable", "needs_sequence"]
+TOP_N = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    """One design section of the dossier."""
+
+    option_id: str
+    engine: str
+    title: str
+    status: Status
+    message: str
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[Any, ...], ...] = ()
+    provenance: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "option_id": self.option_id,
+            "engine": self.engine,
+            "title": self.title,
+            "status": self.status,
+            "message": self.message,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+            "provenance": dict(self.provenance),
+        }
+
+
+@dataclass(slots=True)
+class SectionContext:
+    """What builders share: the genome, the interpreted variant, the seed and earlier results."""
+
+    genome: AnnotatedGenome
+    variant: VariantInterpretation | None
+    seed: int
+    spacers: dict[str, list[str]] = field(default_factory=dict)
+
+
+class EngineUnavailable(Exception):
+    """Raised by a builder when its engine is not part of this installation."""
+
+
+def _engine(module: str, name: str) -> Any:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise EngineUnavailable(f"{module} is not installed in this version ({exc})") from exc
+    if not hasattr(mod, name):
+        raise EngineUnavailable(f"{module}.{name} does not exist in this version")
+    return getattr(mod, name)
+
+
+# ---------------------------------------------------------------------------- regions
+
+
+def _region_locus(ctx: SectionContext, req: DesignRequest) -> tuple[Locus, int | None]:
+    """The genomic locus a request names, and the target position (variant) if any."""
+    if req.region == "variant":
+        if ctx.variant is None:
+            raise EngineUnavailable("no interpreted variant to design around")
+        pos = ctx.variant.change.start
+        half = int(req.param("window_bp", "40")) // 2
+        contig = ctx.variant.change.contig
+        return Locus(contig, Interval(max(0, pos - half), pos + half + 1), Strand.PLUS), pos
+    gene = ctx.genome.gene(req.gene)
+    tx = gene.canonical
+    if req.region.endswith("promoter"):
+        up, down = int(req.param("upstream_bp", "300")), int(req.param("downstream_bp", "0"))
+        loc = gene.locus
+        if loc.strand is Strand.MINUS:
+            iv = Interval(loc.end - down, loc.end + up)
+        else:
+            iv = Interval(max(0, loc.start - up), loc.start + down)
+        return Locus(loc.contig, iv, loc.strand), None
+    exons = tx.exons_5to3[:2]
+    iv = Interval(min(e.start for e in exons), max(e.end for e in exons))
+    return Locus(tx.contig, iv, tx.strand), None
+
+
+# ---------------------------------------------------------------------------- builders
+
+
+def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    find_guides = _engine("vivo.editing.guides", "find_guides")
+    locus, target = _region_locus(ctx, req)
+    tx = ctx.genome.gene(req.gene).canonical
+    guides = find_guides(
+        ctx.genome.genome, locus, "SpCas9", target=target, transcript=tx, selection="cut"
+    )
+    model = "ruleset1"
+    try:
+        score_guides = _engine("vivo.editing.scoring", "score_guides")
+        guides = score_guides(guides, [model])
+    except (EngineUnavailable, VivoError):
+        model = ""
+
+    def key(g: Any) -> tuple[float, float]:
+        s = g.score(model) if model else None
+        dist = abs(g.target_distance_bp) if g.target_distance_bp is not None else 0
+        return (dist if target is not None else 0.0, -(s if s is not None else -1.0))
+
+    best = sorted(guides, key=key)[:TOP_N]
+    ctx.spacers[req.gene] = [g.spacer for g in best]
+    rows = tuple(
+        (
+            g.spacer,
+            g.pam,
+            str(g.strand),
+            g.cut_site + 1,
+            "" if g.target_distance_bp is None else g.target_distance_bp,
+            "" if not model or g.score(model) is None else round(float(g.score(model)), 3),
+            ", ".join(g.flags),
+        )
+        for g in best
+    )
+    where = f"{locus.contig}:{locus.start + 1:,}-{locus.end:,}"
+    return SectionResult(
+        "",
+        "guides",
+        req.purpose,
+        "ok",
+        f"{len(guides)} SpCas9 sites in {req.region} ({where}); best {len(best)} shown"
+        + (f", on-target score: {model}" if model else ", unscored"),
+        (
+            "spacer",
+            "PAM",
+            "strand",
+            "cut (1-based)",
+            "distance to variant (bp)",
+            model or "score",
+            "flags",
+        ),
+        rows,
+        (("nuclease", "SpCas9"), ("score_model", model or "none")),
+    )
+
+
+def _offtargets(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    search = _engine("vivo.editing.offtarget", "search_offtargets")
+    spacers = ctx.spacers.get(req.gene, [])
+    if not spacers:
+        raise EngineUnavailable("no guides were designed for this option, so nothing to search")
+    hits = search(ctx.genome.genome, spacers[:3], max_mismatches=3)
+    rows = tuple(
+        (
+            h.spacer,
+            f"{h.contig}:{h.start + 1}",
+            getattr(h, "mismatches", ""),
+            round(float(getattr(h, "cfd", 0.0) or 0.0), 3),
+        )
+        for h in list(hits)[:20]
+    )
+    return SectionResult(
+        "",
+        "offtargets",
+        req.purpose,
+        "ok",
+        f"searched {ctx.genome.name} for {len(spacers[:3])} spacers, ≤ 3 mismatches",
+        ("spacer", "site", "mismatches", "CFD"),
+        rows,
+    )
+
+
+def _missing(module: str, name: str) -> Callable[[SectionContext, DesignRequest], SectionResult]:
+    def build(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+        _engine(module, name)
+        raise EngineUnavailable(f"{module}.{name} exists but is not wired into the dossier yet")
+
+    return build
+
+
+Builder = Callable[[SectionContext, DesignRequest], SectionResult]
+ENGINES: dict[str, Builder] = {
+    "guides": _guides,
+    "offtargets": _offtargets,
+    "donor": _missing("vivo.editing.donors", "design_donor"),
+    "base_editing": _missing("vivo.editing.base_editing", "design_base_edits"),
+    "prime_editing": _missing("vivo.editing.prime_editing", "design_pegrnas"),
+    "cassette": _missing("vivo.workflows.cassette", "run_cassette"),
+    "simulation": _missing("vivo.workflows.simulate", "run_simulation"),
+}
+
+
+def build_section(
+    ctx: SectionContext, req: DesignRequest, *, option_id: str, sequence_available: bool
+) -> SectionResult:
+    """Run the engine for ``req``; never raises, never returns an empty message."""
+    from dataclasses import replace
+
+    if req.needs and not sequence_available:
+        return SectionResult(
+            option_id,
+            req.engine,
+            req.purpose,
+            "needs_sequence",
+            f"engine not run: it needs the {req.needs}",
+        )
+    builder = ENGINES.get(req.engine)
+    try:
+        if builder is None:
+            raise EngineUnavailable(f"no section builder for engine {req.engine!r}")
+        return replace(builder(ctx, req), option_id=option_id)
+    except EngineUnavailable as exc:
+        why = str(exc)
+    except VivoError as exc:
+        why = f"{req.engine} failed: {exc}"
+    except Exception as exc:  # an engine bug must not blank the dossier
+        why = f"{req.engine} failed: {type(exc).__name__}: {exc}"
+    return SectionResult(
+        option_id, req.engine, req.purpose, "unavailable", f"engine not available: {why}"
+    )
