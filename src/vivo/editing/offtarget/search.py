@@ -37,8 +37,10 @@ from vivo.genome.annotation import Annotation
 __all__ = [
     "MAX_BULGES",
     "MAX_MISMATCHES",
+    "SearchPlan",
     "decode_hits",
     "iter_offtargets",
+    "plan_search",
     "prepare_guides",
     "run_kernel",
     "search_offtargets",
@@ -49,7 +51,7 @@ MAX_BULGES = 2
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class SearchPlan:
     index: SiteIndex
     nuclease: Nuclease
     spacers: tuple[str, ...]
@@ -139,7 +141,7 @@ def _sort_hits(index: SiteIndex, hits: RawHits, lengths: npt.NDArray[np.int64]) 
     )  # fmt: skip
 
 
-def decode_hits(plan: _Plan, hits: RawHits, first_guide: int) -> list[GuideOffTargets]:
+def decode_hits(plan: SearchPlan, hits: RawHits, first_guide: int) -> list[GuideOffTargets]:
     """Per-guide results from raw hits of guides ``first_guide…`` (already validated)."""
     count = 0
     out = []
@@ -167,7 +169,7 @@ def decode_hits(plan: _Plan, hits: RawHits, first_guide: int) -> list[GuideOffTa
     return out
 
 
-def _plan(
+def plan_search(
     index: SiteIndex,
     guides: Sequence[str],
     *,
@@ -179,7 +181,7 @@ def _plan(
     max_hits_per_guide: int | None,
     on_targets: Sequence[Locus | None] | None,
     annotation: Annotation | None,
-) -> _Plan:
+) -> SearchPlan:
     nuc = get_nuclease(nuclease)
     limits = check_limits(max_mismatches, dna_bulges, rna_bulges)
     spacers = prepare_guides(guides, nuc)
@@ -196,7 +198,7 @@ def _plan(
         backend=resolve_backend(backend),
         max_hits_per_guide=max_hits_per_guide,
     )
-    return _Plan(index, nuc, spacers, settings, targets, annotation)
+    return SearchPlan(index, nuc, spacers, settings, targets, annotation)
 
 
 def iter_offtargets(
@@ -215,7 +217,7 @@ def iter_offtargets(
 ) -> Iterator[GuideOffTargets]:
     """Stream per-guide results, ``batch_size`` guides per kernel call (see
     :func:`search_offtargets` for the parameters)."""
-    plan = _plan(
+    plan = plan_search(
         index, guides, nuclease=nuclease, max_mismatches=max_mismatches,
         dna_bulges=dna_bulges, rna_bulges=rna_bulges, backend=backend,
         max_hits_per_guide=max_hits_per_guide, on_targets=on_targets, annotation=annotation,
@@ -223,7 +225,7 @@ def iter_offtargets(
     for start in range(0, len(plan.spacers), max(1, batch_size)):
         chunk = plan.spacers[start : start + batch_size]
         hits = run_kernel(index, chunk, plan.settings.limits, plan.settings.backend)
-        sub = _Plan(index, plan.nuclease, plan.spacers[: start + len(chunk)], plan.settings,
+        sub = SearchPlan(index, plan.nuclease, plan.spacers[: start + len(chunk)], plan.settings,
                     plan.on_targets, plan.annotation)  # fmt: skip
         yield from decode_hits(sub, hits, start)
 
@@ -268,7 +270,7 @@ def search_offtargets(
     -------
     OffTargetResult
     """
-    plan = _plan(
+    plan = plan_search(
         index, guides, nuclease=nuclease, max_mismatches=max_mismatches,
         dna_bulges=dna_bulges, rna_bulges=rna_bulges, backend=backend,
         max_hits_per_guide=max_hits_per_guide, on_targets=on_targets, annotation=annotation,

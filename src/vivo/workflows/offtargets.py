@@ -1,0 +1,216 @@
+"""The off-target job: open an index, search (locally or on a Dask cluster), write outputs.
+
+``backend="dask"`` partitions the guides (and, with ``shards > 1``, the site table) into tasks
+that run on the workers of a Dask distributed cluster; every worker memory-maps the same
+on-disk index, so the index path must be visible to all workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from vivo.core.errors import EngineError, InputError
+from vivo.editing.offtarget._kernels import RawHits, concat_hits
+from vivo.editing.offtarget.backends import resolve_backend
+from vivo.editing.offtarget.results import GuideOffTargets, OffTargetSite
+from vivo.editing.offtarget.search import decode_hits, iter_offtargets, plan_search, run_kernel
+from vivo.io.atomic import atomic_write
+from vivo.workflows.genome_index import genomes_home, index_checksum, open_index
+
+__all__ = ["OffTargetRequest", "OffTargetRun", "read_guides", "run_offtargets", "write_sites"]
+
+OutputFormat = Literal["tsv", "json", "bed"]
+SCHEMA_VERSION = "1"
+_TSV_FIELDS = (
+    "guide", "contig", "start", "end", "strand", "pam", "site", "aligned_guide", "aligned_site",
+    "mismatches", "dna_bulges", "rna_bulges", "cfd", "mit", "pam_weight", "cut", "soft_masked",
+    "on_target", "genes", "region",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class OffTargetRequest:
+    """One off-target job."""
+
+    genome: str
+    guides: tuple[str, ...]
+    nuclease: str = "SpCas9"
+    max_mismatches: int = 4
+    dna_bulges: int = 0
+    rna_bulges: int = 0
+    backend: str = "auto"
+    scheduler: str | None = None
+    home: str | None = None
+    max_hits_per_guide: int | None = None
+    guides_per_task: int = 64
+    shards: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OffTargetRun:
+    """Per-guide results and provenance of a job."""
+
+    guides: tuple[GuideOffTargets, ...]
+    provenance: dict[str, object] = field(default_factory=dict)
+
+    def sites(self) -> Iterator[OffTargetSite]:
+        """All kept sites."""
+        for g in self.guides:
+            yield from g.sites()
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON document (schema version 1)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "provenance": self.provenance,
+            "guides": [
+                {**g.summary(), "sites": [s.to_dict() for s in g.sites()]} for g in self.guides
+            ],
+        }
+
+
+def read_guides(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """Spacers from a text file: one per line (first column of TSV/CSV; '#' comments)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such guides file: {p}")
+    out = []
+    for line in p.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        first = line.replace(",", "\t").split()[0]
+        if first.lower() in {"guide", "spacer", "sequence"}:
+            continue
+        out.append(first)
+    return tuple(out)
+
+
+def _dask_task(
+    home: str, genome: str, nuclease: str, spacers: tuple[str, ...], limits: object,
+    row_range: tuple[int, int], first: int, backend: str,
+) -> RawHits:  # fmt: skip
+    index = open_index(genome, nuclease=nuclease, home=home, check_source=False)
+    hits = run_kernel(index, spacers, limits, backend, row_range=row_range)  # type: ignore[arg-type]
+    return dataclasses.replace(hits, guide=hits.guide + np.int32(first))
+
+
+def _client(scheduler: str | None):  # type: ignore[no-untyped-def]
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover
+        raise InputError("the dask backend needs dask", hint="pip install 'vivo[dask]'") from exc
+    if scheduler is None:
+        return Client(LocalCluster(n_workers=1, threads_per_worker=2, processes=False))
+    try:
+        return Client(scheduler, timeout="5s")
+    except (OSError, TimeoutError) as exc:
+        raise EngineError(
+            f"cannot reach the Dask scheduler at {scheduler}: {exc}",
+            hint="check the address (tcp://HOST:8786) and that `dask scheduler` is running",
+        ) from exc
+
+
+def _run_dask(request: OffTargetRequest, plan_args: dict[str, object]) -> OffTargetRun:
+    inner = resolve_backend("auto" if request.backend == "dask" else request.backend)
+    home = str(genomes_home(request.home))
+    index = open_index(request.genome, nuclease=request.nuclease, home=home)
+    plan = plan_search(index, request.guides, backend=inner, **plan_args)  # type: ignore[arg-type]
+    n = index.n_sites
+    cuts = np.linspace(0, n, max(1, request.shards) + 1).astype(np.int64)
+    client = _client(request.scheduler)
+    try:
+        step = max(1, request.guides_per_task)
+        futures = [
+            client.submit(_dask_task, home, request.genome, request.nuclease,
+                          plan.spacers[a : a + step], plan.settings.limits,
+                          (int(cuts[s]), int(cuts[s + 1])), a, inner, pure=False)
+            for a in range(0, len(plan.spacers), step) for s in range(len(cuts) - 1)
+        ]  # fmt: skip
+        hits = concat_hits(client.gather(futures))
+    finally:
+        client.close()
+    settings = dataclasses.replace(plan.settings, backend=f"dask({inner})")
+    plan = dataclasses.replace(plan, settings=settings)
+    return OffTargetRun(tuple(decode_hits(plan, hits, 0)), _provenance(request, settings))
+
+
+def _provenance(request: OffTargetRequest, settings: object) -> dict[str, object]:
+    return {
+        **settings.to_dict(),  # type: ignore[attr-defined]
+        "genome": request.genome,
+        "genome_sha256": index_checksum(request.genome, genomes_home(request.home)),
+        "scheduler": request.scheduler,
+    }
+
+
+def run_offtargets(request: OffTargetRequest) -> OffTargetRun:
+    """Search every guide of ``request`` in its genome's index."""
+    plan_args: dict[str, object] = {
+        "nuclease": request.nuclease, "max_mismatches": request.max_mismatches,
+        "dna_bulges": request.dna_bulges, "rna_bulges": request.rna_bulges,
+        "max_hits_per_guide": request.max_hits_per_guide, "on_targets": None,
+        "annotation": None,
+    }  # fmt: skip
+    if request.backend == "dask" or request.scheduler is not None:
+        return _run_dask(request, plan_args)
+    index = open_index(request.genome, nuclease=request.nuclease, home=request.home)
+    guides = tuple(iter_offtargets(index, request.guides, backend=request.backend, **plan_args))  # type: ignore[arg-type]
+    settings = plan_search(index, request.guides, backend=request.backend, **plan_args).settings  # type: ignore[arg-type]
+    return OffTargetRun(guides, _provenance(request, settings))
+
+
+def _tsv_value(v: object) -> str:
+    if v is None:
+        return "NA"
+    if isinstance(v, tuple):
+        return ",".join(v) or "."
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def write_sites(run: OffTargetRun, path: str | os.PathLike[str], fmt: OutputFormat) -> Path:
+    """Write every site atomically as TSV (header), JSON (schema 1) or BED6 (0-based)."""
+    with atomic_write(path, "w") as fh:
+        if fmt == "json":
+            json.dump(run.to_dict(), fh, indent=1)
+        elif fmt == "tsv":
+            fh.write("\t".join(_TSV_FIELDS) + "\n")
+            fh.writelines(_lines(run.sites(), _tsv_row))
+        elif fmt == "bed":
+            fh.writelines(_lines(run.sites(), _bed_row))
+        else:
+            raise InputError(f"unknown output format {fmt!r}", hint="use tsv, json or bed")
+    return Path(path)
+
+
+def _lines(sites: Iterable[OffTargetSite], row: object) -> Iterator[str]:
+    for s in sites:
+        yield row(s) + "\n"  # type: ignore[operator]
+
+
+def _tsv_row(s: OffTargetSite) -> str:
+    return "\t".join(_tsv_value(getattr(s, f)) for f in _TSV_FIELDS)
+
+
+def _bed_row(s: OffTargetSite) -> str:
+    score = 0 if s.cfd is None else round(1000 * s.cfd)
+    name = f"{s.guide}:{s.mismatches}mm:{s.dna_bulges}D{s.rna_bulges}R"
+    return f"{s.contig}\t{s.start}\t{s.end}\t{name}\t{score}\t{s.strand}"
+
+
+def guides_from(args: Sequence[str], guides_file: str | None) -> tuple[str, ...]:
+    """Guides from the command line and/or a file."""
+    out = tuple(args) + (read_guides(guides_file) if guides_file else ())
+    if not out:
+        raise InputError("no guides given", hint="pass spacers as arguments or --guides FILE")
+    return out
