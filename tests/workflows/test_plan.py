@@ -1,0 +1,79 @@
+"""End-to-end dossier workflow and CLI (`vivo plan`, `vivo kb`, `vivo explain`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vivo.cli.main import main
+from vivo.planning.plan import DesignRequest
+from vivo.workflows.plan import PlanRequest, run_plan, write_dossier
+from vivo.workflows.plan_sections import SectionContext, build_section
+
+
+def test_hbb_dossier_end_to_end(tmp_path: Path) -> None:
+    result = run_plan(PlanRequest("HBB", "c.20A>T"))
+    assert result.variant is not None and result.variant["protein"]["hgvs"] == "p.Glu7Val"
+    paths = write_dossier(result, tmp_path)
+    doc = json.loads(Path(paths["plan_json"]).read_text())
+    assert doc["schema_version"] == "1.0" and doc["plan"]["chosen"] == "induce-hbf-ex-vivo-editing"
+    guides = [s for s in doc["sections"] if s["engine"] == "guides" and s["status"] == "ok"]
+    assert {"HBG1 promoter", "HBG2 promoter"} <= {
+        s["message"].split(" in ")[1].split(" (")[0] for s in guides
+    }
+    for s in doc["sections"]:
+        assert s["message"], s  # never blank
+        if s["status"] == "unavailable":
+            assert s["message"].startswith("engine not available: ")
+    assert Path(paths["report_html"]).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_hdr_guides_cut_near_the_variant() -> None:
+    result = run_plan(PlanRequest("HBB", "c.20A>T"))
+    hdr = next(s for s in result.sections if s.option_id == "correct-hdr" and s.engine == "guides")
+    assert hdr.status == "ok"
+    distances = [abs(int(r[4])) for r in hdr.rows]
+    assert distances and min(distances) <= 10
+
+
+def test_f9_without_bundled_sequence_still_plans(tmp_path: Path) -> None:
+    result = run_plan(PlanRequest("F9", "c.1025C>T"))
+    assert result.variant is None
+    assert result.plan.top is not None and result.plan.top.id == "add-aav-in-vivo"
+    needs = [s for s in result.sections if s.status == "needs_sequence"]
+    assert needs and all("--genome" in s.message for s in needs)
+    write_dossier(result, tmp_path)
+
+
+def test_a_failing_engine_becomes_a_clear_message() -> None:
+    from vivo.genome.bundled import beta_globin_locus
+
+    ctx = SectionContext(genome=beta_globin_locus(), variant=None, seed=0)
+    req = DesignRequest("guides", "guides at the variant", "HBB", region="variant")
+    s = build_section(ctx, req, option_id="x", sequence_available=True)
+    assert s.status == "unavailable" and s.message.startswith("engine not available: ")
+    bogus = DesignRequest("guides", "guides", "NOSUCHGENE", region="early exons")
+    s = build_section(ctx, bogus, option_id="x", sequence_available=True)
+    assert s.status == "unavailable" and "NOSUCHGENE" in s.message
+
+
+def test_cli_plan_json_and_kb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["plan", "TTR", "c.148G>A", "--out", str(tmp_path), "--json"])
+    assert e.value.code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["plan"]["chosen"] == "silence-knockout"
+    for argv in (
+        ["kb", "show", "Casgevy", "--json"],
+        ["explain", "homology-directed", "repair"],
+        ["kb", "products", "--target", "F9"],
+        ["kb", "disease", "sickle cell disease"],
+    ):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 0, argv
+    with pytest.raises(SystemExit) as e:
+        main(["kb", "show", "NoSuchBrand"])
+    assert e.value.code == 2
