@@ -1,0 +1,80 @@
+"""`vivo guides` and `vivo nucleases`: JSON/TSV/BED output, files, errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vivo.cli.main import main
+
+SICKLE = "CTTGCCCCACAGGGCAGTAA"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_guides_json_around_c20(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "guides", "HBB", "--around", "c.20", "--window", "30", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema_version"] == "1" and data["weights"]["efficiency"] == 1.0
+    sickle = next(g for g in data["guides"] if g["spacer"] == SICKLE)
+    assert (sickle["strand"], sickle["pam"], sickle["target_distance_bp"]) == ("-", "CGG", 17)
+    assert sickle["specificity"] == "not computed"
+    assert set(sickle["scores"]) == set(data["provenance"]["models"])
+
+
+def test_guides_exon_tsv_and_bed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = _run(capsys, "guides", "HBB", "--exon", "1", "--format", "tsv")
+    header, *rows = out.strip().split("\n")
+    assert code == 0 and header.startswith("rank\tid\tspacer") and any(SICKLE in r for r in rows)
+    bed = tmp_path / "g.bed"
+    code, _, _ = _run(capsys, "guides", "HBB", "--exon", "1", "--out", str(bed))
+    lines = bed.read_text().splitlines()
+    assert code == 0 and lines[0].startswith("track")
+    fields = next(line for line in lines if SICKLE in line).split("\t")
+    assert fields[:3] == ["U01317.1", "62220", "62240"] and fields[5] == "-"
+
+
+def test_cas12a_region_is_marked_unscored(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, "guides", "--region", "U01317.1:62100-62300", "-n", "AsCas12a", "--json"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["guides"]
+    assert all("unscored" in g["flags"] and g["scores"] == {} for g in data["guides"])
+    assert any("unscored" in note for note in data["notes"])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["guides", "HBB", "-n", "Cas13"], "SpCas9, SpCas9-NG"),
+        (["guides", "HBB", "--pam", "NXG"], "IUPAC"),
+        (["guides", "HBB", "--spacer-length", "40"], "out of range"),
+        (["guides", "--region", "U01317.1:73300-73400"], "past the end"),
+        (["guides", "--region", "U01317.1:100-110"], "shorter than one"),
+        (["guides", "HBB", "--exon", "1", "-n", "AsCas12a", "-m", "ruleset1"], "SpCas9 model"),
+        (["guides", "HBB", "--exon", "7"], "no exon 7"),
+    ],
+)
+def test_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    code, _, err = _run(capsys, *args)
+    assert code == 2 and needle in err
+
+
+def test_nucleases_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "nucleases", "--json")
+    names = [n["name"] for n in json.loads(out)["nucleases"]]
+    assert code == 0 and {"SpCas9", "SaCas9-KKH", "enAsCas12a"} <= set(names)
