@@ -386,7 +386,6 @@ def _design_one(
 def donor_records(design: DonorDesign, *, name: str = "donor") -> list[Any]:
     """Annotated Biopython ``SeqRecord`` objects (dsDNA and ssODN) for GenBank output."""
     from Bio.Seq import Seq
-    from Bio.SeqFeature import FeatureLocation, SeqFeature
     from Bio.SeqRecord import SeqRecord
 
     records = []
@@ -395,17 +394,13 @@ def donor_records(design: DonorDesign, *, name: str = "donor") -> list[Any]:
             continue
         n = len(donor.sequence)
         feats = [
-            SeqFeature(FeatureLocation(0, donor.arm_5prime_nt, 1), type="misc_feature",
-                       qualifiers={"label": ["5' homology arm"]}),
-            SeqFeature(FeatureLocation(n - donor.arm_3prime_nt, n, 1), type="misc_feature",
-                       qualifiers={"label": ["3' homology arm"]}),
-        ]  # fmt: skip
+            _feature(0, donor.arm_5prime_nt, "misc_feature", {"label": ["5' homology arm"]}),
+            _feature(n - donor.arm_3prime_nt, n, "misc_feature", {"label": ["3' homology arm"]}),
+        ]
         for c, label in _labelled_changes(design):
-            pos = _donor_offset(donor, c)
-            feats.append(
-                SeqFeature(FeatureLocation(pos, pos + max(1, len(c.alt)), 1), type="variation",
-                           qualifiers={"label": [label], "note": [c.to_vcf_like()]})
-            )  # fmt: skip
+            pos = _donor_offset(donor, c, design.changes)
+            qualifiers = {"label": [label], "note": [c.to_vcf_like()]}
+            feats.append(_feature(pos, pos + max(1, len(c.alt)), "variation", qualifiers))
         rec = SeqRecord(
             Seq(donor.sequence), id=f"{name}_{donor.kind}"[:16], name=f"{name}_{donor.kind}"[:16],
             description=f"vivo {donor.kind} donor, guide {design.guide.spacer}",
@@ -421,9 +416,16 @@ def _labelled_changes(design: DonorDesign) -> list[tuple[GenomicChange, str]]:
     return out
 
 
-def _donor_offset(donor: Donor, c: GenomicChange) -> int:
-    """0-based offset of change ``c`` in the donor sequence (before later changes)."""
-    offset = c.start - donor.interval.start
+def _feature(start: int, end: int, kind: str, qualifiers: dict[str, list[str]]) -> Any:
+    from Bio.SeqFeature import FeatureLocation, SeqFeature
+
+    location = FeatureLocation(start, end, 1)  # type: ignore[no-untyped-call]
+    return SeqFeature(location, type=kind, qualifiers=qualifiers)  # type: ignore[no-untyped-call]
+
+
+def _donor_offset(donor: Donor, c: GenomicChange, changes: tuple[GenomicChange, ...]) -> int:
+    """0-based offset of change ``c`` in the donor sequence."""
+    offset = c.start - donor.interval.start + sum(x.delta for x in changes if x.start < c.start)
     if donor.strand is Strand.MINUS:
         offset = len(donor.sequence) - offset - max(1, len(c.alt))
     return max(0, offset)
