@@ -142,6 +142,7 @@ def _sections(
     ctx = SectionContext(genome=ag, variant=interp, seed=req.seed)
     out = []
     for option in plan.feasible[: req.max_design_options]:
+        ctx.spacers, ctx.nuclease = {}, "SpCas9"  # designs of one option never leak to another
         for design in option.designs:
             out.append(
                 build_section(

@@ -58,6 +58,8 @@ class SectionContext:
     variant: VariantInterpretation | None
     seed: int
     spacers: dict[str, list[str]] = field(default_factory=dict)
+    nuclease: str = "SpCas9"
+    index: Any = None
 
 
 class EngineUnavailable(Exception):
@@ -125,6 +127,7 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
 
     best = sorted(guides, key=key)[:TOP_N]
     ctx.spacers[req.gene] = [g.spacer for g in best]
+    ctx.nuclease = "SpCas9"
     rows = tuple(
         (
             g.spacer,
@@ -159,28 +162,88 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     )
 
 
+def _site_index(ctx: SectionContext) -> Any:
+    """An in-memory SpCas9 site index of the genome in use (built once per dossier)."""
+    if ctx.index is None:
+        off = importlib.import_module("vivo.editing.offtarget")
+        g = ctx.genome.genome
+        contigs = [
+            (name, g.fetch_region(name, 0, g.contig_length(name))) for name in g.contig_names()
+        ]
+        ctx.index = off.build_site_index(off.pack_genome(contigs), off.pam_set("SpCas9"))
+    return ctx.index
+
+
 def _offtargets(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     search = _engine("vivo.editing.offtarget", "search_offtargets")
-    spacers = ctx.spacers.get(req.gene, [])
+    spacers = ctx.spacers.get(req.gene, [])[:3]
     if not spacers:
         raise EngineUnavailable("no guides were designed for this option, so nothing to search")
-    hits = search(ctx.genome.genome, spacers[:3], max_mismatches=3)
+    if ctx.nuclease != "SpCas9":
+        raise EngineUnavailable(
+            f"the dossier's in-memory index holds SpCas9 (NGG) sites only; searching "
+            f"{ctx.nuclease} guides needs an index for its PAM (vivo offtargets)"
+        )
+    result = search(
+        _site_index(ctx), spacers, max_mismatches=4, backend="numpy", max_hits_per_guide=50
+    )
+    sites = sorted(result.sites(), key=lambda h: (-(h.cfd or 0.0), h.mismatches))
     rows = tuple(
         (
-            h.spacer,
+            h.guide,
             f"{h.contig}:{h.start + 1}",
-            getattr(h, "mismatches", ""),
-            round(float(getattr(h, "cfd", 0.0) or 0.0), 3),
+            h.strand,
+            h.site,
+            h.mismatches,
+            h.dna_bulges + h.rna_bulges,
+            "" if h.cfd is None else round(h.cfd, 3),
         )
-        for h in list(hits)[:20]
+        for h in sites[:15]
     )
     return SectionResult(
         "",
         "offtargets",
         req.purpose,
         "ok",
-        f"searched {ctx.genome.name} for {len(spacers[:3])} spacers, ≤ 3 mismatches",
-        ("spacer", "site", "mismatches", "CFD"),
+        f"{len(sites)} sites for {len(spacers)} spacers in {ctx.genome.name} (≤ 4 mismatches, "
+        "no bulges; on-target included); a whole-genome search needs an indexed "
+        "genome (vivo genome add)",
+        ("spacer", "site (1-based)", "strand", "sequence", "mismatches", "bulges", "CFD"),
+        rows,
+        (("search", "vivo.editing.offtarget.search_offtargets"), ("genome", ctx.genome.name)),
+    )
+
+
+def _base_editing(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    correction_site = _engine("vivo.editing.edit_site", "correction_site")
+    design = _engine("vivo.editing.base_editing", "design_base_edits")
+    if ctx.variant is None:
+        raise EngineUnavailable("no interpreted variant to design around")
+    result = design(correction_site(ctx.variant.hgvs_c, genome=ctx.genome), max_designs=10)
+    best = result.designs[:TOP_N]
+    ctx.spacers[req.gene] = [d.guide.spacer for d in best]
+    ctx.nuclease = best[0].editor.name if best else "SpCas9"
+    rows = tuple(
+        (
+            d.editor.name,
+            d.guide.spacer,
+            d.guide.pam,
+            str(d.guide.strand),
+            d.target_position,
+            d.outcome,
+            len(d.bystanders),
+        )
+        for d in best
+    )
+    notes = "; ".join(result.notes)
+    return SectionResult(
+        "",
+        "base_editing",
+        req.purpose,
+        "ok",
+        f"{len(result.designs)} designs; exact correction possible: {result.exact_possible}"
+        + (f"; {notes}" if notes else ""),
+        ("editor", "spacer", "PAM", "strand", "target position", "outcome", "bystanders"),
         rows,
     )
 
@@ -198,7 +261,7 @@ ENGINES: dict[str, Builder] = {
     "guides": _guides,
     "offtargets": _offtargets,
     "donor": _missing("vivo.editing.donors", "design_donor"),
-    "base_editing": _missing("vivo.editing.base_editing", "design_base_edits"),
+    "base_editing": _base_editing,
     "prime_editing": _missing("vivo.editing.prime_editing", "design_pegrnas"),
     "cassette": _missing("vivo.workflows.cassette", "run_cassette"),
     "simulation": _missing("vivo.workflows.simulate", "run_simulation"),
