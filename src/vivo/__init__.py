@@ -19,6 +19,7 @@ from vivo.core import (
     reverse_complement,
     translate,
 )
+from vivo.editing import find_guides, get_nuclease, rank_guides, score_guides
 from vivo.genome import AnnotatedGenome, Gene, InMemoryGenome, Transcript, beta_globin_locus
 from vivo.variants import format_hgvs, interpret_variant, parse_hgvs
 from vivo.variants.inheritance import offspring_risk
@@ -40,11 +41,15 @@ __all__ = [
     "VivoError",
     "__version__",
     "beta_globin_locus",
+    "find_guides",
     "format_hgvs",
     "gc_content",
+    "get_nuclease",
     "interpret_variant",
     "offspring_risk",
     "parse_hgvs",
+    "rank_guides",
     "reverse_complement",
+    "score_guides",
     "translate",
 ]
