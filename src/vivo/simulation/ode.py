@@ -241,7 +241,7 @@ def solve_ode(
         mask = (t >= a) & (t <= end) if k == 0 else (t > a) & (t <= end)
         if np.any(mask):
             out[:, mask] = sol(t[mask])
-        y = sol(np.float64(end))
+        y = sol(np.array(end))
         if stopped:
             stopped_at = end
             break

@@ -182,18 +182,23 @@ def simulate_pk(p: PkParameters, doses: Sequence[PkDose], time_d: FloatArray) ->
         inflow = _infusion_rate(t, infusions) if infusions else 0.0
         return np.array([inflow - elim - k12 * a1 + k21 * a2, k12 * a1 - k21 * a2])
 
+    t_out = np.asarray(time_d, dtype=np.float64)
+    start = min(d.time_d for d in doses)
+    lead = t_out.size > 0 and start < t_out[0]  # integrate from the first dose
+    t_all = np.concatenate([[start], t_out]) if lead else t_out
     traj = solve_ode(
         rhs,
         [0.0, 0.0],
-        np.asarray(time_d, dtype=np.float64),
+        t_all,
         states=("central", "peripheral"),
         switch_times=switches,
         doses=boluses,
         rtol=1e-8,
         atol=1e-9,
     )
-    central = traj.state("central")
-    return PkResult(traj.time, central / p.v1_l, central, traj.state("peripheral"), p)
+    keep = slice(1, None) if lead else slice(None)
+    central = traj.state("central")[keep]
+    return PkResult(t_out, central / p.v1_l, central, traj.state("peripheral")[keep], p)
 
 
 def sample_tocilizumab_population(

@@ -1,0 +1,120 @@
+"""Ex vivo HSC: Poisson transduction identities (H7 table), allelic editing, label minimum
+doses (H1), F-cells against the published pancellular level (H5), Hb course behaviour.
+
+Tolerances: the Poisson table in the reference digest is printed to 3 decimals (fractions) and
+2 decimals (VCN), so values must agree to half a unit of the last printed digit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vivo.core.errors import InputError
+from vivo.simulation.hsc import (
+    HscCourseParameters,
+    allelic_editing,
+    calibrate_share_per_unit,
+    check_cd34_dose,
+    collection_days_needed,
+    hbf_per_f_cell_pg,
+    hsc_product,
+    poisson_transduction,
+    protected_f_cell_fraction,
+    simulate_hb_course,
+)
+
+POISSON_TABLE = [  # m, transduced, VCN per transduced cell, P(>= 3 copies)
+    (0.5, 0.393, 1.27, 0.014),
+    (1.0, 0.632, 1.58, 0.080),
+    (2.0, 0.865, 2.31, 0.323),
+    (3.0, 0.950, 3.16, 0.577),
+]
+
+
+@pytest.mark.parametrize(("m", "transduced", "vcn", "p3"), POISSON_TABLE)
+def test_poisson_table(m: float, transduced: float, vcn: float, p3: float) -> None:
+    r = poisson_transduction(m)
+    assert r.fraction_transduced == pytest.approx(transduced, abs=5e-4)
+    assert r.vcn_per_transduced_cell == pytest.approx(vcn, abs=5e-3)
+    assert r.p_at_least_3_copies == pytest.approx(p3, abs=5e-4)
+
+
+@given(st.floats(0.01, 8.0), st.floats(0.05, 1.0))
+def test_poisson_identities(m: float, s: float) -> None:
+    r = poisson_transduction(m, susceptible_fraction=s, max_copies=60)
+    assert sum(r.copy_distribution) == pytest.approx(1.0)
+    assert r.fraction_transduced == pytest.approx(s * (1 - math.exp(-m)))
+    assert r.bulk_vcn == pytest.approx(sum(k * p for k, p in enumerate(r.copy_distribution)))
+    assert r.bulk_vcn == pytest.approx(r.fraction_transduced * r.vcn_per_transduced_cell)
+
+
+@given(st.floats(0.0, 1.0))
+def test_allelic_editing_is_binomial(p: float) -> None:
+    e = allelic_editing(p)
+    assert sum(e.fractions) == pytest.approx(1.0)
+    assert e.fractions[1] + 2 * e.fractions[2] == pytest.approx(2 * p)  # mean edited alleles
+
+
+def test_label_minimum_doses() -> None:
+    assert hsc_product("Casgevy").min_cd34_per_kg == 3e6  # H1
+    assert hsc_product("lyfgenia").min_cd34_per_kg == 3e6
+    assert hsc_product("Zynteglo").min_cd34_per_kg == 5.0e6
+    assert check_cd34_dose("exa-cel", 3e6).meets_minimum
+    assert not check_cd34_dose("Zynteglo", 4.99e6).meets_minimum
+    assert collection_days_needed(20e6, yield_per_day_cd34_per_kg=7e6) == (3, 2)
+
+
+def test_f_cells_reach_the_published_pancellular_level_at_high_editing() -> None:
+    # H5: >= 94 % F-cells; with independent editing F-cells = 1 - (1 - p)^2 >= 0.94 iff
+    # p >= 0.755; the steady-state model (full chimerism) must give exactly that share
+    for p, pancellular in ((0.8, True), (0.7, False)):
+        params = HscCourseParameters(class_fractions=allelic_editing(p).fractions)
+        assert (params.steady_state()[1] >= 0.94) is pancellular
+
+
+def test_hb_course_approaches_its_steady_state_and_calibration_hits_the_target() -> None:
+    base = HscCourseParameters(
+        class_fractions=allelic_editing(0.8).fractions, max_share=1.0, total_hb_g_per_dl=13.1
+    )
+    params = calibrate_share_per_unit(base, 11.9 / 13.1)
+    share, f_cells = params.steady_state()
+    assert share * 13.1 == pytest.approx(11.9, rel=1e-9)  # H4 mean HbF during TI
+    course = simulate_hb_course(params, np.array([0.0, 60.0, 180.0, 2000.0]))
+    assert course.therapeutic_share[0] == 0.0
+    assert np.all(np.diff(course.therapeutic_share) > 0)
+    assert course.therapeutic_share[-1] == pytest.approx(share, rel=1e-3)
+    assert course.f_cell_fraction[-1] == pytest.approx(f_cells, rel=1e-3)
+    with pytest.raises(InputError, match="outside the reachable range"):
+        calibrate_share_per_unit(base, 0.999)
+
+
+def test_survival_advantage_raises_the_circulating_f_cell_share() -> None:
+    fr = allelic_editing(0.4).fractions
+    plain = HscCourseParameters(class_fractions=fr).steady_state()[1]
+    adv = HscCourseParameters(class_fractions=fr, f_cell_survival_advantage=2.0).steady_state()[1]
+    assert adv > plain
+
+
+def test_protection_link() -> None:
+    # HbS-HPFH: ~30 % HbF pancellular → ~9 pg per F-cell at MCH 30 pg (Steinberg 2014)
+    assert hbf_per_f_cell_pg(0.30, 1.0) == pytest.approx(9.0)
+    low, high = (protected_f_cell_fraction(x) for x in (6.4, 12.0))
+    assert low < 0.2 < 0.5 < high
+
+
+def test_bad_inputs() -> None:
+    with pytest.raises(InputError, match="known products"):
+        hsc_product("Skysona?")
+    with pytest.raises(InputError):
+        check_cd34_dose("Casgevy", -1.0)
+    with pytest.raises(InputError):
+        allelic_editing(1.2)
+    with pytest.raises(InputError):
+        poisson_transduction(-0.1)
+    with pytest.raises(InputError, match="sum to 1"):
+        HscCourseParameters(class_fractions=(0.5, 0.4))
