@@ -211,6 +211,16 @@ def _silent_context(site: EditSite, edited: Any, change: GenomicChange) -> str |
     return "intergenic"
 
 
+def _chosen_changes(chosen: list[BlockingMutation]) -> list[GenomicChange]:
+    """The genomic changes of blocking mutations."""
+    return [b.change for b in chosen]
+
+
+def _keeps_protein(site: EditSite, extra: list[GenomicChange], protein: str) -> bool:
+    """True if the edit plus ``extra`` gives ``protein`` (a frame-aware synonymy check)."""
+    return site.validate([site.desired, *extra]).edited_protein == protein
+
+
 def _positions_to_try(guide: Guide, nuc: Nuclease) -> list[tuple[int, str]]:
     """(plus position, 'pam'|'seed') in preference order: fixed PAM bases, then seed 20->11."""
     out: list[tuple[int, str]] = []
@@ -229,6 +239,7 @@ def _blocking(
     site: EditSite, guide: Guide, nuc: Nuclease, max_mutations: int
 ) -> tuple[BlockingMutation, ...] | None:
     edited = apply_changes(site.start_genome, [site.desired])
+    goal = site.validate(site.desired).edited_protein
     chosen: list[BlockingMutation] = []
     for pos, where in _positions_to_try(guide, nuc):
         if Interval(site.desired.start, max(site.desired.end, site.desired.start + 1)).overlaps(
@@ -239,7 +250,7 @@ def _blocking(
         for alt in "ACGT":
             change = GenomicChange(site.contig, pos, ref, alt)
             ctx = None if alt == ref else _silent_context(site, edited, change)
-            if ctx is None:
+            if ctx is None or not _keeps_protein(site, [*_chosen_changes(chosen), change], goal):
                 continue
             trial = [site.desired, *(b.change for b in chosen), change]
             if where == "pam" and not _is_blocked(site, guide, nuc, trial):
