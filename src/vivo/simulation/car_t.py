@@ -27,7 +27,14 @@ from numpy.typing import NDArray
 from vivo.core.errors import InputError
 from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.units import LN2, require_positive
-from vivo.simulation.ode import Band, IivScale, Trajectory, sample_lognormal, solve_ode
+from vivo.simulation.ode import (
+    Band,
+    IivScale,
+    Trajectory,
+    sample_lognormal,
+    solve_ode,
+    summarize_bands,
+)
 
 __all__ = [
     "CAR_T_PRODUCTS",
@@ -43,6 +50,7 @@ __all__ = [
     "ck_concentration",
     "sample_ck_population",
     "simulate_ck_ode",
+    "with_typical",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -316,8 +324,6 @@ class CkPopulation:
 
     def band(self, *, lower_pct: float = 5.0, upper_pct: float = 95.0) -> Band:
         """Median and percentile band of the levels."""
-        from vivo.simulation.ode import summarize_bands
-
         return summarize_bands(self.time_d, self.levels, lower_pct=lower_pct, upper_pct=upper_pct)
 
 
