@@ -45,6 +45,9 @@ def render_simulation_plot(result: SimulationResult, *, fmt: PlotFormat = "png")
             label=f"{b.lower_pct:g}–{b.upper_pct:g} % of virtual patients",
         )
         ax.plot(b.time, b.median, color="tab:blue", lw=2, label="population median")
+    mean = result.series.get("population_mean")
+    if mean is not None:
+        ax.plot(result.time, mean, color="tab:green", lw=1.5, label="population mean")
     ax.plot(result.time, result.typical, color="black", lw=1, ls="--", label="typical patient")
     for i, p in enumerate(result.published):
         ax.plot(

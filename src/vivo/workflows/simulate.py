@@ -314,6 +314,7 @@ def _run_aav(req: SimulationRequest) -> SimulationResult:
         metrics,
         _provenance(req, aav.MODEL_INFO.as_dict()),
         tuple(notes),
+        series={"population_mean": a.mean(axis=0)} if req.patients > 1 else {},
     )
 
 
