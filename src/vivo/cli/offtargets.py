@@ -12,15 +12,23 @@ from vivo.cli.output import console, emit
 def offtargets(
     guides: Annotated[list[str] | None, typer.Argument(help="spacers (no PAM)")] = None,
     genome: Annotated[str, typer.Option("--genome", help="indexed genome name")] = "",
-    guides_file: Annotated[str | None, typer.Option("--guides", help="file, one spacer per line")] = None,  # noqa: E501
+    guides_file: Annotated[
+        str | None, typer.Option("--guides", help="file, one spacer per line")
+    ] = None,
     nuclease: Annotated[str, typer.Option("--nuclease")] = "SpCas9",
     mismatches: Annotated[int, typer.Option("--mismatches", help="0-6")] = 4,
     dna_bulges: Annotated[int, typer.Option("--dna-bulges", help="0-2")] = 0,
     rna_bulges: Annotated[int, typer.Option("--rna-bulges", help="0-2")] = 0,
     backend: Annotated[str, typer.Option("--backend", help="auto|numpy|cpu|gpu|dask")] = "auto",
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address")] = None,  # noqa: E501
-    max_hits: Annotated[int | None, typer.Option("--max-hits", help="cap per guide (reported)")] = None,  # noqa: E501
-    output: Annotated[str | None, typer.Option("--output", "-o", help="write sites to this file")] = None,  # noqa: E501
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address")
+    ] = None,
+    max_hits: Annotated[
+        int | None, typer.Option("--max-hits", help="cap per guide (reported)")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="write sites to this file")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="tsv|json|bed for --output")] = "tsv",
     home: Annotated[str | None, typer.Option("--home", help="index folder")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -55,13 +63,21 @@ def offtargets(
 
     def render() -> None:
         table = Table(title=f"off-targets in {genome} ({run.provenance['backend']})")
-        for col in ("guide", "sites", "by mismatches", "bulged", "MIT spec.", "CFD spec.", "capped"):
+        for col in (
+            "guide",
+            "sites",
+            "by mismatches",
+            "bulged",
+            "MIT spec.",
+            "CFD spec.",
+            "capped",
+        ):
             table.add_column(col)
         for g in run.guides:
             s = g.summary()
             table.add_row(g.spacer, str(s["n_sites"]), "/".join(map(str, g.counts_by_mismatches)),
                           str(g.bulged_sites), f"{g.specificity.mit_specificity:.1f}",
-                          f"{g.specificity.cfd_specificity:.3f}", "yes" if g.capped else "no")  # fmt: skip
+                          f"{g.specificity.cfd_specificity:.3f}", "yes" if g.capped else "no")  # fmt: skip  # noqa: E501
         console.print(table)
         if output:
             console.print(f"sites written to {output}")

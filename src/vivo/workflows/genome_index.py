@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call,unused-ignore"
 """On-disk genome indexes for the off-target search (`vivo genome add/list`).
 
 Layout of ``<home>/<name>/``::
@@ -81,7 +82,7 @@ class IndexInfo:
 
 
 def genomes_home(home: str | os.PathLike[str] | None = None) -> Path:
-    """Where indexes live: ``home``, else ``$VIVO_HOME/genomes``, else ~/.local/share/vivo/genomes."""
+    """Index folder: ``home``, else ``$VIVO_HOME/genomes``, else ~/.local/share/vivo/genomes."""
     if home is not None:
         return Path(home)
     env = os.environ.get("VIVO_HOME")
@@ -129,7 +130,7 @@ def _write_genome(source: Path, folder: Path, progress: Progress | None) -> dict
         if progress:
             progress(f"packing {name}", (i + 1) / len(contigs))
     (folder / "genome").mkdir(parents=True)
-    arrays = {
+    arrays: dict[str, np.ndarray] = {  # type: ignore[type-arg]
         "packed": np.concatenate(packed),
         "other": np.concatenate(other),
         "masked": np.concatenate(masked).reshape(-1, 2),
@@ -303,7 +304,7 @@ def list_genomes(home: str | os.PathLike[str] | None = None) -> list[IndexInfo]:
     return out
 
 
-def _check_fresh(meta: dict[str, object], name: str) -> None:
+def _check_version(meta: dict[str, object], name: str) -> None:
     rebuild = f"rebuild it: vivo genome add {name} {meta.get('source', 'FILE')}"
     if meta.get("format_version") != FORMAT_VERSION or meta.get("vivo_version") != __version__:
         raise DataError(
@@ -311,6 +312,10 @@ def _check_fresh(meta: dict[str, object], name: str) -> None:
             f"{meta.get('format_version')}); this is vivo {__version__} (format {FORMAT_VERSION})",
             hint=rebuild,
         )
+
+
+def _check_fresh(meta: dict[str, object], name: str) -> None:
+    rebuild = f"rebuild it: vivo genome add {name} {meta.get('source', 'FILE')}"
     src = Path(str(meta.get("source", "")))
     if not src.is_file():
         return  # the source may have moved; the index itself is self-contained
@@ -335,6 +340,7 @@ def open_index(
     """Memory-map the index of ``name`` for ``nuclease`` (checked against version and source)."""
     folder = genomes_home(home) / _check_name(name)
     meta = _read_meta(folder, name)
+    _check_version(meta, name)
     if check_source:
         _check_fresh(meta, name)
     pams = pam_set(get_nuclease(nuclease))

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call,unused-ignore"
 """The off-target job: open an index, search (locally or on a Dask cluster), write outputs.
 
 ``backend="dask"`` partitions the guides (and, with ``shards > 1``, the site table) into tasks

@@ -6,7 +6,7 @@ sequences, checks PAMs letter by letter and aligns with a memoised recursion.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from vivo.core.seq import IUPAC_CODES, reverse_complement
 
@@ -23,7 +23,7 @@ def best_alignment(g: str, w: str, k: int, nd: int, nr: int) -> tuple[int, int, 
     """(mismatches, dna, rna) reported for guide ``g`` vs site ``w`` (both PAM-outward)."""
     n, m = len(g), len(w)
 
-    @lru_cache(maxsize=None)
+    @cache
     def rec(i: int, j: int, dd: int, rr: int, last: str) -> int:
         if i == n and j == m:
             return 0 if last == "P" else 99
@@ -56,7 +56,7 @@ def best_alignment(g: str, w: str, k: int, nd: int, nr: int) -> tuple[int, int, 
 def _exact(g: str, w: str, d: int, r: int) -> int:
     n, m = len(g), len(w)
 
-    @lru_cache(maxsize=None)
+    @cache
     def rec(i: int, j: int, dd: int, rr: int, last: str) -> int:
         if i == n and j == m:
             return 0 if (last == "P" and dd == d and rr == r) else 99

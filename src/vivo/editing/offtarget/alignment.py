@@ -11,7 +11,7 @@ optimum allows.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from vivo.core.errors import InputError
 from vivo.editing.nucleases import PamSide
@@ -54,7 +54,7 @@ def _ops(g: str, w: str, dna: int, rna: int) -> list[str]:
     if m != n + dna - rna:
         raise InputError("site length does not match the spacer and bulge counts")
 
-    @lru_cache(maxsize=None)
+    @cache
     def cost(i: int, j: int, dd: int, last: str) -> int:
         rr = dd - (j - i)
         if i == n and j == m:

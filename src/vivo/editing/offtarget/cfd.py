@@ -79,7 +79,8 @@ def cfd_scores(
     mm, pam = cfd_tables()
     pos = np.arange(SPACER_LENGTH)
     weights = mm[pos[None, :], spacer[None, :], sites]
-    return np.prod(weights, axis=1) * pam[pams[:, 0], pams[:, 1]]
+    out: npt.NDArray[np.float64] = np.prod(weights, axis=1) * pam[pams[:, 0], pams[:, 1]]
+    return out
 
 
 def cfd_score(spacer: str, protospacer: str, pam: str) -> float:

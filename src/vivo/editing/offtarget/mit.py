@@ -66,7 +66,8 @@ def mit_hit_scores(mismatch: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     mean_d = np.where(m >= 2, (last - first) / np.maximum(m - 1, 1), 19.0)
     term2 = 1.0 / (((19.0 - mean_d) / 19.0) * 4.0 + 1.0)
     term3 = 1.0 / np.maximum(m, 1) ** 2
-    return 100.0 * term1 * term2 * term3
+    out: npt.NDArray[np.float64] = 100.0 * term1 * term2 * term3
+    return out
 
 
 def mit_hit_score(spacer: str, protospacer: str) -> float:

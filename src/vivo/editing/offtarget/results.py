@@ -81,7 +81,7 @@ class OffTargetSite:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready fields."""
-        return {f: getattr(self, f) for f in self.__dataclass_fields__}  # type: ignore[attr-defined]
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
 def _geometry(index: SiteIndex, rows: I64, length: I64) -> tuple[I64, I64, I64, I64]:
@@ -211,7 +211,7 @@ class GuideOffTargets:
             else self.nuclease.cut_offsets(n)[0]  # fmt: skip
         for k in range(len(self.rows)):
             yield self._site(k, int(start[k]), int(end[k]), bool(minus[k]), int(pos[k]),
-                             int(contig[k]), int(local[k]), bool(masked[k]), cut_from_pam)  # fmt: skip
+                             int(contig[k]), int(local[k]), bool(masked[k]), cut_from_pam)  # fmt: skip  # noqa: E501
 
     def _site(
         self, k: int, start: int, end: int, minus: bool, pos: int, contig: int, local: int,

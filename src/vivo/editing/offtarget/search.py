@@ -224,7 +224,9 @@ def iter_offtargets(
     )  # fmt: skip
     for start in range(0, len(plan.spacers), max(1, batch_size)):
         chunk = plan.spacers[start : start + batch_size]
-        hits = run_kernel(index, chunk, plan.settings.limits, plan.settings.backend)
+        hits = run_kernel(
+            index, chunk, plan.settings.limits, resolve_backend(plan.settings.backend)
+        )
         sub = SearchPlan(index, plan.nuclease, plan.spacers[: start + len(chunk)], plan.settings,
                     plan.on_targets, plan.annotation)  # fmt: skip
         yield from decode_hits(sub, hits, start)
@@ -275,5 +277,7 @@ def search_offtargets(
         dna_bulges=dna_bulges, rna_bulges=rna_bulges, backend=backend,
         max_hits_per_guide=max_hits_per_guide, on_targets=on_targets, annotation=annotation,
     )  # fmt: skip
-    hits = run_kernel(index, plan.spacers, plan.settings.limits, plan.settings.backend)
+    hits = run_kernel(
+        index, plan.spacers, plan.settings.limits, resolve_backend(plan.settings.backend)
+    )
     return OffTargetResult(tuple(decode_hits(plan, hits, 0)), plan.settings)

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call,attr-defined,no-untyped-def,unused-ignore,no-any-return"
 """The CPU kernel: numba, indexed, parallel on all cores.
 
 1. For each guide, enumerate every key prefix (``P`` site bases next to the PAM) that an
@@ -70,7 +71,7 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
         return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
     @nb.njit(cache=True)
-    def costs(g, n, win, nm, room, nd, nr, f, out):  # type: ignore[no-untyped-def]
+    def costs(g, n, win, nm, room, nd, nr, f, out):  # type: ignore[no-untyped-def]  # noqa: C901
         # f[i, dd, rr, last]; last: 0 start, 1 pair, 2 DNA bulge, 3 RNA bulge
         f[:] = inf
         f[0, 0, 0, 0] = 0

@@ -1,0 +1,148 @@
+"""On-disk index: atomic build, version and checksum checks, Dask and CLI end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from vivo.cli.main import main
+from vivo.core.errors import DataError, EngineError, InputError
+from vivo.editing.offtarget import build_site_index, pack_genome, pam_set, search_offtargets
+from vivo.io.fasta import write_fasta
+from vivo.workflows import genome_index as gi
+from vivo.workflows.offtargets import OffTargetRequest, run_offtargets, write_sites
+
+G = "GACGCATAAAGATGAGACGC"
+
+
+@pytest.fixture(scope="module")
+def genome(tmp_path_factory):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(7)
+    body = "".join(rng.choice(list("ACGT"), 3000))
+    seq = (
+        body[:1000]
+        + G
+        + "AGG"
+        + body[1000:2000].lower()
+        + "NNNN"
+        + G[:-2]
+        + "TT"
+        + "TGG"
+        + body[2000:]
+    )
+    path = tmp_path_factory.mktemp("g") / "toy.fa"
+    write_fasta([("chrA", seq), ("chrB", body[:500])], path)
+    home = tmp_path_factory.mktemp("home")
+    gi.build_genome_index("toy", path, home=home, max_sites_per_pass=50)
+    return path, home, [("chrA", seq), ("chrB", body[:500])]
+
+
+def test_disk_index_equals_in_memory_index(genome) -> None:  # type: ignore[no-untyped-def]
+    path, home, contigs = genome
+    disk = gi.open_index("toy", home=home)
+    mem = build_site_index(pack_genome(contigs), pam_set("SpCas9"), key_bases=disk.key_bases)
+    assert np.array_equal(disk.win, mem.win) and np.array_equal(disk.pos, mem.pos)
+    a = search_offtargets(disk, [G], backend="cpu", max_mismatches=3)
+    b = search_offtargets(mem, [G], backend="numpy", max_mismatches=3)
+    assert list(a.sites()) == list(b.sites()) and len(list(a.sites())) >= 2
+
+
+def test_missing_genome_and_nuclease(genome) -> None:  # type: ignore[no-untyped-def]
+    _, home, _ = genome
+    with pytest.raises(InputError, match="vivo genome add"):
+        gi.open_index("absent", home=home)
+    with pytest.raises(InputError, match="no site index"):
+        gi.open_index("toy", home=home, nuclease="AsCas12a")
+
+
+def test_changed_source_and_version_are_detected(genome, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path, _, contigs = genome
+    src = tmp_path / "g.fa"
+    write_fasta(contigs, src)
+    gi.build_genome_index("x", src, home=tmp_path)
+    write_fasta([("chrA", "ACGT" * 10)], src)
+    os.utime(src, (1, 1))
+    with pytest.raises(DataError, match="changed"):
+        gi.open_index("x", home=tmp_path)
+    meta = json.loads((tmp_path / "x" / "meta.json").read_text())
+    meta["vivo_version"] = "0.0.0-old"
+    (tmp_path / "x" / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(DataError, match="rebuild"):
+        gi.open_index("x", home=tmp_path, check_source=False)
+
+
+def test_interrupted_build_leaves_nothing(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "g.fa"
+    write_fasta([("c", "ACGT" * 100)], src)
+
+    def boom(*a, **k):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gi, "_write_sites", boom)
+    with pytest.raises(KeyboardInterrupt):
+        gi.build_genome_index("y", src, home=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.fa", "g.fa.fai"]
+    assert gi.list_genomes(tmp_path) == []
+
+
+def test_bad_names_and_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError):
+        gi.build_genome_index("../evil", tmp_path / "x.fa", home=tmp_path)
+    with pytest.raises(InputError):
+        gi.build_genome_index("ok", tmp_path / "missing.fa", home=tmp_path)
+
+
+def test_home_resolution(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("VIVO_HOME", str(tmp_path))
+    assert gi.genomes_home() == tmp_path / "genomes"
+    assert gi.genomes_home(tmp_path / "z") == tmp_path / "z"
+
+
+def test_dask_local_cluster_matches_cpu(genome) -> None:  # type: ignore[no-untyped-def]
+    _, home, _ = genome
+    guides = (G, "ACGTTGCAACGTTGCAACGT")
+    base = OffTargetRequest("toy", guides, home=str(home), max_mismatches=3, dna_bulges=1)
+    local = run_offtargets(base)
+    dask = run_offtargets(OffTargetRequest(**{**_fields(base), "backend": "dask", "shards": 2,
+                                              "guides_per_task": 1}))  # fmt: skip
+    assert dask.provenance["backend"].startswith("dask(")
+    assert list(dask.sites()) == list(local.sites())
+
+
+def _fields(req):  # type: ignore[no-untyped-def]
+    return {f: getattr(req, f) for f in req.__dataclass_fields__}
+
+
+def test_unreachable_scheduler(genome) -> None:  # type: ignore[no-untyped-def]
+    _, home, _ = genome
+    req = OffTargetRequest(
+        "toy", (G,), home=str(home), backend="dask", scheduler="tcp://127.0.0.1:9"
+    )
+    with pytest.raises(EngineError, match="scheduler"):
+        run_offtargets(req)
+
+
+def test_writers_and_cli(genome, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _, home, _ = genome
+    run = run_offtargets(OffTargetRequest("toy", (G,), home=str(home), max_mismatches=2))
+    tsv = write_sites(run, tmp_path / "o.tsv", "tsv").read_text().splitlines()
+    assert tsv[0].startswith("guide\tcontig\tstart") and len(tsv) == 1 + len(list(run.sites()))
+    bed = write_sites(run, tmp_path / "o.bed", "bed").read_text().splitlines()
+    assert bed[0].split("\t")[0] == "chrA"
+    assert _cli(["offtargets", "--genome", "toy", "--home", str(home), G, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == "1" and data["guides"][0]["n_sites"] >= 2
+    assert _cli(["offtargets", "--genome", "toy", "--home", str(home), "ACGN", "--json"]) == 2
+    assert _cli(["genome", "list", "--home", str(home), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["genomes"][0]["name"] == "toy"
+
+
+def _cli(args: list[str]) -> int:
+    try:
+        main(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
