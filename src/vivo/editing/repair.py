@@ -300,7 +300,7 @@ class RepairParameters:
     mhless_weight: float = 0.2
     mhless_decay_nt: float = 3.0
     insertion_weight: tuple[tuple[str, float], ...] = (
-        ("T", 2.2), ("A", 1.8), ("C", 1.1), ("G", 0.7),
+        ("T", 2.1), ("A", 1.7), ("C", 1.05), ("G", 0.65),
     )  # fmt: skip
     templated_fraction: float = 0.80  # inserted base = the -4 (PAM-distal) nucleotide
     proximal_fraction: float = 0.12  # inserted base = the -3 (PAM-proximal) nucleotide
