@@ -51,7 +51,12 @@ def test_hemophilia_b_recommends_in_vivo_aav_liver_addition_without_sequence() -
     assert {"Hemgenix", "Beqvez"} <= {p.name for p in top.precedents}
     beqvez = next(p for p in top.precedents if p.name == "Beqvez")
     assert beqvez.level == "withdrawn"  # discontinued 2025: not shown as a current precedent
-    assert any("--genome" in d.needs for d in top.designs)
+    # the cassette and simulation engines carry F9's CDS and a calibrated model: no genome needed
+    assert {d.engine for d in top.designs} == {"cassette", "simulation"}
+    assert all(d.needs == "" for d in top.designs)
+    # designs at the F9 locus itself say which sequence they would need
+    locus_designs = [d for o in plan.feasible for d in o.designs if d.engine == "guides"]
+    assert locus_designs and all("--genome" in d.needs for d in locus_designs)
     assert any("does not contain F9" in n for n in plan.notes)
 
 

@@ -77,3 +77,39 @@ def test_cli_plan_json_and_kb(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as e:
         main(["kb", "show", "NoSuchBrand"])
     assert e.value.code == 2
+
+
+def test_every_engine_designs_for_the_sickle_dossier() -> None:
+    """The five options of `vivo plan HBB c.20A>T` carry real designs from every engine."""
+    result = run_plan(PlanRequest("HBB", "c.20A>T"))
+    by = {(s.option_id, s.engine): s for s in result.sections}
+    expected = {
+        ("induce-hbf-ex-vivo-editing", "guides"),
+        ("induce-hbf-ex-vivo-editing", "simulation"),
+        ("add-lv-hsc", "cassette"),
+        ("add-lv-hsc", "simulation"),
+        ("correct-base-edit", "base_editing"),
+        ("correct-prime-edit", "prime_editing"),
+        ("correct-hdr", "donor"),
+    }
+    for key in expected:
+        assert by[key].status == "ok", (key, by[key].message)
+        assert by[key].rows
+    # designs are validated in silico: every donor and pegRNA restores the reference protein
+    assert {r[-1] for r in by[("correct-hdr", "donor")].rows} == {"yes"}
+    assert {r[-1] for r in by[("correct-prime-edit", "prime_editing")].rows} == {"yes"}
+    # the lentiviral cassette carries betaA-T87Q and its map; simulations carry plots
+    assert "T87Q" in by[("add-lv-hsc", "cassette")].message
+    for key in [("add-lv-hsc", "cassette"), ("add-lv-hsc", "simulation")]:
+        fig = by[key].figures[0]
+        assert fig.mime == "image/svg+xml" and fig.data.lstrip().startswith(b"<?xml")
+    assert "Lyfgenia" in by[("add-lv-hsc", "simulation")].message
+    assert "Casgevy" in by[("induce-hbf-ex-vivo-editing", "simulation")].message
+
+
+def test_f9_aav_option_designs_from_shipped_cds() -> None:
+    result = run_plan(PlanRequest("F9", "c.1025C>T"))
+    aav = {s.engine: s for s in result.sections if s.option_id == "add-aav-in-vivo"}
+    assert aav["cassette"].status == "ok" and "F9" in aav["cassette"].message
+    assert aav["simulation"].status == "ok" and "Hemgenix" in aav["simulation"].message
+    assert any(s.status == "needs_sequence" for s in result.sections)

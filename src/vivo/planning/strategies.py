@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from vivo.delivery.transgenes import TRANSGENES
 from vivo.knowledge.catalog import get_vector
 from vivo.planning import risks
 from vivo.planning.context import Context, TissueClass
@@ -54,6 +55,10 @@ def _needs(ctx: Context) -> str:
     return ctx.needs_text()
 
 
+#: genes whose AAV expression course has a calibrated model (vivo.simulation.aav)
+AAV_SIMULATION_PRODUCTS = {"F9": "Hemgenix", "F8": "Roctavian"}
+
+
 def _request(
     ctx: Context,
     engine: Engine,
@@ -69,8 +74,17 @@ def _request(
         gene=gene or ctx.gene,
         region=region,
         params=tuple(sorted(params.items())),
-        needs=_needs(ctx) if (gene or ctx.gene) == ctx.gene else "",
+        needs=""
+        if (gene or ctx.gene) != ctx.gene or _engine_ships_sequence(engine, ctx.gene)
+        else _needs(ctx),
     )
+
+
+def _engine_ships_sequence(engine: Engine, gene: str) -> bool:
+    """Engines that carry their own sequence for ``gene`` need none from the genome in use."""
+    if engine == "simulation":
+        return True
+    return engine == "cassette" and gene.upper() in TRANSGENES
 
 
 def _finish(option: Option, base: float) -> Option:
@@ -169,6 +183,7 @@ def induce_hbf(ctx: Context) -> Option | None:
             "engraftment and HbF over time after edited HSC infusion",
             region="",
             kind="hsc",
+            product="Casgevy",
         ),
     )
     dual_cut = Risk(
@@ -308,6 +323,7 @@ def add_lentiviral_hsc(ctx: Context) -> Option | None:
                 "vector copy number and engraftment over time",
                 region="",
                 kind="hsc",
+                product="Lyfgenia" if ctx.mechanism == "gain_of_function" else "Zynteglo",
             ),
         ),
     )
@@ -404,7 +420,12 @@ def _aav_option(ctx: Context, title: str, *, shortened: bool) -> Option:
                 promoter=ctx.tissue,
             ),
             _request(
-                ctx, "simulation", "transgene expression after an AAV dose", region="", kind="aav"
+                ctx,
+                "simulation",
+                "transgene expression after an AAV dose",
+                region="",
+                kind="aav",
+                product=AAV_SIMULATION_PRODUCTS.get(ctx.gene, ""),
             ),
         ),
     )

@@ -6,6 +6,7 @@ installation, or fails, the section says ``engine not available: <why>`` — nev
 
 from __future__ import annotations
 
+import base64
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,23 @@ TOP_N = 5
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """An image embedded in the dossier (base64, so the HTML report stays self-contained)."""
+
+    caption: str
+    mime: Literal["image/svg+xml", "image/png"]
+    data: bytes
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form with the image as base64."""
+        return {
+            "caption": self.caption,
+            "mime": self.mime,
+            "data_base64": base64.b64encode(self.data).decode("ascii"),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class SectionResult:
     """One design section of the dossier."""
 
@@ -35,6 +53,7 @@ class SectionResult:
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[Any, ...], ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
+    figures: tuple[Figure, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -47,6 +66,7 @@ class SectionResult:
             "columns": list(self.columns),
             "rows": [list(r) for r in self.rows],
             "provenance": dict(self.provenance),
+            "figures": [f.to_dict() for f in self.figures],
         }
 
 
@@ -248,23 +268,179 @@ def _base_editing(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     )
 
 
-def _missing(module: str, name: str) -> Callable[[SectionContext, DesignRequest], SectionResult]:
-    def build(ctx: SectionContext, req: DesignRequest) -> SectionResult:
-        _engine(module, name)
-        raise EngineUnavailable(f"{module}.{name} exists but is not wired into the dossier yet")
+def _site(ctx: SectionContext) -> Any:
+    """The correction site (patient genome = reference + variant, goal = reference allele)."""
+    correction_site = _engine("vivo.editing.edit_site", "correction_site")
+    if ctx.variant is None:
+        raise EngineUnavailable("no interpreted variant to design around")
+    return correction_site(ctx.variant.hgvs_c, genome=ctx.genome)
 
-    return build
+
+def _donor(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    design_donors = _engine("vivo.editing.donors", "design_donors")
+    result = design_donors(_site(ctx), nuclease="SpCas9", max_designs=TOP_N)
+    best = result.designs[:TOP_N]
+    ctx.spacers[req.gene] = [d.guide.spacer for d in best]
+    ctx.nuclease = "SpCas9"
+    rows = tuple(
+        (
+            d.guide.spacer,
+            d.guide.pam,
+            d.cut_to_edit_bp,
+            "; ".join(f"{b.where}: {b.context}" for b in d.blocking)
+            if d.blocking
+            else ("edit blocks re-cutting" if d.blocked_by_edit else "none"),
+            len(d.ssodn.sequence),
+            d.ssodn.sequence,
+            "yes" if d.validation.reaches_goal else "NO",
+        )
+        for d in best
+    )
+    notes = "; ".join(result.notes)
+    return SectionResult(
+        "",
+        "donor",
+        req.purpose,
+        "ok" if best else "unavailable",
+        f"{len(result.designs)} donor designs (ssODN + dsDNA arms); each applied in silico and "
+        "translated" + (f"; {notes}" if notes else "")
+        if best
+        else "engine not available: no donor design possible "
+        f"({notes or 'no guide cuts near the edit'})",
+        ("spacer", "PAM", "cut to edit (bp)", "blocking mutations", "ssODN nt", "ssODN", "protein"),
+        rows,
+        (("engine", "vivo.editing.donors.design_donors"),),
+    )
+
+
+def _prime_editing(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    design_pegrnas = _engine("vivo.editing.prime_editing", "design_pegrnas")
+    result = design_pegrnas(_site(ctx), max_designs=TOP_N)
+    best = result.pegrnas[:TOP_N]
+    ctx.spacers[req.gene] = [p.guide.spacer for p in best]
+    ctx.nuclease = "SpCas9"
+    rows = tuple(
+        (
+            p.guide.spacer,
+            p.pbs_length,
+            p.rtt_length,
+            p.extension,
+            ", ".join(n.guide.spacer for n in p.nicking_guides[:2]) or "none",
+            "yes" if p.validation.reaches_goal else "NO",
+        )
+        for p in best
+    )
+    return SectionResult(
+        "",
+        "prime_editing",
+        req.purpose,
+        "ok" if best else "unavailable",
+        f"{len(result.pegrnas)} pegRNAs (PBS 8-15 nt, RTT 10-30 nt), each applied in silico"
+        if best
+        else "engine not available: no pegRNA design possible here",
+        ("spacer", "PBS nt", "RTT nt", "3' extension (RTT+PBS)", "PE3 nicking spacers", "protein"),
+        rows,
+        (("engine", "vivo.editing.prime_editing.design_pegrnas"),),
+    )
+
+
+_VECTORS = {"LV": "lentivirus", "AAV": "AAV"}
+_TRANSGENE_VARIANTS = {("HBB", "LV"): "T87Q"}  # betaA-T87Q, the anti-sickling globin of Lyfgenia
+
+
+def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    design_construct = _engine("vivo.workflows.cassette", "design_construct")
+    render = _engine("vivo.reports.construct_maps", "render_construct_map")
+    request_cls = _engine("vivo.workflows.cassette", "CassetteRequest")
+    vector = req.param("vector", "AAV")
+    tissue = req.param("promoter") or None
+    tissue = "erythroid" if tissue == "erythroid" else tissue
+    result = design_construct(
+        request_cls(
+            transgene=req.gene,
+            variant=req.param("transgene_variant") or _TRANSGENE_VARIANTS.get((req.gene, vector)),
+            vector=_VECTORS.get(vector, vector),
+            tissue=tissue,
+            seed=ctx.seed,
+        ),
+        figures=False,
+    )
+    c, report = result.cassette, result.report
+    rows = tuple((chk.name, chk.status, chk.message) for chk in report.checks)
+    svg = render(c, fmt="svg", layout="linear")
+    return SectionResult(
+        "",
+        "cassette",
+        req.purpose,
+        "ok",
+        f"{c.name}: {c.length_bp:,} bp, overall {report.status}",
+        ("check", "status", "detail"),
+        rows,
+        (("engine", "vivo.workflows.cassette.design_construct"), ("seed", str(ctx.seed))),
+        (Figure(f"construct map: {c.name}", "image/svg+xml", svg),),
+    )
+
+
+_SIM_PRODUCTS = {
+    "hsc": ("Casgevy", "Lyfgenia", "Zynteglo"),
+    "aav": ("Hemgenix (F9)", "Roctavian (F8)"),
+    "car-t": ("Kymriah", "Breyanzi", "Yescarta"),
+}
+
+
+def _simulation(ctx: SectionContext, req: DesignRequest) -> SectionResult:
+    run_simulation = _engine("vivo.workflows.simulate", "run_simulation")
+    request_cls = _engine("vivo.workflows.simulate", "SimulationRequest")
+    render = _engine("vivo.reports.sim_plots", "render_simulation_plot")
+    kind = req.param("kind", "hsc")
+    product = req.param("product")
+    if not product:
+        raise EngineUnavailable(
+            f"no calibrated {kind} model for {req.gene}; calibrated products: "
+            + ", ".join(_SIM_PRODUCTS.get(kind, ()))
+        )
+    result = run_simulation(request_cls(kind=kind, product=product, seed=ctx.seed, patients=200))
+    data = result.to_dict()
+    rows = tuple((k, _short(v)) for k, v in data["metrics"].items())
+    return SectionResult(
+        "",
+        "simulation",
+        req.purpose,
+        "ok",
+        f"{kind} model for {product}: {data['quantity']} ({data['unit']}); "
+        + "; ".join(data.get("notes", [])),
+        ("metric", "value"),
+        rows,
+        (("model", str(data["provenance"].get("model", kind))), ("seed", str(ctx.seed))),
+        (
+            Figure(
+                f"{product}: {data['quantity']} over time",
+                "image/svg+xml",
+                render(result, fmt="svg"),
+            ),
+        ),
+    )
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_short(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    return str(value)
 
 
 Builder = Callable[[SectionContext, DesignRequest], SectionResult]
 ENGINES: dict[str, Builder] = {
     "guides": _guides,
     "offtargets": _offtargets,
-    "donor": _missing("vivo.editing.donors", "design_donor"),
+    "donor": _donor,
     "base_editing": _base_editing,
-    "prime_editing": _missing("vivo.editing.prime_editing", "design_pegrnas"),
-    "cassette": _missing("vivo.workflows.cassette", "run_cassette"),
-    "simulation": _missing("vivo.workflows.simulate", "run_simulation"),
+    "prime_editing": _prime_editing,
+    "cassette": _cassette,
+    "simulation": _simulation,
 }
 
 

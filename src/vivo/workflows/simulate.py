@@ -244,7 +244,7 @@ def _run_hsc(req: SimulationRequest) -> SimulationResult:
         None,
         (point,) if point else (),
         metrics,
-        _provenance(req, hsc.MODEL_INFO.as_dict()),
+        _provenance(req, hsc.MODEL_INFO.as_dict(), n_patients=1),  # deterministic
         tuple(notes),
         series={
             "f_cells_percent": 100 * course.f_cell_fraction,
