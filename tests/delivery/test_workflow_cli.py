@@ -85,3 +85,15 @@ def test_cli_json_and_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["cassette", "--transgene", "DMD", "--vector", "AAV", "--tissue", "kidney"])
     assert exc.value.code == 2
     assert "known tissues" in capsys.readouterr().err
+
+
+def test_cli_oversized_construct_reports_then_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from vivo.cli.main import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["cassette", "--transgene", "DMD", "--vector", "AAV", "--tissue", "muscle"])
+    out, err = capsys.readouterr()
+    assert info.value.code == 2
+    assert "FAIL capacity" in out  # the full report comes first
+    assert err.startswith("vivo: error: the construct does not fit its vector")
+    assert "7,485 bp over the ssAAV hard limit of 5,000 bp" in err and "dual AAV" in err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -74,6 +74,21 @@ def cassette(
             console.print(f"wrote {key}: {path}")
 
     emit(data, as_json=as_json, render=render)
+    _fail_if_oversized(result)
+
+
+def _fail_if_oversized(result: Any) -> None:
+    """A construct over the vector's hard limit is an error (exit 2), after the full report."""
+    from vivo.core.errors import InputError
+
+    capacity = result.report.check("capacity")
+    if capacity.status == "fail":
+        rec = result.recommendation
+        alternatives = "; ".join(rec.alternatives) if rec is not None and rec.alternatives else ""
+        raise InputError(
+            f"the construct does not fit its vector: {capacity.message}",
+            hint=alternatives or "choose a vector with a larger capacity or shorten the transgene",
+        )
 
 
 def register(app: typer.Typer) -> None:
