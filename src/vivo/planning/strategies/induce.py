@@ -1,0 +1,134 @@
+"""Induce a compensating gene (fetal hemoglobin and others)."""
+
+from __future__ import annotations
+
+from vivo.planning import risks
+from vivo.planning.context import Context
+from vivo.planning.evidence import best_level_score, literature, product_precedents
+from vivo.planning.plan import Option, Risk
+from vivo.planning.strategies._common import (
+    EDIT_ROUTE,
+    design_request,
+    finish_option,
+)
+
+__all__ = ["induce_hbf", "induce_other"]
+
+
+def induce_hbf(ctx: Context) -> Option | None:
+    """Ex vivo HSC editing that switches fetal hemoglobin back on (Casgevy's strategy)."""
+    if not {"HBG1", "HBG2"} & set(ctx.compensating) or ctx.tissue != "blood":
+        return None
+    precedents = (
+        *product_precedents(targets=("BCL11A",), modality="gene_editing"),
+        literature(
+            "Bauer2013",
+            "preclinical",
+            "BCL11A erythroid enhancer controls HbF level; the approved editing target.",
+        ),
+        literature(
+            "Traxler2016",
+            "preclinical",
+            "Disrupting the HBG1/HBG2 promoters (13-nt "
+            "HPFH-like deletion) raises HbF in human HSPC-derived red cells.",
+        ),
+    )
+    rationale = (
+        "Fetal hemoglobin (HbF) does not polymerize with HbS and replaces missing adult "
+        "hemoglobin, so raising it treats both sickle cell disease and beta-thalassemia.",
+        "Approved target: the BCL11A erythroid-specific enhancer (edited by Casgevy). It lies on "
+        "chromosome 2, outside the bundled beta-globin locus; the designs below target the "
+        "BCL11A-repressor binding sites in the HBG1/HBG2 promoters, which the bundled locus "
+        "contains (same outcome, HbF induction).",
+        "Ex vivo: the HSCs are edited outside the body with Cas9 RNP by electroporation, so no "
+        "editor stays in the patient and edited cells are checked before infusion.",
+    )
+    designs = (
+        design_request(
+            ctx,
+            "guides",
+            "Cas9 guides at the HBG1 promoter (BCL11A binding site)",
+            region="HBG1 promoter",
+            gene="HBG1",
+            upstream_bp="300",
+            downstream_bp="0",
+        ),
+        design_request(
+            ctx,
+            "guides",
+            "Cas9 guides at the HBG2 promoter (BCL11A binding site)",
+            region="HBG2 promoter",
+            gene="HBG2",
+            upstream_bp="300",
+            downstream_bp="0",
+        ),
+        design_request(
+            ctx,
+            "offtargets",
+            "off-target sites of the top promoter guides",
+            region="HBG1 promoter",
+            gene="HBG1",
+        ),
+        design_request(
+            ctx,
+            "simulation",
+            "engraftment and HbF over time after edited HSC infusion",
+            region="",
+            kind="hsc",
+            product="Casgevy",
+        ),
+    )
+    dual_cut = Risk(
+        "other",
+        "medium",
+        "HBG1 and HBG2 promoters are nearly identical: one guide cuts both "
+        "and can delete the ~5 kb between them (an HPFH-like deletion that loses HBG1).",
+    )
+    opt = Option(
+        id="induce-hbf-ex-vivo-editing",
+        title="Ex vivo Cas9 editing of HSCs to induce fetal hemoglobin",
+        family="induce",
+        delivery="ex_vivo",
+        vehicle="RNP-electroporation",
+        editor="SpCas9",
+        cell_source="autologous CD34+ HSPC",
+        feasibility="possible",
+        score=0.0,
+        rationale=rationale,
+        precedents=precedents,
+        risks=(*risks.DSB, dual_cut, *risks.CONDITIONING),
+        designs=designs,
+    )
+    return finish_option(opt, best_level_score(precedents))
+
+
+def induce_other(ctx: Context) -> Option | None:
+    """Up-regulate a compensating paralog other than the fetal globins (e.g. SMN2, UTRN)."""
+    others = tuple(g for g in ctx.compensating if g not in ("HBG1", "HBG2"))
+    if not others:
+        return None
+    delivery, vehicle, cell = EDIT_ROUTE[ctx.tissue]
+    opt = Option(
+        id="induce-compensating-gene",
+        title=f"Induce the compensating gene {'/'.join(others)}",
+        family="induce",
+        delivery=delivery,
+        vehicle=vehicle,
+        editor="SpCas9 or RNA therapy",
+        cell_source=cell,
+        feasibility="possible",
+        score=0.0,
+        rationale=(f"{'/'.join(others)} can partly take over the function of {ctx.gene}.",),
+        designs=(
+            design_request(
+                ctx,
+                "guides",
+                f"guides near {others[0]}",
+                region=f"{others[0]} promoter",
+                gene=others[0],
+                upstream_bp="300",
+                downstream_bp="0",
+            ),
+        ),
+    )
+    return finish_option(opt, best_level_score(()))
