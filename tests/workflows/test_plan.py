@@ -113,3 +113,17 @@ def test_f9_aav_option_designs_from_shipped_cds() -> None:
     assert aav["cassette"].status == "ok" and "F9" in aav["cassette"].message
     assert aav["simulation"].status == "ok" and "Hemgenix" in aav["simulation"].message
     assert any(s.status == "needs_sequence" for s in result.sections)
+
+
+def test_a_missing_plotting_library_drops_only_the_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    import vivo.reports.sim_plots as sim_plots
+    from vivo.core.errors import DataError
+
+    def no_matplotlib(*args: object, **kwargs: object) -> bytes:
+        raise DataError("plots need matplotlib (pip install 'vivo[plot]')")
+
+    monkeypatch.setattr(sim_plots, "render_simulation_plot", no_matplotlib)
+    result = run_plan(PlanRequest("HBB", "c.20A>T"))
+    sims = [s for s in result.sections if s.engine == "simulation"]
+    assert sims and all(s.status == "ok" and s.rows and not s.figures for s in sims)
+    assert all("figure not drawn: plots need matplotlib" in s.message for s in sims)

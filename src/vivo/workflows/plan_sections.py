@@ -367,18 +367,26 @@ def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     )
     c, report = result.cassette, result.report
     rows = tuple((chk.name, chk.status, chk.message) for chk in report.checks)
-    svg = render(c, fmt="svg", layout="linear")
+    figures, note = _figure(f"construct map: {c.name}", lambda: render(c, fmt="svg"))
     return SectionResult(
         "",
         "cassette",
         req.purpose,
         "ok",
-        f"{c.name}: {c.length_bp:,} bp, overall {report.status}",
+        f"{c.name}: {c.length_bp:,} bp, overall {report.status}{note}",
         ("check", "status", "detail"),
         rows,
         (("engine", "vivo.workflows.cassette.design_construct"), ("seed", str(ctx.seed))),
-        (Figure(f"construct map: {c.name}", "image/svg+xml", svg),),
+        figures,
     )
+
+
+def _figure(caption: str, draw: Callable[[], bytes]) -> tuple[tuple[Figure, ...], str]:
+    """An SVG figure, or none and a note saying why (e.g. matplotlib is not installed)."""
+    try:
+        return (Figure(caption, "image/svg+xml", draw()),), ""
+    except (VivoError, ImportError) as exc:
+        return (), f"; figure not drawn: {exc}"
 
 
 _SIM_PRODUCTS = {
@@ -402,23 +410,21 @@ def _simulation(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     result = run_simulation(request_cls(kind=kind, product=product, seed=ctx.seed, patients=200))
     data = result.to_dict()
     rows = tuple((k, _short(v)) for k, v in data["metrics"].items())
+    figures, note = _figure(
+        f"{product}: {data['quantity']} over time", lambda: render(result, fmt="svg")
+    )
     return SectionResult(
         "",
         "simulation",
         req.purpose,
         "ok",
         f"{kind} model for {product}: {data['quantity']} ({data['unit']}); "
-        + "; ".join(data.get("notes", [])),
+        + "; ".join(data.get("notes", []))
+        + note,
         ("metric", "value"),
         rows,
         (("model", str(data["provenance"].get("model", kind))), ("seed", str(ctx.seed))),
-        (
-            Figure(
-                f"{product}: {data['quantity']} over time",
-                "image/svg+xml",
-                render(result, fmt="svg"),
-            ),
-        ),
+        figures,
     )
 
 
