@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -355,6 +356,11 @@ def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     vector = req.param("vector", "AAV")
     tissue = req.param("promoter") or None
     tissue = "erythroid" if tissue == "erythroid" else tissue
+    codon_note = ""
+    optimize: bool | None = None  # the engine's default (on for AAV: CpG depletion)
+    if importlib.util.find_spec("dnachisel") is None:
+        optimize = False
+        codon_note = "; codon optimisation skipped: pip install 'vivo[design]' (DNA Chisel)"
     result = design_construct(
         request_cls(
             transgene=req.gene,
@@ -362,6 +368,7 @@ def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
             vector=_VECTORS.get(vector, vector),
             tissue=tissue,
             seed=ctx.seed,
+            optimize=optimize,
         ),
         figures=False,
     )
@@ -373,7 +380,7 @@ def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
         "cassette",
         req.purpose,
         "ok",
-        f"{c.name}: {c.length_bp:,} bp, overall {report.status}{note}",
+        f"{c.name}: {c.length_bp:,} bp, overall {report.status}{codon_note}{note}",
         ("check", "status", "detail"),
         rows,
         (("engine", "vivo.workflows.cassette.design_construct"), ("seed", str(ctx.seed))),
