@@ -15,9 +15,11 @@ else ``$VIVO_HOME/genomes``, else ``~/.local/share/vivo/genomes``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
+import struct
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,12 +32,14 @@ from vivo.core.errors import DataError, InputError
 from vivo.editing.nucleases import get_nuclease
 from vivo.editing.offtarget.encoding import PamSet, encode, pam_set
 from vivo.editing.offtarget.index import (
+    KEY_BASES,
+    MIN_ROOM,
     PackedGenome,
     SiteIndex,
     bucket_starts,
-    choose_key_bases,
     contig_sites,
     count_pam_sites,
+    distal_table,
     masked_runs,
     merge_sites,
     pack_codes,
@@ -53,10 +57,17 @@ __all__ = [
     "open_index",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Progress = Callable[[str, float], None]
 _GENOME_ARRAYS = ("packed", "other", "masked", "lengths", "offsets")
-_SITE_ARRAYS = ("win", "nmask", "pos", "meta", "bucket_start")
+_SITE_ARRAYS = ("win", "nmask", "pos", "meta", "bucket_start", "pw", "dbucket_start", "dw", "drow")
+_TWOBIT_SIGNATURE = 0x1A412743
+#: 2bit codes (T0 C1 A2 G3) -> vivo codes (A0 C1 G2 T3), four bases per byte.
+_TB = np.array([3, 1, 0, 2], dtype=np.uint8)
+_TB_BYTE = np.zeros((256, 4), dtype=np.uint8)
+for _b in range(256):
+    _TB_BYTE[_b] = _TB[[(_b >> 6) & 3, (_b >> 4) & 3, (_b >> 2) & 3, _b & 3]]
+_BASES_PER_STEP = 1 << 26
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +118,81 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _twobit_records(source: Path) -> list[tuple[str, int, np.ndarray, np.ndarray, int]] | None:  # type: ignore[type-arg]
+    """``(name, length, N blocks, mask blocks, packed-data offset)`` per record of a version-0
+    .2bit file, or ``None`` for anything else."""
+    with open(source, "rb") as fh:
+        head = fh.read(16)
+        if len(head) < 16:
+            return None
+        sig, version, count, _ = struct.unpack("<IIII", head)
+        if sig != _TWOBIT_SIGNATURE or version != 0:
+            return None
+        index = []
+        for _ in range(count):
+            (size,) = struct.unpack("<B", fh.read(1))
+            name = fh.read(size).decode()
+            (offset,) = struct.unpack("<I", fh.read(4))
+            index.append((name, offset))
+        out = []
+        for name, offset in index:
+            fh.seek(offset)
+            length, nn = struct.unpack("<II", fh.read(8))
+            nblocks = np.frombuffer(fh.read(8 * nn), dtype="<u4").reshape(2, nn).T.astype(np.int64)
+            (nm,) = struct.unpack("<I", fh.read(4))
+            mblocks = np.frombuffer(fh.read(8 * nm), dtype="<u4").reshape(2, nm).T.astype(np.int64)
+            out.append((name, length, nblocks, mblocks, offset + 16 + 8 * (nn + nm)))
+    return out
+
+
+def _pack_twobit(source: Path, folder: Path, progress: Progress | None) -> dict[str, object]:
+    """Convert a .2bit file chunk by chunk (bounded memory) into the packed genome arrays."""
+    recs = _twobit_records(source)
+    assert recs is not None
+    padded = [padded_length(r[1]) for r in recs]
+    offsets = np.concatenate([[0], np.cumsum(padded)[:-1]]).astype(np.int64)
+    total = int(sum(padded))
+    (folder / "genome").mkdir(parents=True)
+    packed = np.lib.format.open_memmap(folder / "genome" / "packed.npy", mode="w+",
+                                       dtype=np.uint8, shape=(total // 4,))  # fmt: skip
+    other = np.lib.format.open_memmap(folder / "genome" / "other.npy", mode="w+",
+                                      dtype=np.uint8, shape=(total // 8,))  # fmt: skip
+    raw = np.memmap(source, dtype=np.uint8, mode="r")
+    masked = []
+    for i, (name, length, nblocks, mblocks, data) in enumerate(recs):
+        for lo in range(0, padded[i], _BASES_PER_STEP):
+            hi = min(padded[i], lo + _BASES_PER_STEP)
+            codes = _TB_BYTE[raw[data + lo // 4 : data + min(hi, length + 3) // 4]].ravel()
+            chunk = np.full(hi - lo, 4, dtype=np.uint8)
+            real = max(0, min(hi, length) - lo)
+            chunk[:real] = codes[:real]
+            for start, size in nblocks:
+                a, b = max(start, lo), min(start + size, hi)
+                if a < b:
+                    chunk[a - lo : b - lo] = 4
+            p, o = pack_codes(chunk)
+            g = int(offsets[i]) + lo
+            packed[g // 4 : g // 4 + len(p)] = p
+            other[g // 8 : g // 8 + len(o)] = o
+        masked.append(np.stack([mblocks[:, 0], mblocks[:, 0] + mblocks[:, 1]], axis=1) + offsets[i])
+        if progress:
+            progress(f"packing {name}", (i + 1) / len(recs))
+    packed.flush()
+    other.flush()
+    del packed, other, raw
+    arrays = {
+        "masked": np.concatenate(masked).reshape(-1, 2).astype(np.int64),
+        "lengths": np.array([r[1] for r in recs], dtype=np.int64),
+        "offsets": offsets,
+    }
+    for key, arr in arrays.items():
+        np.save(folder / "genome" / f"{key}.npy", arr)
+    return {"contigs": [r[0] for r in recs]}
+
+
 def _write_genome(source: Path, folder: Path, progress: Progress | None) -> dict[str, object]:
+    if _twobit_records(source) is not None:
+        return _pack_twobit(source, folder, progress)
     ag = open_genome(source)
     genome = ag.genome
     names, lengths, offsets, packed, other, masked = [], [], [], [], [], []
@@ -156,15 +241,96 @@ def _write_sites(
     max_sites_per_pass: int,
     progress: Progress | None,
 ) -> None:
-    """Count, then fill the sorted site table in key-range passes of bounded memory."""
-    nc = len(genome.names)
-    total = sum(count_pam_sites(genome.contig_codes(i), pams) for i in range(nc))
-    k = choose_key_bases(total)
-    nkeys = 4**k + 1
-    passes = max(1, -(-total // max_sites_per_pass))
-    bounds = np.linspace(0, nkeys, passes + 1).astype(np.int64)
+    """Write the sorted site tables of one PAM set (numba when installed, else numpy)."""
+    from vivo.editing.offtarget._kernels import build
+
     folder.mkdir(parents=True)
-    parts_written: list[dict[str, np.ndarray]] = []
+    if build.available():
+        _write_sites_numba(genome, pams, folder, max_sites_per_pass, progress)
+    else:
+        _write_sites_numpy(genome, pams, folder, max_sites_per_pass, progress)
+    (folder / "info.json").write_text(json.dumps({
+        "key_bases": KEY_BASES, "patterns": list(pams.patterns), "weights": list(pams.weights),
+        "side": pams.side,
+    }))  # fmt: skip
+
+
+def _new_npy(path: Path, dtype: type, n: int) -> int:
+    """Create ``path`` as an ``.npy`` of ``n`` items (sparse) and return its data offset."""
+    arr = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(n,))
+    offset = int(arr.offset)
+    del arr
+    return offset
+
+
+def _write_at(path: Path, offset: int, row: int, arr: np.ndarray) -> None:  # type: ignore[type-arg]
+    with open(path, "r+b") as fh:
+        fh.seek(offset + row * arr.itemsize)
+        arr.tofile(fh)
+
+
+def _key_passes(starts: np.ndarray, nkeys: int, max_rows: int) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+    """Key ranges of about ``max_rows`` rows each."""
+    cuts = [0]
+    while cuts[-1] < nkeys:
+        target = int(starts[cuts[-1]]) + max(1, max_rows)
+        nxt = int(np.searchsorted(starts[: nkeys + 1], target, side="right")) - 1
+        cuts.append(min(nkeys, max(nxt, cuts[-1] + 1)))
+    return list(itertools.pairwise(cuts))
+
+
+def _write_sites_numba(
+    genome: PackedGenome, pams: PamSet, folder: Path, max_rows: int, progress: Progress | None
+) -> None:
+    from vivo.editing.offtarget._kernels import build
+
+    k = KEY_BASES
+    pieces = build.chunk_pieces(genome.offsets, genome.lengths, pams.length)
+    counts, dcounts = build.count_sites(genome.packed, genome.other, pieces, pams, nkey=k,
+                                        min_room=MIN_ROOM)  # fmt: skip
+    starts = np.concatenate([[0], np.cumsum(counts.sum(axis=0))]).astype(np.int64)
+    n = int(starts[-1])
+    pos_dtype = np.uint32 if genome.offsets[-1] + genome.lengths[-1] < 2**32 else np.int64
+    row_dtype = np.uint32 if n < 2**32 else np.int64
+    dtypes = {"win": np.uint64, "nmask": np.uint32, "pos": pos_dtype, "meta": np.uint16,
+              "pw": np.uint32}  # fmt: skip
+    offs = {key: _new_npy(folder / f"{key}.npy", dt, n) for key, dt in dtypes.items()}
+    passes = _key_passes(starts, 4**k + 1, max_rows)
+    for i, (klo, khi) in enumerate(passes):
+        part = build.fill_sites(genome.packed, genome.other, pieces, pams, counts, (klo, khi),
+                                nkey=k, min_room=MIN_ROOM, pos_dtype=pos_dtype)  # fmt: skip
+        for key, arr in part.items():
+            _write_at(folder / f"{key}.npy", offs[key], int(starts[klo]), arr)
+        del part
+        if progress:
+            progress(f"indexing {pams.key}", 0.8 * (i + 1) / len(passes))
+    np.save(folder / "bucket_start.npy", starts)
+    dstart = np.concatenate([[0], np.cumsum(dcounts)]).astype(np.int64)
+    np.save(folder / "dbucket_start.npy", dstart)
+    nd = int(dstart[-1])
+    doffs = {"dw": _new_npy(folder / "dw.npy", np.uint32, nd),
+             "drow": _new_npy(folder / "drow.npy", row_dtype, nd)}  # fmt: skip
+    pw = np.load(folder / "pw.npy", mmap_mode="r")
+    dpasses = _key_passes(dstart, 4**k, max_rows)
+    for i, (dlo, dhi) in enumerate(dpasses):
+        dw, drow = build.fill_distal(starts, pw, dstart, (dlo, dhi), nkey=k, row_dtype=row_dtype)
+        _write_at(folder / "dw.npy", doffs["dw"], int(dstart[dlo]), dw)
+        _write_at(folder / "drow.npy", doffs["drow"], int(dstart[dlo]), drow)
+        if progress:
+            progress(f"indexing {pams.key} (distal)", 0.8 + 0.2 * (i + 1) / len(dpasses))
+    del pw
+
+
+def _write_sites_numpy(
+    genome: PackedGenome, pams: PamSet, folder: Path, max_sites_per_pass: int,
+    progress: Progress | None,
+) -> None:  # fmt: skip
+    """Key-range passes with the numpy builder (no numba: slow on large genomes)."""
+    nc = len(genome.names)
+    k = KEY_BASES
+    total = sum(count_pam_sites(genome.contig_codes(i), pams) for i in range(nc))
+    passes = max(1, -(-total // max_sites_per_pass))
+    bounds = np.linspace(0, 4**k + 1, passes + 1).astype(np.int64)
     for p in range(passes):
         parts = [
             contig_sites(genome.contig_codes(i), pams, offset=int(genome.offsets[i]),
@@ -176,14 +342,16 @@ def _write_sites(
         part.mkdir()
         for key in ("key", "win", "nmask", "pos", "meta"):
             np.save(part / f"{key}.npy", getattr(s, key))
-        parts_written.append({})
         if progress:
             progress(f"indexing {pams.key}", (p + 1) / passes)
     _concat_parts(folder, passes, k, genome)
-    (folder / "info.json").write_text(json.dumps({
-        "key_bases": k, "patterns": list(pams.patterns), "weights": list(pams.weights),
-        "side": pams.side,
-    }))  # fmt: skip
+    win = np.load(folder / "win.npy")
+    pw = ((win >> np.uint64(20)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    np.save(folder / "pw.npy", pw)
+    dstart, dw, drow = distal_table(np.load(folder / "bucket_start.npy"), pw, k)
+    np.save(folder / "dbucket_start.npy", dstart)
+    np.save(folder / "dw.npy", dw)
+    np.save(folder / "drow.npy", drow.astype(np.uint32 if len(win) < 2**32 else np.int64))
 
 
 def _concat_parts(folder: Path, passes: int, k: int, genome: PackedGenome) -> None:
@@ -216,11 +384,15 @@ def build_genome_index(
     nucleases: tuple[str, ...] = ("SpCas9",),
     home: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
-    max_sites_per_pass: int = 50_000_000,
+    max_sites_per_pass: int = 250_000_000,
+    pams: tuple[str, ...] = (),
 ) -> IndexInfo:
     """Build (or rebuild) the index of genome ``name`` from a FASTA(.gz)/2bit/GenBank file.
 
     The whole build happens in a temporary folder that replaces ``<home>/<name>`` at the end.
+    ``pams`` restricts the PAM set (e.g. ``("NGG", "NAG")``; default: canonical plus every
+    alternative PAM of each nuclease). A version-0 .2bit file is converted chunk by chunk;
+    ``max_sites_per_pass`` bounds the rows held in memory at once (about 22 bytes each).
     """
     _check_name(name)
     src = Path(source)
@@ -234,9 +406,9 @@ def build_genome_index(
         genome = _load_genome(tmp, list(meta["contigs"]))  # type: ignore[call-overload]
         keys = []
         for nuc in nucleases:
-            pams = pam_set(get_nuclease(nuc))
-            keys.append(pams.key)
-            _write_sites(genome, pams, tmp / "sites" / pams.key,
+            pset = pam_set(get_nuclease(nuc), pams=pams)
+            keys.append(pset.key)
+            _write_sites(genome, pset, tmp / "sites" / pset.key,
                          max_sites_per_pass=max_sites_per_pass, progress=progress)  # fmt: skip
         stat = src.stat()
         meta.update({
@@ -336,27 +508,31 @@ def open_index(
     nuclease: str = "SpCas9",
     home: str | os.PathLike[str] | None = None,
     check_source: bool = True,
+    pams: tuple[str, ...] = (),
 ) -> SiteIndex:
-    """Memory-map the index of ``name`` for ``nuclease`` (checked against version and source)."""
+    """Memory-map the index of ``name`` for ``nuclease`` (checked against version and source);
+    ``pams`` selects an index built with a restricted PAM set."""
     folder = genomes_home(home) / _check_name(name)
     meta = _read_meta(folder, name)
     _check_version(meta, name)
     if check_source:
         _check_fresh(meta, name)
-    pams = pam_set(get_nuclease(nuclease))
-    site_dir = folder / "sites" / pams.key
+    pset = pam_set(get_nuclease(nuclease), pams=pams)
+    site_dir = folder / "sites" / pset.key
     if not (site_dir / "info.json").is_file():
         raise InputError(
-            f"genome {name!r} has no site index for {pams.key}",
+            f"genome {name!r} has no site index for {pset.key}",
             hint=f"add one: vivo genome add {name} {meta.get('source', 'FILE')} "
             f"--nuclease {nuclease}",
         )
     info = json.loads((site_dir / "info.json").read_text())
     genome = _load_genome(folder, list(meta["contigs"]))  # type: ignore[call-overload]
     a = {k: np.load(site_dir / f"{k}.npy", mmap_mode="r") for k in _SITE_ARRAYS}
-    return SiteIndex(genome=genome, pams=pams, key_bases=int(info["key_bases"]),
+    return SiteIndex(genome=genome, pams=pset, key_bases=int(info["key_bases"]),
                      bucket_start=np.asarray(a["bucket_start"]), win=a["win"], nmask=a["nmask"],
-                     pos=a["pos"], meta=a["meta"])  # fmt: skip
+                     pos=a["pos"], meta=a["meta"], pw=a["pw"],
+                     dbucket_start=np.asarray(a["dbucket_start"]), dw=a["dw"],
+                     drow=a["drow"])  # fmt: skip
 
 
 def index_checksum(name: str, home: str | os.PathLike[str] | None = None) -> str:

@@ -5,11 +5,17 @@ lives in :mod:`vivo.workflows.genome_index`.
 
 Every PAM occurrence of a :class:`~vivo.editing.offtarget.encoding.PamSet` on either strand is
 one *site row*: its window (up to 32 protospacer-side bases read from the PAM outward, 2 bits
-each), a bit mask of non-ACGT bases in the window, the PAM start (plus-strand, global
-coordinate), and ``meta`` = strand bit | pattern id << 1 | room << 6, where *room* is the number
-of window bases that lie inside the contig. Rows are sorted by a *key* (the first ``key_bases``
-window bases, base 0 most significant) and then by position; rows whose key bases are not all
-A/C/G/T or fall off the contig go to one extra bucket at the end that every search scans.
+each, base i at bits 2i), a bit mask of non-ACGT bases in the window, the PAM start (plus-strand,
+global coordinate), and ``meta`` = strand bit | pattern id << 1 | room << 6, where *room* is the
+number of window bases that lie inside the contig. Rows are sorted by a *proximal key* (the
+first ``key_bases`` window bases, base 0 most significant; 10 by default) and then by position
+and ``meta``. *Irregular* rows, whose 32-base window holds a non-ACGT base or runs off the contig,
+go to one extra bucket at the end that every search scans.
+
+Two more tables serve the pigeonhole search of mismatch-only queries (``docs/offtarget.md``):
+``pw`` (window bases 10-25 of each row, 2 bits each) and a *distal* table holding the regular
+rows again, sorted by window bases 10-19 (``dbucket_start``): ``dw`` packs bases 0-9 (bits 0-19)
+and 20-25 (bits 20-31), ``drow`` is the proximal row number.
 
 Examples
 --------
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +39,7 @@ from vivo.core.errors import InputError
 from vivo.editing.offtarget.encoding import NON_ACGT, WINDOW, PamSet, decode, encode
 
 __all__ = [
+    "KEY_BASES",
     "MIN_ROOM",
     "PackedGenome",
     "SiteArrays",
@@ -47,6 +55,8 @@ __all__ = [
 
 #: Sites with fewer in-contig window bases than this are not indexed (16-nt spacer, 2 RNA bulges).
 MIN_ROOM = 14
+#: Proximal and distal key length of the pigeonhole tables (4**10 buckets each).
+KEY_BASES = 10
 _ALIGN = 8
 _CHUNK = 1 << 22
 U8 = npt.NDArray[np.uint8]
@@ -229,7 +239,6 @@ def _windows(
     win = np.zeros(len(anchor), dtype=np.uint64)
     nmask = np.zeros(len(anchor), dtype=np.uint32)
     key = np.zeros(len(anchor), dtype=np.uint32)
-    bad_key = room < key_bases
     comp = np.array([3, 2, 1, 0, NON_ACGT], dtype=np.uint8)
     for i in range(WINDOW):
         idx = anchor + step * i
@@ -242,8 +251,7 @@ def _windows(
         nmask |= (c == NON_ACGT).astype(np.uint32) << np.uint32(i)
         if i < key_bases:
             key = (key << np.uint32(2)) | (c & 3).astype(np.uint32)
-            bad_key |= c == NON_ACGT
-    key[bad_key] = np.uint32(4**key_bases)
+    key[nmask != 0] = np.uint32(4**key_bases)
     return win, nmask, key, room.astype(np.int64)
 
 
@@ -332,6 +340,15 @@ class SiteIndex:
     nmask: npt.NDArray[np.uint32]
     pos: npt.NDArray[np.int64] | npt.NDArray[np.uint32]
     meta: npt.NDArray[np.uint16]
+    pw: npt.NDArray[np.uint32] | None = None
+    dbucket_start: I64 | None = None
+    dw: npt.NDArray[np.uint32] | None = None
+    drow: npt.NDArray[np.int64] | npt.NDArray[np.uint32] | None = None
+
+    @property
+    def has_distal(self) -> bool:
+        """Whether the pigeonhole tables (``pw`` and the distal table) are present."""
+        return self.key_bases == KEY_BASES and self.dw is not None
 
     @property
     def n_sites(self) -> int:
@@ -348,13 +365,25 @@ def bucket_starts(keys: npt.NDArray[np.uint32], key_bases: int) -> I64:
     return np.searchsorted(keys, np.arange(4**key_bases + 2, dtype=np.int64)).astype(np.int64)
 
 
-def build_site_index(
-    genome: PackedGenome, pams: PamSet, *, key_bases: int | None = None
-) -> SiteIndex:
-    """Build the whole site index in memory (fine for genomes up to a few hundred Mb)."""
-    if key_bases is None:
-        n = sum(count_pam_sites(genome.contig_codes(i), pams) for i in range(len(genome.names)))
-        key_bases = choose_key_bases(n)
+def distal_table(
+    bucket_start: I64, pw: npt.NDArray[np.uint32], key_bases: int
+) -> tuple[I64, npt.NDArray[np.uint32], I64]:
+    """The distal table in numpy: ``(dbucket_start, dw, drow)`` (see the module docstring)."""
+    nkeys = 4**key_bases
+    regular = int(bucket_start[nkeys])
+    keys = np.repeat(np.arange(nkeys, dtype=np.int64), np.diff(bucket_start[: nkeys + 1]))
+    w0 = np.zeros(regular, dtype=np.int64)
+    for i in range(key_bases):
+        w0 |= ((keys >> (2 * (key_bases - 1 - i))) & 3) << (2 * i)
+    p = pw[:regular].astype(np.int64)
+    dkey = p & 0xFFFFF
+    order = np.argsort(dkey, kind="stable")
+    dw = (w0 | ((p >> 20) << 20))[order].astype(np.uint32)
+    dstart = np.searchsorted(dkey[order], np.arange(nkeys + 1, dtype=np.int64)).astype(np.int64)
+    return dstart, dw, order.astype(np.int64)
+
+
+def _numpy_tables(genome: PackedGenome, pams: PamSet, key_bases: int) -> tuple[SiteArrays, I64]:
     parts = [
         contig_sites(
             genome.contig_codes(i), pams, offset=int(genome.offsets[i]), key_bases=key_bases
@@ -362,13 +391,55 @@ def build_site_index(
         for i in range(len(genome.names))
     ]
     s = merge_sites(parts)
-    return SiteIndex(
-        genome=genome,
-        pams=pams,
-        key_bases=key_bases,
-        bucket_start=bucket_starts(s.key, key_bases),
-        win=s.win,
-        nmask=s.nmask,
-        pos=s.pos,
-        meta=s.meta,
+    return s, bucket_starts(s.key, key_bases)
+
+
+def _numba_tables(
+    genome: PackedGenome, pams: PamSet, key_bases: int
+) -> tuple[dict[str, Any], I64, I64]:
+    from vivo.editing.offtarget._kernels import build
+
+    pieces = build.chunk_pieces(genome.offsets, genome.lengths, pams.length)
+    counts, dcounts = build.count_sites(
+        genome.packed, genome.other, pieces, pams, nkey=key_bases, min_room=MIN_ROOM
     )
+    total = counts.sum(axis=0)
+    starts = np.concatenate([[0], np.cumsum(total)]).astype(np.int64)
+    arrays = build.fill_sites(
+        genome.packed, genome.other, pieces, pams, counts, (0, 4**key_bases + 1),
+        nkey=key_bases, min_room=MIN_ROOM, pos_dtype=np.int64,
+    )  # fmt: skip
+    dstart = np.concatenate([[0], np.cumsum(dcounts)]).astype(np.int64)
+    return arrays, starts, dstart
+
+
+def build_site_index(
+    genome: PackedGenome,
+    pams: PamSet,
+    *,
+    key_bases: int = KEY_BASES,
+    builder: str = "auto",
+) -> SiteIndex:
+    """Build the whole site index in memory (fine for genomes up to a few hundred Mb).
+
+    ``builder`` is ``auto`` (numba when installed), ``numba`` or ``numpy``; both give identical
+    arrays. The distal tables are built only for ``key_bases == KEY_BASES``.
+    """
+    from vivo.editing.offtarget._kernels import build
+
+    use_numba = builder == "numba" or (builder == "auto" and build.available())
+    if use_numba and key_bases == KEY_BASES:
+        a, bstart, dstart = _numba_tables(genome, pams, key_bases)
+        dw, drow = build.fill_distal(bstart, a["pw"], dstart, (0, 4**key_bases),
+                                        nkey=key_bases, row_dtype=np.int64)  # fmt: skip
+        return SiteIndex(genome=genome, pams=pams, key_bases=key_bases, bucket_start=bstart,
+                         win=a["win"], nmask=a["nmask"], pos=a["pos"], meta=a["meta"],
+                         pw=a["pw"], dbucket_start=dstart, dw=dw, drow=drow)  # fmt: skip
+    s, bstart = _numpy_tables(genome, pams, key_bases)
+    pw = ((s.win >> np.uint64(20)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    dist: tuple[I64 | None, npt.NDArray[np.uint32] | None, I64 | None] = (None, None, None)
+    if key_bases == KEY_BASES:
+        dist = distal_table(bstart, pw, key_bases)
+    return SiteIndex(genome=genome, pams=pams, key_bases=key_bases, bucket_start=bstart,
+                     win=s.win, nmask=s.nmask, pos=s.pos, meta=s.meta, pw=pw,
+                     dbucket_start=dist[0], dw=dist[1], drow=dist[2])  # fmt: skip

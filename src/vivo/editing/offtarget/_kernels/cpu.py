@@ -13,6 +13,7 @@ numba is imported here only, lazily; install it with ``pip install 'vivo[fast]'`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import cache
 from typing import Any
@@ -24,7 +25,7 @@ from vivo.core.errors import InputError
 from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, concat_hits, empty_hits
 from vivo.editing.offtarget.index import SiteIndex
 
-__all__ = ["available", "find_sites", "prefix_length"]
+__all__ = ["PIGEON_LENGTHS", "available", "find_sites", "prefix_length"]
 
 
 def available() -> bool:
@@ -258,7 +259,100 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
             counts[t] = c
         return counts
 
+    @nb.njit(cache=True, inline="always")
+    def diff2(a, b):  # type: ignore[no-untyped-def]
+        x = np.uint64(a) ^ np.uint64(b)
+        return popcount((x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555))
+
+    @nb.njit(cache=True)
+    def neighbours(word, nbases, budget):  # type: ignore[no-untyped-def]
+        # every word of nbases 2-bit bases within `budget` substitutions of `word`, each once
+        cap = 1
+        for j in range(1, budget + 1):
+            c = 1
+            for q in range(j):
+                c = c * (nbases - q) // (q + 1)
+            cap += c * 3**j
+        words = np.empty(cap, dtype=np.int64)
+        mms = np.empty(cap, dtype=np.int64)
+        st_pos = np.empty(cap, dtype=np.int64)
+        words[0], mms[0], st_pos[0] = word, 0, 0
+        n = 1
+        t = 0
+        while t < n:
+            if mms[t] < budget:
+                for p in range(st_pos[t], nbases):
+                    for b in range(1, 4):
+                        words[n] = words[t] ^ (b << (2 * p))
+                        mms[n] = mms[t] + 1
+                        st_pos[n] = p + 1
+                        n += 1
+            t += 1
+        return words, mms
+
+    @nb.njit(cache=True, inline="always")
+    def msb_key(w, nbases):  # type: ignore[no-untyped-def]
+        key = 0
+        for i in range(nbases):
+            key = key * 4 + ((w >> (2 * i)) & 3)
+        return key
+
+    @nb.njit(cache=True, inline="always")
+    def put(hits_row, hits_mm, gi, c, cap, row, mm):  # type: ignore[no-untyped-def]
+        if c < cap:
+            hits_row[gi, c] = row
+            hits_mm[gi, c] = mm
+        return c + 1
+
+    @nb.njit(cache=True, parallel=True)
+    def pigeon(gwords, glen, k, bs, pw, dbs, dw, drow, win, nmask, meta, lo, hi,
+               hits_row, hits_mm, counts):  # type: ignore[no-untyped-def]  # fmt: skip
+        h = k // 2
+        nkeys = len(bs) - 2
+        for gi in nb.prange(len(glen)):
+            gw = gwords[gi]
+            n = glen[gi]
+            cap = hits_row.shape[1]
+            g0 = np.int64(gw & np.uint64(0xFFFFF))
+            g1 = np.int64((gw >> np.uint64(20)) & np.uint64(0xFFFFF))
+            rest = (gw >> np.uint64(20)) & (
+                (np.uint64(1) << np.uint64(2 * (n - 10))) - np.uint64(1)
+            )
+            tail = (gw >> np.uint64(40)) & (
+                (np.uint64(1) << np.uint64(2 * (n - 20))) - np.uint64(1)
+            )
+            tmask = (np.uint64(1) << np.uint64(2 * (n - 20))) - np.uint64(1)
+            rmask = (np.uint64(1) << np.uint64(2 * (n - 10))) - np.uint64(1)
+            c = 0
+            words, mms = neighbours(g0, 10, h)
+            for t in range(len(words)):
+                key = msb_key(words[t], 10)
+                a, b = max(bs[key], lo), min(bs[key + 1], hi)
+                for row in range(a, b):
+                    mm = mms[t] + diff2(np.uint64(pw[row]) & rmask, rest)
+                    if mm <= k:
+                        c = put(hits_row, hits_mm, gi, c, cap, row, mm)
+            words, mms = neighbours(g1, 10, h)
+            for t in range(len(words)):
+                dk = words[t]
+                for r in range(dbs[dk], dbs[dk + 1]):
+                    x = np.uint64(dw[r])
+                    m0 = diff2(x & np.uint64(0xFFFFF), g0)
+                    if m0 <= h:
+                        continue
+                    mm = mms[t] + m0 + diff2((x >> np.uint64(20)) & tmask, tail)
+                    drw = np.int64(drow[r])
+                    if mm <= k and lo <= drw < hi:
+                        c = put(hits_row, hits_mm, gi, c, cap, drw, mm)
+            for row in range(max(bs[nkeys], lo), hi):
+                if (meta[row] >> 6) >= n:
+                    mm = hamming(gw, n, win[row], nmask[row])
+                    if mm <= k:
+                        c = put(hits_row, hits_mm, gi, c, cap, row, mm)
+            counts[gi] = c
+
     return {
+        "pigeon": pigeon,
         "enumerate_keys": enumerate_keys,
         "row_ranges": row_ranges,
         "verify": verify,
@@ -293,6 +387,44 @@ def _ranges(
     return np.concatenate(rlos), np.concatenate(rhis), np.concatenate(rgs)
 
 
+#: Spacer lengths the pigeonhole path handles (halves of 10 bases plus up to 6 more bases).
+PIGEON_LENGTHS = (20, 26)
+_CAP = 512
+
+
+def _pigeon_sites(
+    index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int
+) -> RawHits:
+    """Mismatch-only search through the proximal and distal tables (``docs/offtarget.md``)."""
+    k = _compiled()
+    words = _words(guides)
+    glen = guides.lengths.astype(np.int64)
+    arrays = (index.bucket_start, index.pw, index.dbucket_start, index.dw, index.drow,
+              index.win, index.nmask, index.meta, lo, hi)  # fmt: skip
+    rows = np.empty((len(glen), _CAP), dtype=np.int64)
+    mms = np.empty((len(glen), _CAP), dtype=np.int8)
+    counts = np.zeros(len(glen), dtype=np.int64)
+    k["pigeon"](words, glen, limits.mismatches, *arrays, rows, mms, counts)
+    parts = []
+    for gi in range(len(glen)):
+        c = int(counts[gi])
+        r, m = rows[gi, : min(c, _CAP)], mms[gi, : min(c, _CAP)]
+        if c > _CAP:  # a guide with many sites: run it again with room for all of them
+            r = np.empty((1, c), dtype=np.int64)
+            m = np.empty((1, c), dtype=np.int8)
+            one = np.zeros(1, dtype=np.int64)
+            k["pigeon"](words[gi : gi + 1], glen[gi : gi + 1], limits.mismatches, *arrays,
+                        r, m, one)  # fmt: skip
+            r, m = r[0], m[0]
+        z = np.zeros(c, dtype=np.int8)
+        parts.append(RawHits(np.full(c, gi, dtype=np.int32), r.copy(), m.copy(), z, z))
+    return concat_hits(parts)
+
+
+def _pigeon_ok(index: SiteIndex, limits: Limits) -> bool:
+    return limits.dna_bulges == 0 and limits.rna_bulges == 0 and index.has_distal
+
+
 def find_sites(
     index: SiteIndex,
     guides: GuideBatch,
@@ -305,6 +437,21 @@ def find_sites(
         return empty_hits()
     k = _compiled()
     lo, hi = row_range if row_range is not None else (0, index.n_sites)
+    if _pigeon_ok(index, limits):
+        fast = (guides.lengths >= PIGEON_LENGTHS[0]) & (guides.lengths <= PIGEON_LENGTHS[1])
+        if fast.all():
+            return _pigeon_sites(index, guides, limits, lo, hi)
+        if fast.any():
+            sel = np.flatnonzero(fast), np.flatnonzero(~fast)
+            parts = [
+                find_sites(index, GuideBatch(guides.codes[s], guides.lengths[s]), limits,
+                           row_range=(lo, hi))
+                for s in sel
+            ]  # fmt: skip
+            return concat_hits([
+                dataclasses.replace(p, guide=s[p.guide].astype(np.int32))
+                for p, s in zip(parts, sel, strict=True)
+            ])  # fmt: skip
     rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
     sizes = rhi - rlo
     coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)

@@ -1,0 +1,122 @@
+"""The pigeonhole tables and the numba builder: identical to the numpy builder and the oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vivo.core.seq import reverse_complement
+from vivo.editing.offtarget import build_site_index, pack_genome, pam_set, search_offtargets
+from vivo.editing.offtarget._kernels import cpu
+from vivo.io.fasta import write_fasta
+from vivo.io.twobit import write_twobit
+from vivo.workflows import genome_index as gi
+
+ARRAYS = ("bucket_start", "win", "nmask", "pos", "meta", "pw", "dbucket_start", "dw", "drow")
+
+
+def _near_copies(rng: np.random.Generator, guide: str, pams: list[str], copies: int) -> str:
+    """A sequence holding copies of ``guide`` with 0-6 mismatches, both strands, N and masks."""
+    parts = []
+    for c in range(copies):
+        site = list(guide)
+        for i in rng.choice(len(guide), size=c % 7, replace=False):
+            site[i] = "ACGT"[("ACGT".index(site[i]) + 1 + int(rng.integers(3))) % 4]
+        s = "".join(site) + pams[c % len(pams)]
+        s = reverse_complement(s) if c % 2 else s
+        parts.append(s.lower() if c % 5 == 0 else s)
+        parts.append("".join(rng.choice(list("ACGTN"), int(rng.integers(0, 9)),
+                                         p=[0.24, 0.24, 0.24, 0.24, 0.04])))  # fmt: skip
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def contigs():  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(11)
+    g = "GACGCATAAAGATGAGACGC"
+    body = "".join(rng.choice(list("ACGT"), 4000))
+    return [
+        ("c1", body[:2000] + _near_copies(rng, g, ["AGG", "TGG", "CAG"], 120) + body[2000:]),
+        ("c2", "ACGTGG"),
+        ("c3", g[4:] + "AGG" + body[:500] + "NNNN" + g + "TGG"),  # sites at the contig start
+    ]
+
+
+@pytest.mark.parametrize("nuclease", ["SpCas9", "AsCas12a"])
+def test_numba_builder_equals_numpy_builder(contigs, nuclease: str) -> None:  # type: ignore[no-untyped-def]
+    genome = pack_genome(contigs)
+    a = build_site_index(genome, pam_set(nuclease), builder="numpy")
+    b = build_site_index(genome, pam_set(nuclease), builder="numba")
+    assert a.has_distal and b.has_distal and a.n_sites > 100
+    for name in ARRAYS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.shape == y.shape and np.array_equal(x, y), name
+    # every regular row appears once in the distal table, pointing back to itself
+    regular = int(a.bucket_start[4**10])
+    assert sorted(a.drow.tolist()) == list(range(regular))
+
+
+@pytest.mark.parametrize("k", [0, 2, 3, 4, 5, 6])
+def test_pigeonhole_search_equals_oracle(contigs, k: int) -> None:  # type: ignore[no-untyped-def]
+    idx = build_site_index(pack_genome(contigs), pam_set("SpCas9"))
+    rng = np.random.default_rng(k)
+    guides = [
+        "GACGCATAAAGATGAGACGC",
+        "".join(rng.choice(list("ACGT"), 20)),
+        "GACGCATAAAGATGAGACGCAT",
+        "GCATAAAGATGAGACGC",
+    ]  # 20, 20, 22, 17 nt (fallback)
+    guides = [*guides, "AAAAAAAAAAAAAAAAAAAA"]
+    want = search_offtargets(idx, guides, backend="numpy", max_mismatches=k)
+    got = search_offtargets(idx, guides, backend="cpu", max_mismatches=k)
+    assert list(got.sites()) == list(want.sites())
+    if k >= 4:
+        assert want.guides[0].n_sites > 60
+
+
+def test_many_hits_overflow_the_first_buffer() -> None:
+    """More than the kernel's first per-guide buffer: the guide is re-run with room for all."""
+    g = "GACGCATAAAGATGAGACGC"
+    seq = "".join(g[:-1] + "ACGT"[i % 4] + "AGG" + "T" for i in range(cpu._CAP + 80))
+    idx = build_site_index(pack_genome([("r", seq)]), pam_set("SpCas9"))
+    got = search_offtargets(idx, [g], backend="cpu", max_mismatches=1)
+    want = search_offtargets(idx, [g], backend="numpy", max_mismatches=1)
+    assert got.guides[0].n_sites == want.guides[0].n_sites == cpu._CAP + 80
+    assert list(got.sites()) == list(want.sites())
+
+
+def test_row_range_shards_add_up(contigs) -> None:  # type: ignore[no-untyped-def]
+    from vivo.editing.offtarget._kernels import Limits
+    from vivo.editing.offtarget.search import run_kernel
+
+    idx = build_site_index(pack_genome(contigs), pam_set("SpCas9"))
+    guides = ["GACGCATAAAGATGAGACGC"]
+    whole = run_kernel(idx, guides, Limits(4, 0, 0), "cpu")
+    cut = idx.n_sites // 3
+    parts = [run_kernel(idx, guides, Limits(4, 0, 0), "cpu", row_range=r)
+             for r in ((0, cut), (cut, idx.n_sites))]  # fmt: skip
+    rows = sorted(np.concatenate([p.row for p in parts]).tolist())
+    assert rows == sorted(whole.row.tolist()) and len(rows) > 50
+
+
+def test_twobit_and_fasta_builds_are_identical(contigs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fa, tb = tmp_path / "g.fa", tmp_path / "g.2bit"
+    write_fasta(contigs, fa)
+    write_twobit(dict(contigs), tb)
+    gi.build_genome_index("fa", fa, home=tmp_path, max_sites_per_pass=300)
+    gi.build_genome_index("tb", tb, home=tmp_path, max_sites_per_pass=300, pams=("NGG", "NAG"))
+    a = gi.open_index("fa", home=tmp_path)
+    b = gi.open_index("tb", home=tmp_path, pams=("NGG", "NAG"))
+    mem = build_site_index(pack_genome(contigs), pam_set("SpCas9"))
+    for name in ARRAYS:
+        assert np.array_equal(getattr(a, name), getattr(mem, name)), name
+    assert np.array_equal(a.genome.packed, b.genome.packed)
+    assert np.array_equal(a.genome.other, b.genome.other)
+    assert np.array_equal(a.genome.masked, b.genome.masked)
+    assert b.pams.patterns == ("NGG", "NAG") and b.n_sites < a.n_sites
+    g = ["GACGCATAAAGATGAGACGC"]
+    ra = search_offtargets(a, g, backend="cpu", max_mismatches=4)
+    rb = search_offtargets(b, g, backend="cpu", max_mismatches=4)
+    nga = {(s.start, s.strand) for s in ra.sites() if s.pam[1:] == "GA"}
+    assert {(s.start, s.strand) for s in rb.sites()} == {
+        (s.start, s.strand) for s in ra.sites()} - nga  # fmt: skip
