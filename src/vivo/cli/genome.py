@@ -22,6 +22,9 @@ def add(
     nuclease: Annotated[
         list[str] | None, typer.Option("--nuclease", help="nuclease(s) to index (SpCas9)")
     ] = None,
+    pam: Annotated[
+        list[str] | None, typer.Option("--pam", help="index only these PAMs (e.g. NGG, NAG)")
+    ] = None,
     home: HomeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -31,8 +34,9 @@ def add(
     from vivo.workflows.genome_index import build_genome_index
 
     nucs = tuple(nuclease or ["SpCas9"])
+    pams = tuple(pam or ())
     if as_json or not console.is_terminal:
-        info = build_genome_index(name, source, nucleases=nucs, home=home)
+        info = build_genome_index(name, source, nucleases=nucs, home=home, pams=pams)
     else:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("building", total=1.0)
@@ -40,7 +44,8 @@ def add(
             def report(what: str, fraction: float) -> None:
                 bar.update(task, description=what, completed=fraction)
 
-            info = build_genome_index(name, source, nucleases=nucs, home=home, progress=report)
+            info = build_genome_index(name, source, nucleases=nucs, home=home, progress=report,
+                                      pams=pams)  # fmt: skip
     data = {"schema_version": "1", **info.to_dict()}
     emit(data, as_json=as_json, render=lambda: console.print(
         f"[bold]{info.name}[/]: {info.total_length:,} bp in {info.contigs} contigs, "

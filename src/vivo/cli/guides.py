@@ -41,6 +41,16 @@ def guides(
         str, typer.Option(help="ranking weights, e.g. efficiency=1,flags=0.5,distance=1")
     ] = "",
     top: Annotated[int | None, typer.Option(help="show only the best N")] = None,
+    offtarget_genome: Annotated[
+        str | None,
+        typer.Option("--offtarget-genome", help="indexed genome (vivo genome add) for specificity"),
+    ] = None,
+    mismatches: Annotated[
+        int, typer.Option("--mismatches", help="off-target mismatches (0-6)")
+    ] = 4,
+    offtarget_home: Annotated[
+        str | None, typer.Option("--offtarget-home", help="index folder of --offtarget-genome")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, tsv or json")] = "table",
     out: Annotated[
         str | None, typer.Option("--out", "-o", help="write to a .tsv, .json or .bed file")
@@ -57,6 +67,8 @@ def guides(
         models=tuple(model) if model else None, spacer_length=spacer_length,
         include_alt_pams=alt_pams, restriction_sites=tuple(site or ()),
         weights=RankingWeights.parse(weights), top=top, pam=pam, pam_side=pam_side,
+        offtarget_genome=offtarget_genome, offtarget_mismatches=mismatches,
+        offtarget_home=offtarget_home,
     )  # fmt: skip
     result = design_guides(request)
     if out:
@@ -84,7 +96,10 @@ def _render(result: object) -> None:
         collapse_padding=True,
     )
     short = [_SHORT.get(m, m) for m in result.models]
-    cols = ["#", "spacer", "PAM", "±", "cut", "score", *short, "dist", "flags"]
+    ot = result.offtargets
+    cols = ["#", "spacer", "PAM", "±", "cut", "score", *short, "dist"]
+    cols += ["off-targets by mm", "CFD spec."] if ot is not None else []
+    cols.append("flags")
     for col in cols:
         left = col in ("spacer", "flags")
         table.add_column(col, justify="left" if left else "right", no_wrap=col != "flags")
@@ -92,9 +107,14 @@ def _render(result: object) -> None:
         g = r.guide
         scores = [_fmt(g.score(m)) for m in result.models]
         dist = "" if g.target_distance_bp is None else str(g.target_distance_bp)
+        extra = []
+        if ot is not None:
+            o = ot.get(g.guide_id, {})
+            extra = ["/".join(map(str, o.get("offtargets_by_mismatches", []))),  # type: ignore[call-overload]
+                     f"{o.get('cfd_specificity', float('nan')):.3f}"]  # fmt: skip
         table.add_row(
             str(r.rank), g.spacer, g.pam, str(g.strand), str(g.cut_site),
-            f"{r.composite:.2f}", *scores, dist, ",".join(g.flags),
+            f"{r.composite:.2f}", *scores, dist, *extra, ",".join(g.flags),
         )  # fmt: skip
     console.print(table)
     w = result.to_dict()["weights"]

@@ -31,6 +31,12 @@ def offtargets(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="tsv|json|bed for --output")] = "tsv",
     home: Annotated[str | None, typer.Option("--home", help="index folder")] = None,
+    annotation: Annotated[
+        str | None, typer.Option("--annotation", help="GTF/GFF3: annotate hits with genes")
+    ] = None,
+    pam: Annotated[
+        list[str] | None, typer.Option("--pam", help="index built for these PAMs only")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Find every off-target site of each guide (mismatches, DNA/RNA bulges, alt PAMs)."""
@@ -52,6 +58,7 @@ def offtargets(
         genome=genome, guides=guides_from(guides or [], guides_file), nuclease=nuclease,
         max_mismatches=mismatches, dna_bulges=dna_bulges, rna_bulges=rna_bulges,
         backend=backend, scheduler=scheduler, home=home, max_hits_per_guide=max_hits,
+        annotation=annotation, pams=tuple(pam or ()),
     )  # fmt: skip
     run = run_offtargets(request)
     if output:

@@ -63,6 +63,9 @@ class GuideRequest:
     top: int | None = None
     pam: str | None = None
     pam_side: str = "3prime"
+    offtarget_genome: str | None = None
+    offtarget_mismatches: int = 4
+    offtarget_home: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +80,20 @@ class GuideResult:
     genome: str
     target: int | None = None
     total_found: int = 0
+    offtargets: dict[str, dict[str, object]] | None = None
+    offtarget_provenance: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result with ``schema_version`` and provenance."""
+        out = self._base_dict()
+        if self.offtargets is not None:
+            out["specificity"] = "CFD specificity 1/(1+sum CFD) of a genome-wide search"
+            out["provenance"]["offtargets"] = self.offtarget_provenance
+            for g, r in zip(out["guides"], self.ranked, strict=True):
+                g["offtargets"] = self.offtargets.get(r.guide.guide_id)
+        return out
+
+    def _base_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "locus": self.locus.to_ucsc(),
@@ -193,13 +207,26 @@ def design_guides(
     models = list(request.models) if request.models is not None else default_models(nuc)
     notes = _notes(nuc, request, models)
     scored = score_guides(guides, models, nuclease=nuc)
+    ot = None
+    if request.offtarget_genome and specificity is None and scored:
+        from vivo.workflows.offtargets import guide_specificity
+
+        ot = guide_specificity(scored, genome=request.offtarget_genome, nuclease=nuc.name,
+                               max_mismatches=request.offtarget_mismatches,
+                               home=request.offtarget_home)  # fmt: skip
+        specificity = ot.hook()
+        missing = sum(not v["on_target_found"] for v in ot.by_guide.values())
+        if missing:
+            notes.append(f"off-targets: {missing} guide(s) were not found at their own site in "
+                         f"{request.offtarget_genome!r} (other contig names?); their own site "
+                         "counts as an off-target")  # fmt: skip
     ranked = rank_guides(scored, weights=request.weights, specificity=specificity)
     if specificity is None:
         notes.append("specificity: not computed (run an off-target search to include it)")
     shown = ranked[: request.top] if request.top else ranked
     return GuideResult(
         tuple(shown), locus, nuc, tuple(m.lower() for m in models), tuple(notes), ag.name,
-        target, len(ranked),
+        target, len(ranked), ot.by_guide if ot else None, ot.provenance if ot else None,
     )  # fmt: skip
 
 

@@ -23,10 +23,19 @@ from vivo.editing.offtarget._kernels import RawHits, concat_hits
 from vivo.editing.offtarget.backends import resolve_backend
 from vivo.editing.offtarget.results import GuideOffTargets, OffTargetSite
 from vivo.editing.offtarget.search import decode_hits, iter_offtargets, plan_search, run_kernel
+from vivo.genome.annotation import Annotation
 from vivo.io.atomic import atomic_write
 from vivo.workflows.genome_index import genomes_home, index_checksum, open_index
 
-__all__ = ["OffTargetRequest", "OffTargetRun", "read_guides", "run_offtargets", "write_sites"]
+__all__ = [
+    "GuideSpecificity",
+    "OffTargetRequest",
+    "OffTargetRun",
+    "guide_specificity",
+    "read_guides",
+    "run_offtargets",
+    "write_sites",
+]
 
 OutputFormat = Literal["tsv", "json", "bed"]
 SCHEMA_VERSION = "1"
@@ -53,6 +62,8 @@ class OffTargetRequest:
     max_hits_per_guide: int | None = None
     guides_per_task: int = 64
     shards: int = 1
+    annotation: str | None = None
+    pams: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +108,9 @@ def read_guides(path: str | os.PathLike[str]) -> tuple[str, ...]:
 
 def _dask_task(
     home: str, genome: str, nuclease: str, spacers: tuple[str, ...], limits: object,
-    row_range: tuple[int, int], first: int, backend: str,
+    row_range: tuple[int, int], first: int, backend: str, pams: tuple[str, ...] = (),
 ) -> RawHits:  # fmt: skip
-    index = open_index(genome, nuclease=nuclease, home=home, check_source=False)
+    index = open_index(genome, nuclease=nuclease, home=home, check_source=False, pams=pams)
     hits = run_kernel(index, spacers, limits, backend, row_range=row_range)  # type: ignore[arg-type]
     return dataclasses.replace(hits, guide=hits.guide + np.int32(first))
 
@@ -123,7 +134,7 @@ def _client(scheduler: str | None):  # type: ignore[no-untyped-def]
 def _run_dask(request: OffTargetRequest, plan_args: dict[str, object]) -> OffTargetRun:
     inner = resolve_backend("auto" if request.backend == "dask" else request.backend)
     home = str(genomes_home(request.home))
-    index = open_index(request.genome, nuclease=request.nuclease, home=home)
+    index = open_index(request.genome, nuclease=request.nuclease, home=home, pams=request.pams)
     plan = plan_search(index, request.guides, backend=inner, **plan_args)  # type: ignore[arg-type]
     n = index.n_sites
     cuts = np.linspace(0, n, max(1, request.shards) + 1).astype(np.int64)
@@ -133,7 +144,8 @@ def _run_dask(request: OffTargetRequest, plan_args: dict[str, object]) -> OffTar
         futures = [
             client.submit(_dask_task, home, request.genome, request.nuclease,
                           plan.spacers[a : a + step], plan.settings.limits,
-                          (int(cuts[s]), int(cuts[s + 1])), a, inner, pure=False)
+                          (int(cuts[s]), int(cuts[s + 1])), a, inner, request.pams,
+                          pure=False)
             for a in range(0, len(plan.spacers), step) for s in range(len(cuts) - 1)
         ]  # fmt: skip
         hits = concat_hits(client.gather(futures))
@@ -144,12 +156,22 @@ def _run_dask(request: OffTargetRequest, plan_args: dict[str, object]) -> OffTar
     return OffTargetRun(tuple(decode_hits(plan, hits, 0)), _provenance(request, settings))
 
 
+def _annotation(path: str | None) -> Annotation | None:
+    """Genes of a GTF/GFF3 file (hits are annotated with gene and exon/intron)."""
+    if path is None:
+        return None
+    from vivo.io.gtf import read_annotation
+
+    return read_annotation(path)
+
+
 def _provenance(request: OffTargetRequest, settings: object) -> dict[str, object]:
     return {
         **settings.to_dict(),  # type: ignore[attr-defined]
         "genome": request.genome,
         "genome_sha256": index_checksum(request.genome, genomes_home(request.home)),
         "scheduler": request.scheduler,
+        "annotation": request.annotation,
     }
 
 
@@ -159,11 +181,12 @@ def run_offtargets(request: OffTargetRequest) -> OffTargetRun:
         "nuclease": request.nuclease, "max_mismatches": request.max_mismatches,
         "dna_bulges": request.dna_bulges, "rna_bulges": request.rna_bulges,
         "max_hits_per_guide": request.max_hits_per_guide, "on_targets": None,
-        "annotation": None,
+        "annotation": _annotation(request.annotation),
     }  # fmt: skip
     if request.backend == "dask" or request.scheduler is not None:
         return _run_dask(request, plan_args)
-    index = open_index(request.genome, nuclease=request.nuclease, home=request.home)
+    index = open_index(request.genome, nuclease=request.nuclease, home=request.home,
+                       pams=request.pams)  # fmt: skip
     guides = tuple(iter_offtargets(index, request.guides, backend=request.backend, **plan_args))  # type: ignore[arg-type]
     settings = plan_search(index, request.guides, backend=request.backend, **plan_args).settings  # type: ignore[arg-type]
     return OffTargetRun(guides, _provenance(request, settings))
@@ -215,3 +238,52 @@ def guides_from(args: Sequence[str], guides_file: str | None) -> tuple[str, ...]
     if not out:
         raise InputError("no guides given", hint="pass spacers as arguments or --guides FILE")
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class GuideSpecificity:
+    """Off-target summary of designed guides, keyed by ``Guide.guide_id``."""
+
+    by_guide: dict[str, dict[str, object]]
+    provenance: dict[str, object]
+
+    def hook(self) -> dict[str, float]:
+        """``guide_id -> cfd_specificity`` for ``design_guides(..., specificity=...)``."""
+        return {gid: float(s["cfd_specificity"]) for gid, s in self.by_guide.items()}  # type: ignore[arg-type]
+
+
+def guide_specificity(
+    guides: Sequence[object],
+    *,
+    genome: str,
+    nuclease: str = "SpCas9",
+    max_mismatches: int = 4,
+    home: str | None = None,
+    backend: str = "auto",
+) -> GuideSpecificity:
+    """Search every designed guide in the indexed ``genome``, its own site as the on-target.
+
+    ``guides`` are :class:`vivo.editing.guides.Guide` objects (spacer, contig, protospacer,
+    strand); a guide whose own site is not in the index (other contig names) keeps it among
+    its off-targets, and its summary says ``on_target_found: false``.
+    """
+    from vivo.core.coords import Locus
+    from vivo.editing.offtarget.search import search_offtargets
+
+    index = open_index(genome, nuclease=nuclease, home=home)
+    spacers = [g.spacer for g in guides]  # type: ignore[attr-defined]
+    loci = [Locus(g.contig, g.protospacer, g.strand) for g in guides]  # type: ignore[attr-defined]
+    res = search_offtargets(index, spacers, nuclease=nuclease, max_mismatches=max_mismatches,
+                            backend=backend, on_targets=loci)  # fmt: skip
+    by_guide = {
+        g.guide_id: {  # type: ignore[attr-defined]
+            "offtargets_by_mismatches": list(r.counts_by_mismatches),
+            "on_target_found": r.on_target_row >= 0,
+            "cfd_specificity": r.specificity.cfd_specificity,
+            "mit_specificity": r.specificity.mit_specificity,
+        }
+        for g, r in zip(guides, res.guides, strict=True)
+    }
+    prov = {**res.settings.to_dict(), "genome": genome,
+            "genome_sha256": index_checksum(genome, genomes_home(home))}  # fmt: skip
+    return GuideSpecificity(by_guide, prov)
