@@ -133,7 +133,7 @@ def build(work: Path) -> dict[str, object]:
 
 
 def search(
-    work: Path, n_guides: int, mismatches: int, bulges: int, backend: str
+    work: Path, n_guides: int, mismatches: int, bulges: int, backend: str, repeat: int = 1
 ) -> dict[str, object]:
     from vivo.editing.offtarget import search_offtargets
     from vivo.workflows.genome_index import open_index
@@ -143,10 +143,13 @@ def search(
     t0 = time.perf_counter()
     search_offtargets(index, guides[:1], backend=backend, max_mismatches=1)  # JIT load
     warm = time.perf_counter() - t0
-    t0, c0 = time.perf_counter(), time.process_time()
-    res = search_offtargets(index, guides, backend=backend, max_mismatches=mismatches,
-                            dna_bulges=bulges, rna_bulges=bulges)  # fmt: skip
-    figures = _usage(t0, c0)
+    runs = []
+    for _ in range(repeat):  # later runs find the index pages in the page cache
+        t0, c0 = time.perf_counter(), time.process_time()
+        res = search_offtargets(index, guides, backend=backend, max_mismatches=mismatches,
+                                dna_bulges=bulges, rna_bulges=bulges)  # fmt: skip
+        runs.append(_usage(t0, c0))
+    figures = {**runs[0], "repeats": runs[1:]}
     found = {(s.guide, s.contig, s.start, s.end, s.strand) for s in res.sites()}
     want = [p for p in json.loads((work / "planted.json").read_text())
             if p["guide"] < n_guides and p["mm"] <= mismatches and p["dna"] <= bulges
@@ -188,6 +191,7 @@ def main() -> None:
     ap.add_argument("--bulges", type=int, default=0)
     ap.add_argument("--backend", default="auto")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=2, help="search runs (2nd: warm page cache)")
     ap.add_argument("--workdir", default=None)
     a = ap.parse_args()
     work = Path(a.workdir or f"/tmp/vivo-offtarget-bench-{a.size_mb:g}mb")
@@ -211,7 +215,9 @@ def main() -> None:
     elif a.phase == "build":
         entry = {"phase": "build", "pams": list(PAMS), **build(work)}
     else:
-        entry = {"phase": "search", **search(work, a.guides[0], a.mismatches, a.bulges, a.backend)}
+        entry = {"phase": "search",
+                 **search(work, a.guides[0], a.mismatches, a.bulges, a.backend,
+                          a.repeat)}  # fmt: skip
     _save(a.size_mb, entry)
 
 

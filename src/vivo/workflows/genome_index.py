@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import mmap
 import os
 import shutil
 import struct
@@ -527,12 +528,21 @@ def open_index(
         )
     info = json.loads((site_dir / "info.json").read_text())
     genome = _load_genome(folder, list(meta["contigs"]))  # type: ignore[call-overload]
-    a = {k: np.load(site_dir / f"{k}.npy", mmap_mode="r") for k in _SITE_ARRAYS}
+    a = {k: _random_access(np.load(site_dir / f"{k}.npy", mmap_mode="r")) for k in _SITE_ARRAYS}
     return SiteIndex(genome=genome, pams=pset, key_bases=int(info["key_bases"]),
                      bucket_start=np.asarray(a["bucket_start"]), win=a["win"], nmask=a["nmask"],
                      pos=a["pos"], meta=a["meta"], pw=a["pw"],
                      dbucket_start=np.asarray(a["dbucket_start"]), dw=a["dw"],
                      drow=a["drow"])  # fmt: skip
+
+
+def _random_access(arr: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """Tell the kernel that ``arr`` (a memory map) is read at random: no read-around, so a
+    search pages in (and keeps resident) only the buckets it reads."""
+    m = getattr(arr, "_mmap", None)
+    if m is not None and hasattr(m, "madvise") and hasattr(mmap, "MADV_RANDOM"):
+        m.madvise(mmap.MADV_RANDOM)
+    return arr
 
 
 def index_checksum(name: str, home: str | os.PathLike[str] | None = None) -> str:

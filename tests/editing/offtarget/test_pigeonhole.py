@@ -120,3 +120,19 @@ def test_twobit_and_fasta_builds_are_identical(contigs, tmp_path) -> None:  # ty
     nga = {(s.start, s.strand) for s in ra.sites() if s.pam[1:] == "GA"}
     assert {(s.start, s.strand) for s in rb.sites()} == {
         (s.start, s.strand) for s in ra.sites()} - nga  # fmt: skip
+
+
+@pytest.mark.parametrize("limits", [(4, 1, 1), (2, 2, 0), (3, 0, 2), (0, 1, 1), (5, 1, 0)])
+def test_bulged_pigeonhole_equals_oracle(contigs, limits) -> None:  # type: ignore[no-untyped-def]
+    g = "GACGCATAAAGATGAGACGC"
+    bulged = [g[:7] + "T" + g[7:] + "AGG", g[:12] + g[13:] + "TGG", g[:3] + "A" + g[3:15]
+              + g[16:] + "CGG", reverse_complement(g[:14] + "GG" + g[14:] + "AGG")]  # fmt: skip
+    extra = ("c4", "ACGT".join(bulged) + "ACGTTGCA")
+    idx = build_site_index(pack_genome([*contigs, extra]), pam_set("SpCas9"))
+    k, d, r = limits
+    guides = [g, "GCATAAAGATGAGACGC", "TTTTCCCCAAAAGGGGTTTT"]
+    kw = {"max_mismatches": k, "dna_bulges": d, "rna_bulges": r}
+    want = search_offtargets(idx, guides, backend="numpy", **kw)
+    got = search_offtargets(idx, guides, backend="cpu", **kw)
+    assert list(got.sites()) == list(want.sites())
+    assert any(s.dna_bulges or s.rna_bulges for s in want.sites())

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,9 +49,11 @@ __all__ = [
     "choose_key_bases",
     "contig_sites",
     "count_pam_sites",
+    "gather_rows",
     "merge_sites",
     "pack_codes",
     "pack_genome",
+    "release_pages",
 ]
 
 #: Sites with fewer in-contig window bases than this are not indexed (16-nt spacer, 2 RNA bulges).
@@ -443,3 +446,31 @@ def build_site_index(
     return SiteIndex(genome=genome, pams=pams, key_bases=key_bases, bucket_start=bstart,
                      win=s.win, nmask=s.nmask, pos=s.pos, meta=s.meta, pw=pw,
                      dbucket_start=dist[0], dw=dist[1], drow=dist[2])  # fmt: skip
+
+
+_GATHER_CHUNK = 1 << 14
+
+
+def release_pages(*arrays: object) -> None:
+    """Drop the pages of memory-mapped arrays from this process (they stay in the page cache
+    and fault back in when read): keeps the resident size of a long search bounded."""
+    for arr in arrays:
+        m = getattr(arr, "_mmap", None)
+        if m is not None and hasattr(mmap, "MADV_DONTNEED"):
+            m.madvise(mmap.MADV_DONTNEED)
+
+
+def gather_rows(index: SiteIndex, rows: I64) -> SiteIndex:
+    """A view of ``index`` holding only ``rows`` (renumbered 0..len-1), copied into memory in
+    chunks so that reading scattered rows of a memory-mapped index stays within bounded RSS."""
+    cols: dict[str, list[npt.NDArray[Any]]] = {"win": [], "nmask": [], "pos": [], "meta": []}
+    for a in range(0, len(rows), _GATHER_CHUNK):
+        chunk = rows[a : a + _GATHER_CHUNK]
+        for name, parts in cols.items():
+            arr = getattr(index, name)
+            parts.append(np.asarray(arr[chunk]))
+            release_pages(arr)
+    got = {n: np.concatenate(p) if p else getattr(index, n)[:0].copy() for n, p in cols.items()}
+    return SiteIndex(genome=index.genome, pams=index.pams, key_bases=index.key_bases,
+                     bucket_start=index.bucket_start, win=got["win"], nmask=got["nmask"],
+                     pos=got["pos"], meta=got["meta"])  # fmt: skip

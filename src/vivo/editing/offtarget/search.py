@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from vivo.editing.nucleases import Nuclease, get_nuclease
 from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits
 from vivo.editing.offtarget.backends import KernelBackend, kernel_module, resolve_backend
 from vivo.editing.offtarget.encoding import WINDOW, guide_outward
-from vivo.editing.offtarget.index import SiteIndex
+from vivo.editing.offtarget.index import SiteIndex, gather_rows, release_pages
 from vivo.editing.offtarget.results import GuideOffTargets, OffTargetResult, SearchSettings
 from vivo.genome.annotation import Annotation
 
@@ -128,6 +129,7 @@ def run_kernel(
     """Run one kernel on validated spacers (for the workflow layer's Dask tasks)."""
     batch = guide_batch(spacers, index.pams.side)
     hits: RawHits = kernel_module(backend).find_sites(index, batch, limits, row_range=row_range)
+    release_pages(index.pw, index.dw, index.drow, index.win, index.nmask, index.meta)
     return hits
 
 
@@ -147,6 +149,10 @@ def decode_hits(plan: SearchPlan, hits: RawHits, first_guide: int) -> list[Guide
     out = []
     spacers = plan.spacers[first_guide:]
     lengths = np.array([len(s) for s in spacers], dtype=np.int64)
+    # decode from an in-memory copy of the hit rows only (bounded RSS on a memory-mapped index)
+    uniq, inverse = np.unique(hits.row, return_inverse=True)
+    plan = dataclasses.replace(plan, index=gather_rows(plan.index, uniq))
+    hits = dataclasses.replace(hits, row=inverse.astype(np.int64).reshape(-1))
     hits = _sort_hits(plan.index, hits, lengths)
     bounds = np.searchsorted(hits.guide, np.arange(len(spacers) + 1))
     for gi, spacer in enumerate(spacers):

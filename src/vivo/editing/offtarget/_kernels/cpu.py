@@ -351,9 +351,153 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
                         c = put(hits_row, hits_mm, gi, c, cap, row, mm)
             counts[gi] = c
 
+    @nb.njit(cache=True)
+    def enumerate_from(g, n, i0, p, k, nd, nr):  # type: ignore[no-untyped-def]
+        # site words of p bases that an alignment can produce from guide base i0 on (after a
+        # pair column) with <= k mismatches; past the guide's end every base is free
+        cap = 1 << 14
+        keys = np.empty(cap, dtype=np.int64)
+        nk = 0
+        st = np.empty((4096, 6), dtype=np.int64)  # j, i, mm, dd, rr, key
+        st[0, 0], st[0, 1], st[0, 2], st[0, 3], st[0, 4], st[0, 5] = 0, i0, 0, 0, 0, 0
+        sp = 1
+        while sp > 0:
+            sp -= 1
+            j, i, mm, dd, rr, key = st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3], st[sp, 4], st[sp, 5]
+            if j == p:
+                if nk == cap:
+                    cap *= 2
+                    grown = np.empty(cap, dtype=np.int64)
+                    grown[:nk] = keys[:nk]
+                    keys = grown
+                keys[nk] = key
+                nk += 1
+                continue
+            for b in range(4):
+                c = mm + (1 if i < n and b != g[i] else 0)
+                if c <= k:
+                    st[sp, 0], st[sp, 1], st[sp, 2] = j + 1, min(i + 1, n), c
+                    st[sp, 3], st[sp, 4], st[sp, 5] = dd, rr, key * 4 + b
+                    sp += 1
+            if dd < nd and i < n:
+                for b in range(4):
+                    st[sp, 0], st[sp, 1], st[sp, 2] = j + 1, i, mm
+                    st[sp, 3], st[sp, 4], st[sp, 5] = dd + 1, rr, key * 4 + b
+                    sp += 1
+            if rr < nr and i < n:
+                st[sp, 0], st[sp, 1], st[sp, 2] = j, i + 1, mm
+                st[sp, 3], st[sp, 4], st[sp, 5] = dd, rr + 1, key
+                sp += 1
+        return np.unique(keys[:nk])
+
+    @nb.njit(cache=True, inline="always")
+    def block_bound(gw, n, win, nd, nr):  # type: ignore[no-untyped-def]
+        # a lower bound on the mismatches of any alignment with <= nd + nr bulges: a 2-base
+        # guide block that holds no bulge pairs at one shift s in [-nr, nd]; at most nd + nr
+        # blocks hold a bulge, so drop the nd + nr largest per-block minima
+        nb_ = n // 2
+        mins = np.empty(16, dtype=np.int64)
+        for b in range(nb_):
+            mins[b] = 2
+        for s in range(-nr, nd + 1):
+            x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
+            y = x ^ gw
+            m = (y | (y >> np.uint64(1))) & np.uint64(0x5555555555555555)
+            for b in range(nb_):
+                c = int((m >> np.uint64(4 * b)) & np.uint64(1)) + int(
+                    (m >> np.uint64(4 * b + 2)) & np.uint64(1)
+                )
+                if c < mins[b]:
+                    mins[b] = c
+        total = 0
+        for b in range(nb_):
+            total += mins[b]
+        for _ in range(nd + nr):  # drop the largest
+            best, at = -1, -1
+            for b in range(nb_):
+                if mins[b] > best:
+                    best, at = mins[b], b
+            if at >= 0:
+                total -= best
+                mins[at] = -1
+        return total
+
+    @nb.njit(cache=True, inline="always")
+    def row_ok(g, n, win, nm, room, k, nd, nr, f, out, gw):  # type: ignore[no-untyped-def]
+        if nm == 0 and block_bound(gw, n, win, nd, nr) > k:
+            return False
+        costs(g, n, win, nm, room, nd, nr, f, out)
+        for delta in range(-nr, nd + 1):  # noqa: SIM110 - numba: no generator in any()
+            if pick(out, delta, k, nd, nr) >= 0:
+                return True
+        return False
+
+    @nb.njit(cache=True)
+    def win_order(key, nbases):  # type: ignore[no-untyped-def]
+        w = 0
+        for i in range(nbases):
+            w |= ((key >> (2 * (nbases - 1 - i))) & 3) << (2 * i)
+        return w
+
+    @nb.njit(cache=True, parallel=True)
+    def bulge_candidates(gcodes, glen, k, nd, nr, bs, dbs, dw, drow, win, nmask, meta, lo, hi,  # type: ignore[no-untyped-def]  # noqa: C901
+                         out_rows, counts, gwords):  # fmt: skip
+        ka = k // 2
+        kb = k - ka - 1
+        nkeys = len(bs) - 2
+        for gi in nb.prange(len(glen)):
+            n = glen[gi]
+            g = gcodes[gi]
+            gw = gwords[gi]
+            cap = out_rows.shape[1]
+            f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
+            out = np.empty((nd + 1, nr + 1), dtype=np.int16)
+            seen = np.zeros(nkeys, dtype=np.bool_)
+            c = 0
+            keys = enumerate_keys(g, n, 10, ka, nd, nr)
+            for t in range(len(keys)):
+                seen[keys[t]] = True
+                for row in range(max(bs[keys[t]], lo), min(bs[keys[t] + 1], hi)):
+                    if row_ok(g, n, win[row], nmask[row], meta[row] >> 6, k, nd, nr, f, out, gw):
+                        if c < cap:
+                            out_rows[gi, c] = row
+                        c += 1
+            for row in range(max(bs[nkeys], lo), hi):
+                if row_ok(g, n, win[row], nmask[row], meta[row] >> 6, k, nd, nr, f, out, gw):
+                    if c < cap:
+                        out_rows[gi, c] = row
+                    c += 1
+            if kb >= 0:
+                parts = [enumerate_from(g, n, i0, 10, kb, nd, nr)
+                         for i0 in range(10 - nd, 10 + nr + 1)]  # fmt: skip
+                total = 0
+                for q in parts:
+                    total += len(q)
+                allk = np.empty(total, dtype=np.int64)
+                at = 0
+                for q in parts:
+                    allk[at : at + len(q)] = q
+                    at += len(q)
+                dkeys = np.unique(allk)
+                for t in range(len(dkeys)):
+                    dk = win_order(dkeys[t], 10)
+                    for r in range(dbs[dk], dbs[dk + 1]):
+                        if seen[msb_key(np.int64(dw[r] & np.uint32(0xFFFFF)), 10)]:
+                            continue
+                        q0 = np.int64(drow[r])
+                        if q0 < lo or q0 >= hi:
+                            continue
+                        if row_ok(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f, out, gw):
+                            if c < cap:
+                                out_rows[gi, c] = q0
+                            c += 1
+            counts[gi] = c
+
     return {
+        "bulge_candidates": bulge_candidates,
         "pigeon": pigeon,
         "enumerate_keys": enumerate_keys,
+        "enumerate_from": enumerate_from,
         "row_ranges": row_ranges,
         "verify": verify,
         "fill": fill,
@@ -425,6 +569,39 @@ def _pigeon_ok(index: SiteIndex, limits: Limits) -> bool:
     return limits.dna_bulges == 0 and limits.rna_bulges == 0 and index.has_distal
 
 
+def _bulge_rows(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:  # fmt: skip
+    """Single-row ranges of every row that has a qualifying bulged alignment (pigeonhole)."""
+    k = _compiled()
+    gcodes = guides.codes.astype(np.int64)
+    glen = guides.lengths.astype(np.int64)
+    args = (limits.mismatches, limits.dna_bulges, limits.rna_bulges, index.bucket_start,
+            index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, lo,
+            hi)  # fmt: skip
+    rows = np.empty((len(glen), _CAP), dtype=np.int64)
+    counts = np.zeros(len(glen), dtype=np.int64)
+    words = _words(guides)
+    k["bulge_candidates"](gcodes, glen, *args, rows, counts, words)
+    out_rows, out_g = [], []
+    for gi in range(len(glen)):
+        c = int(counts[gi])
+        r = rows[gi, : min(c, _CAP)]
+        if c > _CAP:
+            big = np.empty((1, c), dtype=np.int64)
+            k["bulge_candidates"](gcodes[gi : gi + 1], glen[gi : gi + 1], *args, big,
+                                  np.zeros(1, dtype=np.int64), words[gi : gi + 1])  # fmt: skip
+            r = big[0]
+        out_rows.append(r)
+        out_g.append(np.full(c, gi, dtype=np.int64))
+    rlo = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
+    return rlo, rlo + 1, np.concatenate(out_g) if out_g else np.zeros(0, dtype=np.int64)
+
+
+def _bulge_pigeon_ok(index: SiteIndex, guides: GuideBatch, limits: Limits) -> bool:
+    return index.has_distal and bool((guides.lengths >= 17).all())
+
+
 def find_sites(
     index: SiteIndex,
     guides: GuideBatch,
@@ -452,7 +629,10 @@ def find_sites(
                 dataclasses.replace(p, guide=s[p.guide].astype(np.int32))
                 for p, s in zip(parts, sel, strict=True)
             ])  # fmt: skip
-    rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
+    if _bulge_pigeon_ok(index, guides, limits):
+        rlo, rhi, rguide = _bulge_rows(index, guides, limits, lo, hi)
+    else:
+        rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
     sizes = rhi - rlo
     coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     flags = np.zeros(int(coff[-1]), dtype=np.uint8)
