@@ -487,6 +487,12 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
                         q0 = np.int64(drow[r])
                         if q0 < lo or q0 >= hi:
                             continue
+                        # window bases 0-25 rebuilt from the distal row: bound before reading win
+                        x = np.uint64(dw[r])
+                        wrec = (x & np.uint64(0xFFFFF)) | (np.uint64(dk) << np.uint64(20))
+                        wrec |= (x >> np.uint64(20)) << np.uint64(40)
+                        if n <= 24 - nd and block_bound(gw, n, wrec, nd, nr) > k:
+                            continue
                         if row_ok(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f, out, gw):
                             if c < cap:
                                 out_rows[gi, c] = q0
