@@ -105,6 +105,11 @@ def test_every_engine_designs_for_the_sickle_dossier() -> None:
         assert fig.mime == "image/svg+xml" and fig.data.lstrip().startswith(b"<?xml")
     assert "Lyfgenia" in by[("add-lv-hsc", "simulation")].message
     assert "Casgevy" in by[("induce-hbf-ex-vivo-editing", "simulation")].message
+    # base-editor off-targets are searched with the editor's own PAM (an NRCH/SpRY-type index);
+    # the delta-globin paralog (HBD) shows up as a near-copy of the HBB target
+    be_off = by[("correct-base-edit", "offtargets")]
+    assert be_off.status == "ok" and "SpCas9-" in be_off.message
+    assert any(int(r[1].split(":")[1]) in range(54700, 56400) for r in be_off.rows)
 
 
 def test_f9_aav_option_designs_from_shipped_cds() -> None:

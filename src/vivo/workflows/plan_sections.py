@@ -79,8 +79,8 @@ class SectionContext:
     variant: VariantInterpretation | None
     seed: int
     spacers: dict[str, list[str]] = field(default_factory=dict)
-    nuclease: str = "SpCas9"
-    index: Any = None
+    nuclease: Any = "SpCas9"  # a catalog name or a Nuclease (e.g. a base editor's Cas variant)
+    indexes: dict[str, Any] = field(default_factory=dict)
 
 
 class EngineUnavailable(Exception):
@@ -183,16 +183,27 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     )
 
 
+def _nuclease_name(nuclease: Any) -> str:
+    return str(getattr(nuclease, "name", nuclease))
+
+
 def _site_index(ctx: SectionContext) -> Any:
-    """An in-memory SpCas9 site index of the genome in use (built once per dossier)."""
-    if ctx.index is None:
+    """An in-memory site index of the genome in use for the current nuclease's PAMs (built once
+    per nuclease and dossier)."""
+    key = _nuclease_name(ctx.nuclease)
+    if key not in ctx.indexes:
         off = importlib.import_module("vivo.editing.offtarget")
         g = ctx.genome.genome
         contigs = [
             (name, g.fetch_region(name, 0, g.contig_length(name))) for name in g.contig_names()
         ]
-        ctx.index = off.build_site_index(off.pack_genome(contigs), off.pam_set("SpCas9"))
-    return ctx.index
+        ctx.indexes[key] = off.build_site_index(
+            off.pack_genome(contigs), off.pam_set(ctx.nuclease)
+        )
+    return ctx.indexes[key]
+
+
+MAX_HITS = 50
 
 
 def _offtargets(ctx: SectionContext, req: DesignRequest) -> SectionResult:
@@ -200,13 +211,17 @@ def _offtargets(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     spacers = ctx.spacers.get(req.gene, [])[:3]
     if not spacers:
         raise EngineUnavailable("no guides were designed for this option, so nothing to search")
-    if ctx.nuclease != "SpCas9":
-        raise EngineUnavailable(
-            f"the dossier's in-memory index holds SpCas9 (NGG) sites only; searching "
-            f"{ctx.nuclease} guides needs an index for its PAM (vivo offtargets)"
-        )
     result = search(
-        _site_index(ctx), spacers, max_mismatches=4, backend="numpy", max_hits_per_guide=50
+        _site_index(ctx),
+        spacers,
+        nuclease=ctx.nuclease,
+        max_mismatches=4,
+        backend="numpy",
+        max_hits_per_guide=MAX_HITS,
+    )
+    capped = [g.guide for g in result.guides if g.capped]
+    cap_note = (
+        f"; hit list capped at {MAX_HITS} per guide for {', '.join(capped)}" if capped else ""
     )
     sites = sorted(result.sites(), key=lambda h: (-(h.cfd or 0.0), h.mismatches))
     rows = tuple(
@@ -226,9 +241,9 @@ def _offtargets(ctx: SectionContext, req: DesignRequest) -> SectionResult:
         "offtargets",
         req.purpose,
         "ok",
-        f"{len(sites)} sites for {len(spacers)} spacers in {ctx.genome.name} (≤ 4 mismatches, "
-        "no bulges; on-target included); a whole-genome search needs an indexed "
-        "genome (vivo genome add)",
+        f"{len(sites)} sites for {len(spacers)} {_nuclease_name(ctx.nuclease)} spacers in "
+        f"{ctx.genome.name} (≤ 4 mismatches, no bulges; on-target included){cap_note}; a "
+        "whole-genome search needs an indexed genome (vivo genome add)",
         ("spacer", "site (1-based)", "strand", "sequence", "mismatches", "bulges", "CFD"),
         rows,
         (("search", "vivo.editing.offtarget.search_offtargets"), ("genome", ctx.genome.name)),
@@ -242,8 +257,11 @@ def _base_editing(ctx: SectionContext, req: DesignRequest) -> SectionResult:
         raise EngineUnavailable("no interpreted variant to design around")
     result = design(correction_site(ctx.variant.hgvs_c, genome=ctx.genome), max_designs=10)
     best = result.designs[:TOP_N]
-    ctx.spacers[req.gene] = [d.guide.spacer for d in best]
-    ctx.nuclease = best[0].editor.name if best else "SpCas9"
+    if best:  # off-targets are searched for the designs that share the top design's Cas variant
+        ctx.nuclease = best[0].editor.nuclease
+        ctx.spacers[req.gene] = [
+            d.guide.spacer for d in best if d.editor.nuclease.name == ctx.nuclease.name
+        ]
     rows = tuple(
         (
             d.editor.name,
