@@ -136,3 +136,50 @@ def test_bulged_pigeonhole_equals_oracle(contigs, limits) -> None:  # type: igno
     got = search_offtargets(idx, guides, backend="cpu", **kw)
     assert list(got.sites()) == list(want.sites())
     assert any(s.dna_bulges or s.rna_bulges for s in want.sites())
+
+
+@pytest.mark.parametrize("limits", [(1, 1), (2, 0), (0, 2), (2, 1), (1, 0)])
+def test_shift_bound_never_exceeds_the_exact_mismatches(limits) -> None:  # type: ignore[no-untyped-def]
+    """The candidate filter is a lower bound of the alignment recursion (else sites are lost),
+    and it is tight on most windows near the guide (else it filters nothing)."""
+    nd, nr = limits
+    k = cpu._compiled()
+    rng = np.random.default_rng(5)
+    n, tight, near = 20, 0, 0
+    fb = np.empty((nd + 1) * (nr + 1), dtype=np.int64)
+    f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
+    out = np.empty((nd + 1, nr + 1), dtype=np.int16)
+    for _ in range(3000):
+        g = rng.integers(0, 4, n)
+        site = list(g)
+        for _e in range(int(rng.integers(0, 4))):  # a few random edits, bulges included
+            at, op = int(rng.integers(1, len(site) - 1)), int(rng.integers(3))
+            if op == 0:
+                site[at] = int(rng.integers(4))
+            elif op == 1:
+                site.insert(at, int(rng.integers(4)))
+            else:
+                del site[at]
+        w = np.concatenate([site, rng.integers(0, 4, 32)])[:32]
+        win = np.uint64(sum(int(b) << (2 * i) for i, b in enumerate(w)))
+        gw = np.uint64(sum(int(b) << (2 * i) for i, b in enumerate(g)))
+        nm = np.uint32(1 << int(rng.integers(32)) if rng.random() < 0.1 else 0)
+        k["costs"](g.astype(np.int64), n, win, nm, 32, nd, nr, f, out)
+        exact = int(out.min())
+        bound = k["shift_bound"](gw, n, win, 6, nd, nr, fb)
+        assert bound <= exact or bound > 6
+        near += exact <= 4
+        tight += exact <= 4 and bound == exact
+    assert near > 100 and tight > 0.9 * near
+
+
+def test_many_bulged_hits_overflow_the_first_buffer() -> None:
+    """A guide in a repeat with more bulged sites than the first buffer: all of them."""
+    g = "GACGCATAAAGATGAGACGC"
+    unit = [g[:8] + "ACGT"[i % 4] + g[8:] + "AGG" + "TT" for i in range(cpu._CAP + 40)]
+    idx = build_site_index(pack_genome([("r", "".join(unit))]), pam_set("SpCas9"))
+    kw = {"max_mismatches": 1, "dna_bulges": 1, "rna_bulges": 1}
+    got = search_offtargets(idx, [g], backend="cpu", **kw)
+    want = search_offtargets(idx, [g], backend="numpy", **kw)
+    assert got.guides[0].n_sites == want.guides[0].n_sites > cpu._CAP
+    assert list(got.sites()) == list(want.sites())

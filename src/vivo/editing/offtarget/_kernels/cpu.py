@@ -391,41 +391,79 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
         return np.unique(keys[:nk])
 
     @nb.njit(cache=True, inline="always")
-    def block_bound(gw, n, win, nd, nr):  # type: ignore[no-untyped-def]
-        # a lower bound on the mismatches of any alignment with <= nd + nr bulges: a 2-base
-        # guide block that holds no bulge pairs at one shift s in [-nr, nd]; at most nd + nr
-        # blocks hold a bulge, so drop the nd + nr largest per-block minima
-        nb_ = n // 2
-        mins = np.empty(16, dtype=np.int64)
-        for b in range(nb_):
-            mins[b] = 2
-        for s in range(-nr, nd + 1):
-            x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
-            y = x ^ gw
-            m = (y | (y >> np.uint64(1))) & np.uint64(0x5555555555555555)
-            for b in range(nb_):
-                c = int((m >> np.uint64(4 * b)) & np.uint64(1)) + int(
-                    (m >> np.uint64(4 * b + 2)) & np.uint64(1)
-                )
-                if c < mins[b]:
-                    mins[b] = c
-        total = 0
-        for b in range(nb_):
-            total += mins[b]
-        for _ in range(nd + nr):  # drop the largest
-            best, at = -1, -1
-            for b in range(nb_):
-                if mins[b] > best:
-                    best, at = mins[b], b
-            if at >= 0:
-                total -= best
-                mins[at] = -1
-        return total
+    def mismatch_bits(gw, win, s):  # type: ignore[no-untyped-def]
+        # bit 2i set when guide base i differs from site base i + s
+        x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
+        y = x ^ gw
+        return (y | (y >> np.uint64(1))) & np.uint64(0x5555555555555555)
 
     @nb.njit(cache=True, inline="always")
-    def row_ok(g, n, win, nm, room, k, nd, nr, f, out, gw):  # type: ignore[no-untyped-def]
-        if nm == 0 and block_bound(gw, n, win, nd, nr) > k:
+    def shift_bound_11(gw, n, win, k):  # type: ignore[no-untyped-def]
+        # shift_bound for one DNA and one RNA bulge, states in registers: a (no bulge yet),
+        # b (one DNA bulge: shift +1), c (one RNA bulge: shift -1), d (both: shift 0)
+        m0 = mismatch_bits(gw, win, 0)
+        mp = mismatch_bits(gw, win, 1)
+        mn = mismatch_bits(gw, win, -1)
+        a, b, c, d = 0, inf, inf, inf
+        best = 0
+        for i in range(n):
+            sh = np.uint64(2 * i)
+            b = min(b, a)  # a DNA bulge before guide base i
+            d = min(d, c)
+            z0 = int((m0 >> sh) & np.uint64(1))
+            d = min(d + z0, b)  # guide base i pairs, or is the RNA bulge
+            c = min(c + int((mn >> sh) & np.uint64(1)), a)
+            b = b + int((mp >> sh) & np.uint64(1))
+            a = a + z0
+            best = min(min(a, b), min(c, d))
+            if best > k:
+                return best
+        return best
+
+    @nb.njit(cache=True, inline="always")
+    def shift_bound(gw, n, win, k, nd, nr, fb):  # type: ignore[no-untyped-def]
+        # a lower bound on the mismatches of any alignment with <= nd DNA and <= nr RNA bulges:
+        # the alignment recursion relaxed to states (u, v) = bulges used so far, where guide
+        # base i pairs with site base i + u - v (bit masks per shift), an RNA bulge frees one
+        # guide base and DNA bulges may sit anywhere; no column rules, room or N checks, so
+        # every real alignment is one of its paths (the bound never exceeds the exact count).
+        # Stops as soon as every state costs more than k (costs never decrease along i).
+        if nd == 1 and nr == 1:
+            return shift_bound_11(gw, n, win, k)
+        w = nr + 1
+        for q in range((nd + 1) * w):
+            fb[q] = inf
+        fb[0] = 0
+        best = 0
+        for i in range(n):
+            for v in range(w):
+                for u in range(1, nd + 1):
+                    if fb[(u - 1) * w + v] < fb[u * w + v]:
+                        fb[u * w + v] = fb[(u - 1) * w + v]
+            best = inf
+            for u in range(nd, -1, -1):
+                for v in range(nr, -1, -1):
+                    s = u - v
+                    x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
+                    y = (x ^ gw) >> np.uint64(2 * i)
+                    c = fb[u * w + v] + int((y | (y >> np.uint64(1))) & np.uint64(1))
+                    if v > 0 and fb[u * w + v - 1] < c:
+                        c = fb[u * w + v - 1]
+                    fb[u * w + v] = c
+                    if c < best:
+                        best = c
+            if best > k:
+                return best
+        return best
+
+    @nb.njit(cache=True, inline="always")
+    def row_ok(g, n, win, nm, room, k, nd, nr, f, out, gw, fb):  # type: ignore[no-untyped-def]
+        if shift_bound(gw, n, win, k, nd, nr, fb) > k:
             return False
+        return exact_ok(g, n, win, nm, room, k, nd, nr, f, out)
+
+    @nb.njit(cache=True, inline="always")
+    def exact_ok(g, n, win, nm, room, k, nd, nr, f, out):  # type: ignore[no-untyped-def]
         costs(g, n, win, nm, room, nd, nr, f, out)
         for delta in range(-nr, nd + 1):  # noqa: SIM110 - numba: no generator in any()
             if pick(out, delta, k, nd, nr) >= 0:
@@ -452,18 +490,21 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
             cap = out_rows.shape[1]
             f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
             out = np.empty((nd + 1, nr + 1), dtype=np.int16)
-            seen = np.zeros(nkeys, dtype=np.bool_)
+            fb = np.empty((nd + 1) * (nr + 1), dtype=np.int64)
+            seen = np.zeros(nkeys, dtype=np.bool_)  # proximal keys read, in window order
             c = 0
             keys = enumerate_keys(g, n, 10, ka, nd, nr)
             for t in range(len(keys)):
-                seen[keys[t]] = True
+                seen[win_order(keys[t], 10)] = True
                 for row in range(max(bs[keys[t]], lo), min(bs[keys[t] + 1], hi)):
-                    if row_ok(g, n, win[row], nmask[row], meta[row] >> 6, k, nd, nr, f, out, gw):
+                    room = meta[row] >> 6
+                    if row_ok(g, n, win[row], nmask[row], room, k, nd, nr, f, out, gw, fb):
                         if c < cap:
                             out_rows[gi, c] = row
                         c += 1
             for row in range(max(bs[nkeys], lo), hi):
-                if row_ok(g, n, win[row], nmask[row], meta[row] >> 6, k, nd, nr, f, out, gw):
+                room = meta[row] >> 6
+                if row_ok(g, n, win[row], nmask[row], room, k, nd, nr, f, out, gw, fb):
                     if c < cap:
                         out_rows[gi, c] = row
                     c += 1
@@ -482,7 +523,7 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
                 for t in range(len(dkeys)):
                     dk = win_order(dkeys[t], 10)
                     for r in range(dbs[dk], dbs[dk + 1]):
-                        if seen[msb_key(np.int64(dw[r] & np.uint32(0xFFFFF)), 10)]:
+                        if seen[np.int64(dw[r] & np.uint32(0xFFFFF))]:
                             continue
                         q0 = np.int64(drow[r])
                         if q0 < lo or q0 >= hi:
@@ -491,9 +532,10 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
                         x = np.uint64(dw[r])
                         wrec = (x & np.uint64(0xFFFFF)) | (np.uint64(dk) << np.uint64(20))
                         wrec |= (x >> np.uint64(20)) << np.uint64(40)
-                        if n <= 24 - nd and block_bound(gw, n, wrec, nd, nr) > k:
+                        wb = wrec if n <= 24 - nd else win[q0]
+                        if shift_bound(gw, n, wb, k, nd, nr, fb) > k:
                             continue
-                        if row_ok(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f, out, gw):
+                        if exact_ok(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f, out):
                             if c < cap:
                                 out_rows[gi, c] = q0
                             c += 1
@@ -508,6 +550,12 @@ def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the ji
         "verify": verify,
         "fill": fill,
         "bit_counts": bit_counts,
+        "row_ok": row_ok,
+        "shift_bound": shift_bound,
+        "exact_ok": exact_ok,
+        "costs": costs,
+        "msb_key": msb_key,
+        "win_order": win_order,
     }
 
 
@@ -540,6 +588,7 @@ def _ranges(
 #: Spacer lengths the pigeonhole path handles (halves of 10 bases plus up to 6 more bases).
 PIGEON_LENGTHS = (20, 26)
 _CAP = 512
+_BULGE_BATCH = 16
 
 
 def _pigeon_sites(
@@ -585,21 +634,26 @@ def _bulge_rows(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
     args = (limits.mismatches, limits.dna_bulges, limits.rna_bulges, index.bucket_start,
             index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, lo,
             hi)  # fmt: skip
-    rows = np.empty((len(glen), _CAP), dtype=np.int64)
-    counts = np.zeros(len(glen), dtype=np.int64)
     words = _words(guides)
-    k["bulge_candidates"](gcodes, glen, *args, rows, counts, words)
+    # room for the expected number of bulged sites (~1e-4 per site row at 4 mm + 1D + 1R),
+    # so that a guide is rarely run twice; guides go in batches to bound this buffer
+    cap = max(_CAP, min(1 << 17, (hi - lo) // 4000))
     out_rows, out_g = [], []
-    for gi in range(len(glen)):
-        c = int(counts[gi])
-        r = rows[gi, : min(c, _CAP)]
-        if c > _CAP:
-            big = np.empty((1, c), dtype=np.int64)
-            k["bulge_candidates"](gcodes[gi : gi + 1], glen[gi : gi + 1], *args, big,
-                                  np.zeros(1, dtype=np.int64), words[gi : gi + 1])  # fmt: skip
-            r = big[0]
-        out_rows.append(r)
-        out_g.append(np.full(c, gi, dtype=np.int64))
+    for b0 in range(0, len(glen), _BULGE_BATCH):
+        b1 = min(b0 + _BULGE_BATCH, len(glen))
+        rows = np.empty((b1 - b0, cap), dtype=np.int64)
+        counts = np.zeros(b1 - b0, dtype=np.int64)
+        k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, counts, words[b0:b1])
+        for gi in range(b0, b1):
+            c = int(counts[gi - b0])
+            r = rows[gi - b0, : min(c, cap)].copy()
+            if c > cap:  # more sites than room: run this guide again with room for all
+                big = np.empty((1, c), dtype=np.int64)
+                k["bulge_candidates"](gcodes[gi : gi + 1], glen[gi : gi + 1], *args, big,
+                                      np.zeros(1, dtype=np.int64), words[gi : gi + 1])  # fmt: skip
+                r = big[0]
+            out_rows.append(r)
+            out_g.append(np.full(c, gi, dtype=np.int64))
     rlo = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
     return rlo, rlo + 1, np.concatenate(out_g) if out_g else np.zeros(0, dtype=np.int64)
 
