@@ -25,7 +25,7 @@ from vivo.core.errors import InputError
 from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, concat_hits, empty_hits
 from vivo.editing.offtarget.index import SiteIndex
 
-__all__ = ["PIGEON_LENGTHS", "available", "find_sites", "prefix_length"]
+__all__ = ["PIGEON_LENGTHS", "available", "bulge_candidate_counts", "find_sites", "prefix_length"]
 
 
 def available() -> bool:
@@ -51,511 +51,29 @@ def prefix_length(index: SiteIndex, n: int, limits: Limits) -> int:
 
 
 @cache
-def _compiled() -> dict[str, Any]:  # noqa: C901 - one place that defines the jitted kernels
+def _compiled() -> dict[str, Any]:
     try:
-        import numba as nb
+        from vivo.editing.offtarget._kernels import cpu_jit as j
     except ImportError as exc:  # pragma: no cover - numba is a test dependency
         raise InputError(
             "the 'cpu' off-target backend needs numba",
             hint="pip install 'vivo[fast]' or use backend='numpy'",
         ) from exc
-
-    inf = 127
-
-    @nb.njit(cache=True, inline="always")
-    def popcount(x: np.uint64) -> int:
-        x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-        x = (x & np.uint64(0x3333333333333333)) + (
-            (x >> np.uint64(2)) & np.uint64(0x3333333333333333)
-        )
-        x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-        return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
-
-    @nb.njit(cache=True)
-    def costs(g, n, win, nm, room, nd, nr, f, out):  # type: ignore[no-untyped-def]  # noqa: C901
-        # f[i, dd, rr, last]; last: 0 start, 1 pair, 2 DNA bulge, 3 RNA bulge
-        f[:] = inf
-        f[0, 0, 0, 0] = 0
-        for i in range(n + 1):
-            for dd in range(nd + 1):
-                for rr in range(nr + 1):
-                    j = i + dd - rr
-                    if dd < nd and 0 <= j < room:
-                        src = min(f[i, dd, rr, 1], f[i, dd, rr, 2])
-                        if src < f[i, dd + 1, rr, 2]:
-                            f[i, dd + 1, rr, 2] = src
-                    if i < n:
-                        best = min(min(f[i, dd, rr, 0], f[i, dd, rr, 1]),
-                                   min(f[i, dd, rr, 2], f[i, dd, rr, 3]))  # fmt: skip
-                        if 0 <= j < room and best < inf:
-                            b = (win >> np.uint64(2 * j)) & np.uint64(3)
-                            mm = 1 if (b != g[i] or (nm >> np.uint32(j)) & np.uint32(1)) else 0
-                            if best + mm < f[i + 1, dd, rr, 1]:
-                                f[i + 1, dd, rr, 1] = best + mm
-                        if rr < nr:
-                            src = min(f[i, dd, rr, 1], f[i, dd, rr, 3])
-                            if src < f[i + 1, dd, rr + 1, 3]:
-                                f[i + 1, dd, rr + 1, 3] = src
-        for dd in range(nd + 1):
-            for rr in range(nr + 1):
-                out[dd, rr] = f[n, dd, rr, 1]
-
-    @nb.njit(cache=True, inline="always")
-    def pick(out, delta, k, nd, nr):  # type: ignore[no-untyped-def]
-        best, bd = 1 << 30, -1
-        for d in range(nd + 1):
-            r = d - delta
-            if r < 0 or r > nr:
-                continue
-            mm = out[d, r]
-            if mm <= k:
-                rank = (mm + d + r) * 64 + d
-                if rank < best:
-                    best, bd = rank, d
-        return bd
-
-    @nb.njit(cache=True)
-    def hamming(gw, n, win, nm):  # type: ignore[no-untyped-def]
-        x = win ^ gw
-        c = (x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555)
-        if n < 32:
-            c &= (np.uint64(1) << np.uint64(2 * n)) - np.uint64(1)
-        mm = popcount(c)
-        low = nm if n >= 32 else nm & ((np.uint32(1) << np.uint32(n)) - np.uint32(1))
-        if low:
-            for j in range(n):
-                if (low >> np.uint32(j)) & np.uint32(1) and not (c >> np.uint64(2 * j)) & np.uint64(
-                    1
-                ):
-                    mm += 1
-        return mm
-
-    @nb.njit(cache=True)
-    def enumerate_keys(g, n, p, k, nd, nr):  # type: ignore[no-untyped-def]
-        cap = 1 << 16
-        keys = np.empty(cap, dtype=np.int64)
-        nk = 0
-        st = np.empty((4096, 7), dtype=np.int64)  # depth, i, mm, dd, rr, last, key
-        sp = 0
-        st[0, :] = 0
-        sp = 1
-        while sp > 0:
-            sp -= 1
-            j, i, mm, dd, rr, last, key = (
-                st[sp, 0],
-                st[sp, 1],
-                st[sp, 2],
-                st[sp, 3],
-                st[sp, 4],
-                st[sp, 5],
-                st[sp, 6],
-            )
-            if j == p:
-                if nk == cap:
-                    cap *= 2
-                    grown = np.empty(cap, dtype=np.int64)
-                    grown[:nk] = keys[:nk]
-                    keys = grown
-                keys[nk] = key
-                nk += 1
-                continue
-            if i < n:
-                for b in range(4):
-                    c = mm + (1 if b != g[i] else 0)
-                    if c <= k:
-                        st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3] = j + 1, i + 1, c, dd
-                        st[sp, 4], st[sp, 5], st[sp, 6] = rr, 1, key * 4 + b
-                        sp += 1
-            if dd < nd and (last == 1 or last == 2):
-                for b in range(4):
-                    st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3] = j + 1, i, mm, dd + 1
-                    st[sp, 4], st[sp, 5], st[sp, 6] = rr, 2, key * 4 + b
-                    sp += 1
-            if rr < nr and i < n and (last == 1 or last == 3):
-                st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3] = j, i + 1, mm, dd
-                st[sp, 4], st[sp, 5], st[sp, 6] = rr + 1, 3, key
-                sp += 1
-        return np.unique(keys[:nk])
-
-    @nb.njit(cache=True)
-    def row_ranges(keys, shift, starts, irregular, lo, hi):  # type: ignore[no-untyped-def]
-        rlo = np.empty(len(keys) + 1, dtype=np.int64)
-        rhi = np.empty(len(keys) + 1, dtype=np.int64)
-        m = 0
-        for t in range(len(keys)):
-            a = starts[keys[t] << shift]
-            b = starts[(keys[t] + 1) << shift]
-            a, b = max(a, lo), min(b, hi)
-            if b <= a:
-                continue
-            if m > 0 and rhi[m - 1] == a:
-                rhi[m - 1] = b
-            else:
-                rlo[m], rhi[m] = a, b
-                m += 1
-        a, b = max(irregular, lo), hi
-        if b > a:
-            rlo[m], rhi[m] = a, b
-            m += 1
-        return rlo[:m], rhi[:m]
-
-    @nb.njit(cache=True, parallel=True)
-    def verify(gcodes, gwords, glen, rlo, rhi, rguide, coff, win, nmask, meta, k, nd, nr, flags):  # type: ignore[no-untyped-def]
-        for t in nb.prange(len(rlo)):
-            gi = rguide[t]
-            n = glen[gi]
-            g = gcodes[gi]
-            f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
-            out = np.empty((nd + 1, nr + 1), dtype=np.int16)
-            for row in range(rlo[t], rhi[t]):
-                room = meta[row] >> 6
-                bits = 0
-                if nd == 0 and nr == 0:
-                    if room >= n and hamming(gwords[gi], n, win[row], nmask[row]) <= k:
-                        bits = 1
-                else:
-                    costs(g, n, win[row], nmask[row], room, nd, nr, f, out)
-                    for delta in range(-nr, nd + 1):
-                        if pick(out, delta, k, nd, nr) >= 0:
-                            bits |= 1 << (delta + nr)
-                flags[coff[t] + row - rlo[t]] = bits
-
-    @nb.njit(cache=True, parallel=True)
-    def fill(gcodes, gwords, glen, rlo, rhi, rguide, coff, hoff, flags, win, nmask, meta, k, nd, nr,
-             og, orow, omm, od, orn):  # type: ignore[no-untyped-def]  # fmt: skip
-        for t in nb.prange(len(rlo)):
-            gi = rguide[t]
-            n = glen[gi]
-            g = gcodes[gi]
-            f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
-            out = np.empty((nd + 1, nr + 1), dtype=np.int16)
-            h = hoff[t]
-            for row in range(rlo[t], rhi[t]):
-                bits = flags[coff[t] + row - rlo[t]]
-                if bits == 0:
-                    continue
-                if nd == 0 and nr == 0:
-                    og[h], orow[h], od[h], orn[h] = gi, row, 0, 0
-                    omm[h] = hamming(gwords[gi], n, win[row], nmask[row])
-                    h += 1
-                    continue
-                costs(g, n, win[row], nmask[row], meta[row] >> 6, nd, nr, f, out)
-                for delta in range(-nr, nd + 1):
-                    if bits & (1 << (delta + nr)):
-                        d = pick(out, delta, k, nd, nr)
-                        og[h], orow[h], od[h], orn[h] = gi, row, d, d - delta
-                        omm[h] = out[d, d - delta]
-                        h += 1
-
-    @nb.njit(cache=True)
-    def bit_counts(flags, coff, rlo, rhi):  # type: ignore[no-untyped-def]
-        counts = np.zeros(len(rlo), dtype=np.int64)
-        for t in range(len(rlo)):
-            c = 0
-            for x in flags[coff[t] : coff[t] + rhi[t] - rlo[t]]:
-                while x:
-                    c += x & 1
-                    x >>= 1
-            counts[t] = c
-        return counts
-
-    @nb.njit(cache=True, inline="always")
-    def diff2(a, b):  # type: ignore[no-untyped-def]
-        x = np.uint64(a) ^ np.uint64(b)
-        return popcount((x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555))
-
-    @nb.njit(cache=True)
-    def neighbours(word, nbases, budget):  # type: ignore[no-untyped-def]
-        # every word of nbases 2-bit bases within `budget` substitutions of `word`, each once
-        cap = 1
-        for j in range(1, budget + 1):
-            c = 1
-            for q in range(j):
-                c = c * (nbases - q) // (q + 1)
-            cap += c * 3**j
-        words = np.empty(cap, dtype=np.int64)
-        mms = np.empty(cap, dtype=np.int64)
-        st_pos = np.empty(cap, dtype=np.int64)
-        words[0], mms[0], st_pos[0] = word, 0, 0
-        n = 1
-        t = 0
-        while t < n:
-            if mms[t] < budget:
-                for p in range(st_pos[t], nbases):
-                    for b in range(1, 4):
-                        words[n] = words[t] ^ (b << (2 * p))
-                        mms[n] = mms[t] + 1
-                        st_pos[n] = p + 1
-                        n += 1
-            t += 1
-        return words, mms
-
-    @nb.njit(cache=True, inline="always")
-    def msb_key(w, nbases):  # type: ignore[no-untyped-def]
-        key = 0
-        for i in range(nbases):
-            key = key * 4 + ((w >> (2 * i)) & 3)
-        return key
-
-    @nb.njit(cache=True, inline="always")
-    def put(hits_row, hits_mm, gi, c, cap, row, mm):  # type: ignore[no-untyped-def]
-        if c < cap:
-            hits_row[gi, c] = row
-            hits_mm[gi, c] = mm
-        return c + 1
-
-    @nb.njit(cache=True, parallel=True)
-    def pigeon(gwords, glen, k, bs, pw, dbs, dw, drow, win, nmask, meta, lo, hi,
-               hits_row, hits_mm, counts):  # type: ignore[no-untyped-def]  # fmt: skip
-        h = k // 2
-        nkeys = len(bs) - 2
-        for gi in nb.prange(len(glen)):
-            gw = gwords[gi]
-            n = glen[gi]
-            cap = hits_row.shape[1]
-            g0 = np.int64(gw & np.uint64(0xFFFFF))
-            g1 = np.int64((gw >> np.uint64(20)) & np.uint64(0xFFFFF))
-            rest = (gw >> np.uint64(20)) & (
-                (np.uint64(1) << np.uint64(2 * (n - 10))) - np.uint64(1)
-            )
-            tail = (gw >> np.uint64(40)) & (
-                (np.uint64(1) << np.uint64(2 * (n - 20))) - np.uint64(1)
-            )
-            tmask = (np.uint64(1) << np.uint64(2 * (n - 20))) - np.uint64(1)
-            rmask = (np.uint64(1) << np.uint64(2 * (n - 10))) - np.uint64(1)
-            c = 0
-            words, mms = neighbours(g0, 10, h)
-            for t in range(len(words)):
-                key = msb_key(words[t], 10)
-                a, b = max(bs[key], lo), min(bs[key + 1], hi)
-                for row in range(a, b):
-                    mm = mms[t] + diff2(np.uint64(pw[row]) & rmask, rest)
-                    if mm <= k:
-                        c = put(hits_row, hits_mm, gi, c, cap, row, mm)
-            words, mms = neighbours(g1, 10, h)
-            for t in range(len(words)):
-                dk = words[t]
-                for r in range(dbs[dk], dbs[dk + 1]):
-                    x = np.uint64(dw[r])
-                    m0 = diff2(x & np.uint64(0xFFFFF), g0)
-                    if m0 <= h:
-                        continue
-                    mm = mms[t] + m0 + diff2((x >> np.uint64(20)) & tmask, tail)
-                    drw = np.int64(drow[r])
-                    if mm <= k and lo <= drw < hi:
-                        c = put(hits_row, hits_mm, gi, c, cap, drw, mm)
-            for row in range(max(bs[nkeys], lo), hi):
-                if (meta[row] >> 6) >= n:
-                    mm = hamming(gw, n, win[row], nmask[row])
-                    if mm <= k:
-                        c = put(hits_row, hits_mm, gi, c, cap, row, mm)
-            counts[gi] = c
-
-    @nb.njit(cache=True)
-    def enumerate_from(g, n, i0, p, k, nd, nr):  # type: ignore[no-untyped-def]
-        # site words of p bases that an alignment can produce from guide base i0 on (after a
-        # pair column) with <= k mismatches; past the guide's end every base is free
-        cap = 1 << 14
-        keys = np.empty(cap, dtype=np.int64)
-        nk = 0
-        st = np.empty((4096, 6), dtype=np.int64)  # j, i, mm, dd, rr, key
-        st[0, 0], st[0, 1], st[0, 2], st[0, 3], st[0, 4], st[0, 5] = 0, i0, 0, 0, 0, 0
-        sp = 1
-        while sp > 0:
-            sp -= 1
-            j, i, mm, dd, rr, key = st[sp, 0], st[sp, 1], st[sp, 2], st[sp, 3], st[sp, 4], st[sp, 5]
-            if j == p:
-                if nk == cap:
-                    cap *= 2
-                    grown = np.empty(cap, dtype=np.int64)
-                    grown[:nk] = keys[:nk]
-                    keys = grown
-                keys[nk] = key
-                nk += 1
-                continue
-            for b in range(4):
-                c = mm + (1 if i < n and b != g[i] else 0)
-                if c <= k:
-                    st[sp, 0], st[sp, 1], st[sp, 2] = j + 1, min(i + 1, n), c
-                    st[sp, 3], st[sp, 4], st[sp, 5] = dd, rr, key * 4 + b
-                    sp += 1
-            if dd < nd and i < n:
-                for b in range(4):
-                    st[sp, 0], st[sp, 1], st[sp, 2] = j + 1, i, mm
-                    st[sp, 3], st[sp, 4], st[sp, 5] = dd + 1, rr, key * 4 + b
-                    sp += 1
-            if rr < nr and i < n:
-                st[sp, 0], st[sp, 1], st[sp, 2] = j, i + 1, mm
-                st[sp, 3], st[sp, 4], st[sp, 5] = dd, rr + 1, key
-                sp += 1
-        return np.unique(keys[:nk])
-
-    @nb.njit(cache=True, inline="always")
-    def mismatch_bits(gw, win, s):  # type: ignore[no-untyped-def]
-        # bit 2i set when guide base i differs from site base i + s
-        x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
-        y = x ^ gw
-        return (y | (y >> np.uint64(1))) & np.uint64(0x5555555555555555)
-
-    @nb.njit(cache=True, inline="always")
-    def shift_bound_11(gw, n, win, k):  # type: ignore[no-untyped-def]
-        # shift_bound for one DNA and one RNA bulge, states in registers: a (no bulge yet),
-        # b (one DNA bulge: shift +1), c (one RNA bulge: shift -1), d (both: shift 0)
-        m0 = mismatch_bits(gw, win, 0)
-        mp = mismatch_bits(gw, win, 1)
-        mn = mismatch_bits(gw, win, -1)
-        a, b, c, d = 0, inf, inf, inf
-        best = 0
-        for i in range(n):
-            sh = np.uint64(2 * i)
-            b = min(b, a)  # a DNA bulge before guide base i
-            d = min(d, c)
-            z0 = int((m0 >> sh) & np.uint64(1))
-            d = min(d + z0, b)  # guide base i pairs, or is the RNA bulge
-            c = min(c + int((mn >> sh) & np.uint64(1)), a)
-            b = b + int((mp >> sh) & np.uint64(1))
-            a = a + z0
-            best = min(min(a, b), min(c, d))
-            if best > k:
-                return best
-        return best
-
-    @nb.njit(cache=True, inline="always")
-    def shift_bound(gw, n, win, k, nd, nr, fb):  # type: ignore[no-untyped-def]
-        # a lower bound on the mismatches of any alignment with <= nd DNA and <= nr RNA bulges:
-        # the alignment recursion relaxed to states (u, v) = bulges used so far, where guide
-        # base i pairs with site base i + u - v (bit masks per shift), an RNA bulge frees one
-        # guide base and DNA bulges may sit anywhere; no column rules, room or N checks, so
-        # every real alignment is one of its paths (the bound never exceeds the exact count).
-        # Stops as soon as every state costs more than k (costs never decrease along i).
-        if nd == 1 and nr == 1:
-            return shift_bound_11(gw, n, win, k)
-        w = nr + 1
-        for q in range((nd + 1) * w):
-            fb[q] = inf
-        fb[0] = 0
-        best = 0
-        for i in range(n):
-            for v in range(w):
-                for u in range(1, nd + 1):
-                    if fb[(u - 1) * w + v] < fb[u * w + v]:
-                        fb[u * w + v] = fb[(u - 1) * w + v]
-            best = inf
-            for u in range(nd, -1, -1):
-                for v in range(nr, -1, -1):
-                    s = u - v
-                    x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
-                    y = (x ^ gw) >> np.uint64(2 * i)
-                    c = fb[u * w + v] + int((y | (y >> np.uint64(1))) & np.uint64(1))
-                    if v > 0 and fb[u * w + v - 1] < c:
-                        c = fb[u * w + v - 1]
-                    fb[u * w + v] = c
-                    if c < best:
-                        best = c
-            if best > k:
-                return best
-        return best
-
-    @nb.njit(cache=True, inline="always")
-    def row_ok(g, n, win, nm, room, k, nd, nr, f, out, gw, fb):  # type: ignore[no-untyped-def]
-        if shift_bound(gw, n, win, k, nd, nr, fb) > k:
-            return False
-        return exact_ok(g, n, win, nm, room, k, nd, nr, f, out)
-
-    @nb.njit(cache=True, inline="always")
-    def exact_ok(g, n, win, nm, room, k, nd, nr, f, out):  # type: ignore[no-untyped-def]
-        costs(g, n, win, nm, room, nd, nr, f, out)
-        for delta in range(-nr, nd + 1):  # noqa: SIM110 - numba: no generator in any()
-            if pick(out, delta, k, nd, nr) >= 0:
-                return True
-        return False
-
-    @nb.njit(cache=True)
-    def win_order(key, nbases):  # type: ignore[no-untyped-def]
-        w = 0
-        for i in range(nbases):
-            w |= ((key >> (2 * (nbases - 1 - i))) & 3) << (2 * i)
-        return w
-
-    @nb.njit(cache=True, parallel=True)
-    def bulge_candidates(gcodes, glen, k, nd, nr, bs, dbs, dw, drow, win, nmask, meta, lo, hi,  # type: ignore[no-untyped-def]  # noqa: C901
-                         out_rows, counts, gwords):  # fmt: skip
-        ka = k // 2
-        kb = k - ka - 1
-        nkeys = len(bs) - 2
-        for gi in nb.prange(len(glen)):
-            n = glen[gi]
-            g = gcodes[gi]
-            gw = gwords[gi]
-            cap = out_rows.shape[1]
-            f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
-            out = np.empty((nd + 1, nr + 1), dtype=np.int16)
-            fb = np.empty((nd + 1) * (nr + 1), dtype=np.int64)
-            seen = np.zeros(nkeys, dtype=np.bool_)  # proximal keys read, in window order
-            c = 0
-            keys = enumerate_keys(g, n, 10, ka, nd, nr)
-            for t in range(len(keys)):
-                seen[win_order(keys[t], 10)] = True
-                for row in range(max(bs[keys[t]], lo), min(bs[keys[t] + 1], hi)):
-                    room = meta[row] >> 6
-                    if row_ok(g, n, win[row], nmask[row], room, k, nd, nr, f, out, gw, fb):
-                        if c < cap:
-                            out_rows[gi, c] = row
-                        c += 1
-            for row in range(max(bs[nkeys], lo), hi):
-                room = meta[row] >> 6
-                if row_ok(g, n, win[row], nmask[row], room, k, nd, nr, f, out, gw, fb):
-                    if c < cap:
-                        out_rows[gi, c] = row
-                    c += 1
-            if kb >= 0:
-                parts = [enumerate_from(g, n, i0, 10, kb, nd, nr)
-                         for i0 in range(10 - nd, 10 + nr + 1)]  # fmt: skip
-                total = 0
-                for q in parts:
-                    total += len(q)
-                allk = np.empty(total, dtype=np.int64)
-                at = 0
-                for q in parts:
-                    allk[at : at + len(q)] = q
-                    at += len(q)
-                dkeys = np.unique(allk)
-                for t in range(len(dkeys)):
-                    dk = win_order(dkeys[t], 10)
-                    for r in range(dbs[dk], dbs[dk + 1]):
-                        if seen[np.int64(dw[r] & np.uint32(0xFFFFF))]:
-                            continue
-                        q0 = np.int64(drow[r])
-                        if q0 < lo or q0 >= hi:
-                            continue
-                        # window bases 0-25 rebuilt from the distal row: bound before reading win
-                        x = np.uint64(dw[r])
-                        wrec = (x & np.uint64(0xFFFFF)) | (np.uint64(dk) << np.uint64(20))
-                        wrec |= (x >> np.uint64(20)) << np.uint64(40)
-                        wb = wrec if n <= 24 - nd else win[q0]
-                        if shift_bound(gw, n, wb, k, nd, nr, fb) > k:
-                            continue
-                        if exact_ok(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f, out):
-                            if c < cap:
-                                out_rows[gi, c] = q0
-                            c += 1
-            counts[gi] = c
-
     return {
-        "bulge_candidates": bulge_candidates,
-        "pigeon": pigeon,
-        "enumerate_keys": enumerate_keys,
-        "enumerate_from": enumerate_from,
-        "row_ranges": row_ranges,
-        "verify": verify,
-        "fill": fill,
-        "bit_counts": bit_counts,
-        "row_ok": row_ok,
-        "shift_bound": shift_bound,
-        "exact_ok": exact_ok,
-        "costs": costs,
-        "msb_key": msb_key,
-        "win_order": win_order,
+        "bulge_candidates": j.bulge_candidates,
+        "pigeon": j.pigeon,
+        "enumerate_keys": j.enumerate_keys,
+        "enumerate_from": j.enumerate_from,
+        "row_ranges": j.row_ranges,
+        "verify": j.verify,
+        "fill": j.fill,
+        "bit_counts": j.bit_counts,
+        "row_ok": j.row_ok,
+        "shift_bound": j.shift_bound,
+        "exact_ok": j.exact_ok,
+        "costs": j.costs,
+        "msb_key": j.msb_key,
+        "win_order": j.win_order,
     }
 
 
@@ -643,19 +161,39 @@ def _bulge_rows(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
         b1 = min(b0 + _BULGE_BATCH, len(glen))
         rows = np.empty((b1 - b0, cap), dtype=np.int64)
         counts = np.zeros(b1 - b0, dtype=np.int64)
-        k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, counts, words[b0:b1])
+        stats = np.zeros((b1 - b0, 4), dtype=np.int64)
+        k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, counts, words[b0:b1],
+                              stats)  # fmt: skip
         for gi in range(b0, b1):
             c = int(counts[gi - b0])
             r = rows[gi - b0, : min(c, cap)].copy()
             if c > cap:  # more sites than room: run this guide again with room for all
                 big = np.empty((1, c), dtype=np.int64)
                 k["bulge_candidates"](gcodes[gi : gi + 1], glen[gi : gi + 1], *args, big,
-                                      np.zeros(1, dtype=np.int64), words[gi : gi + 1])  # fmt: skip
+                                      np.zeros(1, dtype=np.int64), words[gi : gi + 1],
+                                      np.zeros((1, 4), dtype=np.int64))  # fmt: skip
                 r = big[0]
             out_rows.append(r)
             out_g.append(np.full(c, gi, dtype=np.int64))
     rlo = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
     return rlo, rlo + 1, np.concatenate(out_g) if out_g else np.zeros(0, dtype=np.int64)
+
+
+def bulge_candidate_counts(
+    index: SiteIndex, guides: GuideBatch, limits: Limits
+) -> npt.NDArray[np.int64]:
+    """Per guide: proximal rows read, distal rows read, rows past the shift bound (given to the
+    alignment recursion) and rows with a qualifying alignment, for the bulged pigeonhole search
+    (a profiling aid for ``benchmarks/offtarget.py``; the rows themselves are not kept)."""
+    k = _compiled()
+    args = (limits.mismatches, limits.dna_bulges, limits.rna_bulges, index.bucket_start,
+            index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, 0,
+            index.n_sites)  # fmt: skip
+    stats = np.zeros((len(guides), 4), dtype=np.int64)
+    k["bulge_candidates"](guides.codes.astype(np.int64), guides.lengths.astype(np.int64), *args,
+                          np.empty((len(guides), 1), dtype=np.int64),
+                          np.zeros(len(guides), dtype=np.int64), _words(guides), stats)  # fmt: skip
+    return stats
 
 
 def _bulge_pigeon_ok(index: SiteIndex, guides: GuideBatch, limits: Limits) -> bool:
