@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from vivo.core.errors import InputError
 from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, concat_hits, empty_hits
-from vivo.editing.offtarget.index import SiteIndex
+from vivo.editing.offtarget.index import SiteIndex, release_pages
 
 __all__ = ["PIGEON_LENGTHS", "available", "bulge_candidate_counts", "find_sites", "prefix_length"]
 
@@ -175,6 +175,8 @@ def _bulge_rows(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
                 r = big[0]
             out_rows.append(r)
             out_g.append(np.full(c, gi, dtype=np.int64))
+        # each batch reads a few % of every table: drop its pages so RSS stays bounded
+        release_pages(index.win, index.dw, index.drow, index.nmask, index.meta)
     rlo = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
     return rlo, rlo + 1, np.concatenate(out_g) if out_g else np.zeros(0, dtype=np.int64)
 
