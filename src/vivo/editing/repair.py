@@ -2,7 +2,8 @@
 
 Two models are used here.
 
-* :func:`bae_microhomology` (in :mod:`vivo.editing.microhomology`, re-exported here) is the microhomology (MH) and out-of-frame (OOF) score of
+* :func:`bae_microhomology` (in :mod:`vivo.editing.microhomology`, re-exported here) is the
+  microhomology (MH) and out-of-frame (OOF) score of
   Bae et al., Nat Methods 2014;11:705-706, implemented exactly as published (including the
   rounding of the length factor to three decimals). It reproduces the paper's EMX1 example
   (MH 4662.9, OOF 50.7473889639).
