@@ -11,8 +11,6 @@ import io
 from functools import cache
 from importlib import resources
 
-from Bio import SeqIO
-
 from vivo.core.errors import DataError
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.genome.records import genome_from_records
@@ -39,6 +37,8 @@ def bundled_locus(name: str = "beta-globin") -> AnnotatedGenome:
         raise DataError(f"bundled locus file {filename} is missing; reinstall vivo") from exc
     if hashlib.sha256(raw).hexdigest() != sha:
         raise DataError(f"bundled locus file {filename} is corrupt (checksum mismatch)")
+    from Bio import SeqIO  # imported here: Biopython's parsers cost ~0.2 s at `import vivo`
+
     records = list(SeqIO.parse(io.StringIO(raw.decode("ascii")), "genbank"))  # type: ignore[no-untyped-call]
     return genome_from_records(
         records,
