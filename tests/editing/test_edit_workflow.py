@@ -45,3 +45,11 @@ def test_cli_json_and_errors() -> None:
     assert data["result"]["designs"][0]["outcome"] == "benign alternative: Hb G-Makassar"
     table = runner.invoke(app, ["edit", "HBB", "c.20A>T", "--strategy", "prime", "--max", "2"])
     assert table.exit_code == 0 and "PBS" in table.stdout
+
+
+def test_editor_option_only_with_base_strategy() -> None:
+    from vivo.core.errors import InputError
+    from vivo.workflows.edit import EditRequest, run_edit
+
+    with pytest.raises(InputError, match="--editor chooses base editors"):
+        run_edit(EditRequest("HBB:c.20A>T", strategy="prime", editors=("ABE8e",)))

@@ -170,6 +170,11 @@ def run_edit(request: EditRequest) -> EditResult:
         raise InputError(
             f"unknown strategy {request.strategy!r}", hint=f"use {', '.join(STRATEGIES)}"
         )
+    if request.editors and request.strategy != "base":
+        raise InputError(
+            f"--editor chooses base editors, but the strategy is {request.strategy!r}",
+            hint="use --strategy base, or drop --editor",
+        )
     ag = resolve_genome(request.genome, request.annotation)
     if request.strategy == "knockout":
         gene = request.variant.replace(":", " ").split()[0]
