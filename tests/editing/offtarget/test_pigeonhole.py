@@ -183,3 +183,40 @@ def test_many_bulged_hits_overflow_the_first_buffer() -> None:
     want = search_offtargets(idx, [g], backend="numpy", **kw)
     assert got.guides[0].n_sites == want.guides[0].n_sites > cpu._CAP
     assert list(got.sites()) == list(want.sites())
+
+
+def _edited(rng: np.random.Generator, guide: str, k: int, d: int, r: int) -> str:
+    """``guide`` with up to k substitutions, d inserted and r deleted bases, at random
+    positions (mismatches and bulges piled on either side of site base 10 on purpose)."""
+    site = list(guide)
+    for i in rng.choice(len(site), size=int(rng.integers(0, k + 1)), replace=False):
+        site[i] = "ACGT"[("ACGT".index(site[i]) + 1 + int(rng.integers(3))) % 4]
+    for _ in range(int(rng.integers(0, d + 1))):
+        site.insert(int(rng.integers(1, len(site))), "ACGT"[int(rng.integers(4))])
+    for _ in range(int(rng.integers(0, r + 1))):
+        del site[int(rng.integers(1, len(site) - 1))]
+    return "".join(site)
+
+
+@pytest.mark.parametrize(
+    "limits", [(4, 1, 1), (6, 2, 2), (3, 2, 1), (4, 0, 1), (4, 1, 0), (1, 1, 1), (0, 2, 2)]
+)
+def test_bulge_class_split_equals_oracle(limits) -> None:  # type: ignore[no-untyped-def]
+    """The bulged search splits candidates by where the bulges sit (site bases 0-9 or after)
+    and picks per class how many mismatches each half may hold; every edited copy of a guide
+    (edits and bulges anywhere, both strands, NGG/NAG) is found exactly as by the oracle."""
+    k, d, r = limits
+    rng = np.random.default_rng(sum(limits) * 31 + k)
+    guides = ["".join(rng.choice(list("ACGT"), n)) for n in (20, 20, 23, 17)]
+    parts = []
+    for _ in range(250):
+        g = guides[int(rng.integers(len(guides)))]
+        s = _edited(rng, g, k + 1, d, r) + str(rng.choice(["AGG", "TGG", "CAG"]))
+        parts.append(reverse_complement(s) if rng.random() < 0.5 else s)
+        parts.append("".join(rng.choice(list("ACGT"), int(rng.integers(0, 6)))))
+    idx = build_site_index(pack_genome([("e", "".join(parts))]), pam_set("SpCas9"))
+    kw = {"max_mismatches": k, "dna_bulges": d, "rna_bulges": r}
+    want = search_offtargets(idx, guides, backend="numpy", **kw)
+    got = search_offtargets(idx, guides, backend="cpu", **kw)
+    assert list(got.sites()) == list(want.sites())
+    assert sum(g.bulged_sites for g in want.guides) > (20 if d + r else -1)

@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +37,7 @@ import numpy.typing as npt
 
 from vivo.core.errors import InputError
 from vivo.editing.offtarget.encoding import NON_ACGT, WINDOW, PamSet, decode, encode
+from vivo.editing.offtarget.pagecache import prefetch_for_reads, release_pages
 
 __all__ = [
     "KEY_BASES",
@@ -451,19 +451,11 @@ def build_site_index(
 _GATHER_CHUNK = 1 << 14
 
 
-def release_pages(*arrays: object) -> None:
-    """Drop the pages of memory-mapped arrays from this process (they stay in the page cache
-    and fault back in when read): keeps the resident size of a long search bounded."""
-    for arr in arrays:
-        m = getattr(arr, "_mmap", None)
-        if m is not None and hasattr(mmap, "MADV_DONTNEED"):
-            m.madvise(mmap.MADV_DONTNEED)
-
-
 def gather_rows(index: SiteIndex, rows: I64) -> SiteIndex:
     """A view of ``index`` holding only ``rows`` (renumbered 0..len-1), copied into memory in
     chunks so that reading scattered rows of a memory-mapped index stays within bounded RSS."""
     cols: dict[str, list[npt.NDArray[Any]]] = {"win": [], "nmask": [], "pos": [], "meta": []}
+    prefetch_for_reads(len(rows), *(getattr(index, name) for name in cols))
     for a in range(0, len(rows), _GATHER_CHUNK):
         chunk = rows[a : a + _GATHER_CHUNK]
         for name, parts in cols.items():

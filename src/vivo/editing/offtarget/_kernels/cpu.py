@@ -24,6 +24,7 @@ import numpy.typing as npt
 from vivo.core.errors import InputError
 from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, concat_hits, empty_hits
 from vivo.editing.offtarget.index import SiteIndex, release_pages
+from vivo.editing.offtarget.pagecache import prefetch_for_reads
 
 __all__ = ["PIGEON_LENGTHS", "available", "bulge_candidate_counts", "find_sites", "prefix_length"]
 
@@ -68,9 +69,7 @@ def _compiled() -> dict[str, Any]:
         "verify": j.verify,
         "fill": j.fill,
         "bit_counts": j.bit_counts,
-        "row_ok": j.row_ok,
         "shift_bound": j.shift_bound,
-        "exact_ok": j.exact_ok,
         "costs": j.costs,
         "msb_key": j.msb_key,
         "win_order": j.win_order,
@@ -106,7 +105,7 @@ def _ranges(
 #: Spacer lengths the pigeonhole path handles (halves of 10 bases plus up to 6 more bases).
 PIGEON_LENGTHS = (20, 26)
 _CAP = 512
-_BULGE_BATCH = 16
+_BULGE_BATCH = 8
 
 
 def _pigeon_sites(
@@ -142,10 +141,22 @@ def _pigeon_ok(index: SiteIndex, limits: Limits) -> bool:
     return limits.dna_bulges == 0 and limits.rna_bulges == 0 and index.has_distal
 
 
-def _bulge_rows(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int) -> tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
-]:  # fmt: skip
-    """Single-row ranges of every row that has a qualifying bulged alignment (pigeonhole)."""
+def _expand_picks(
+    guide: int, rows: npt.NDArray[np.int64], picks: npt.NDArray[np.int8], nr: int
+) -> RawHits:
+    """One hit per (row, site length) from the kernel's picks (16 * DNA bulges + mismatches
+    per delta = DNA - RNA bulges, -1 when that length has no qualifying alignment)."""
+    at, col = np.nonzero(picks >= 0)
+    p = picks[at, col].astype(np.int64)
+    d = p >> 4
+    rna = d - (col.astype(np.int64) - nr)
+    return RawHits(np.full(len(at), guide, dtype=np.int32), rows[at].astype(np.int64),
+                   (p & 15).astype(np.int8), d.astype(np.int8), rna.astype(np.int8))  # fmt: skip
+
+
+def _bulge_hits(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int) -> RawHits:
+    """Every (guide, site row, site length) with a qualifying bulged alignment (pigeonhole
+    candidates, shift bound, then the exact recursion, all in one kernel pass)."""
     k = _compiled()
     gcodes = guides.codes.astype(np.int64)
     glen = guides.lengths.astype(np.int64)
@@ -153,32 +164,33 @@ def _bulge_rows(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
             index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, lo,
             hi)  # fmt: skip
     words = _words(guides)
+    ndelta = limits.dna_bulges + limits.rna_bulges + 1
     # room for the expected number of bulged sites (~1e-4 per site row at 4 mm + 1D + 1R),
     # so that a guide is rarely run twice; guides go in batches to bound this buffer
     cap = max(_CAP, min(1 << 17, (hi - lo) // 4000))
-    out_rows, out_g = [], []
+    parts = []
     for b0 in range(0, len(glen), _BULGE_BATCH):
         b1 = min(b0 + _BULGE_BATCH, len(glen))
         rows = np.empty((b1 - b0, cap), dtype=np.int64)
+        picks = np.empty((b1 - b0, cap, ndelta), dtype=np.int8)
         counts = np.zeros(b1 - b0, dtype=np.int64)
         stats = np.zeros((b1 - b0, 4), dtype=np.int64)
-        k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, counts, words[b0:b1],
-                              stats)  # fmt: skip
+        k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, picks, counts,
+                              words[b0:b1], stats)  # fmt: skip
         for gi in range(b0, b1):
             c = int(counts[gi - b0])
-            r = rows[gi - b0, : min(c, cap)].copy()
+            r, p = rows[gi - b0, : min(c, cap)], picks[gi - b0, : min(c, cap)]
             if c > cap:  # more sites than room: run this guide again with room for all
-                big = np.empty((1, c), dtype=np.int64)
-                k["bulge_candidates"](gcodes[gi : gi + 1], glen[gi : gi + 1], *args, big,
+                r = np.empty((1, c), dtype=np.int64)
+                p = np.empty((1, c, ndelta), dtype=np.int8)
+                k["bulge_candidates"](gcodes[gi : gi + 1], glen[gi : gi + 1], *args, r, p,
                                       np.zeros(1, dtype=np.int64), words[gi : gi + 1],
                                       np.zeros((1, 4), dtype=np.int64))  # fmt: skip
-                r = big[0]
-            out_rows.append(r)
-            out_g.append(np.full(c, gi, dtype=np.int64))
+                r, p = r[0], p[0]
+            parts.append(_expand_picks(gi, r, p, limits.rna_bulges))
         # each batch reads a few % of every table: drop its pages so RSS stays bounded
         release_pages(index.win, index.dw, index.drow, index.nmask, index.meta)
-    rlo = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
-    return rlo, rlo + 1, np.concatenate(out_g) if out_g else np.zeros(0, dtype=np.int64)
+    return concat_hits(parts)
 
 
 def bulge_candidate_counts(
@@ -192,14 +204,29 @@ def bulge_candidate_counts(
             index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, 0,
             index.n_sites)  # fmt: skip
     stats = np.zeros((len(guides), 4), dtype=np.int64)
+    ndelta = limits.dna_bulges + limits.rna_bulges + 1
     k["bulge_candidates"](guides.codes.astype(np.int64), guides.lengths.astype(np.int64), *args,
                           np.empty((len(guides), 1), dtype=np.int64),
+                          np.empty((len(guides), 1, ndelta), dtype=np.int8),
                           np.zeros(len(guides), dtype=np.int64), _words(guides), stats)  # fmt: skip
     return stats
 
 
 def _bulge_pigeon_ok(index: SiteIndex, guides: GuideBatch, limits: Limits) -> bool:
     return index.has_distal and bool((guides.lengths >= 17).all())
+
+
+#: Mean key buckets one guide reads (4 mm; 4 mm + 1 DNA + 1 RNA bulge at 3.1 Gb), to decide
+#: whether a search reads enough of the tables to prefetch them when they are cold.
+_BUCKETS_PER_GUIDE = {"mismatch": 1_300, "bulge": 12_000}
+
+
+def _warm(index: SiteIndex, n_guides: int, kind: str) -> None:
+    """Read the tables a big search scatters over front to back first when they are not in
+    the page cache (one sequential read instead of thousands of random ones)."""
+    tables = (index.pw, index.dw, index.drow) if kind == "mismatch" else (
+        index.win, index.dw, index.drow)  # fmt: skip
+    prefetch_for_reads(n_guides * _BUCKETS_PER_GUIDE[kind], *tables)
 
 
 def find_sites(
@@ -217,6 +244,7 @@ def find_sites(
     if _pigeon_ok(index, limits):
         fast = (guides.lengths >= PIGEON_LENGTHS[0]) & (guides.lengths <= PIGEON_LENGTHS[1])
         if fast.all():
+            _warm(index, len(guides), "mismatch")
             return _pigeon_sites(index, guides, limits, lo, hi)
         if fast.any():
             sel = np.flatnonzero(fast), np.flatnonzero(~fast)
@@ -230,9 +258,9 @@ def find_sites(
                 for p, s in zip(parts, sel, strict=True)
             ])  # fmt: skip
     if _bulge_pigeon_ok(index, guides, limits):
-        rlo, rhi, rguide = _bulge_rows(index, guides, limits, lo, hi)
-    else:
-        rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
+        _warm(index, len(guides), "bulge")
+        return _bulge_hits(index, guides, limits, lo, hi)
+    rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
     sizes = rhi - rlo
     coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     flags = np.zeros(int(coff[-1]), dtype=np.uint8)

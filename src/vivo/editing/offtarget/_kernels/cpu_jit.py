@@ -13,6 +13,8 @@ import numba as nb
 import numpy as np
 
 inf = 127  # "no alignment" in the int16 cost tables
+# guide bases whose shift-bound states depend on site bases 0-9 only (the proximal key)
+PREFIX = 9
 
 
 @nb.njit(cache=True, inline="always")
@@ -359,15 +361,15 @@ def mismatch_bits(gw, win, s):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, inline="always")
-def shift_bound_11(gw, n, win, k):  # type: ignore[no-untyped-def]
-    # shift_bound for one DNA and one RNA bulge, states in registers: a (no bulge yet),
-    # b (one DNA bulge: shift +1), c (one RNA bulge: shift -1), d (both: shift 0)
+def bound11_run(gw, win, i0, n, k, a, b, c, d):  # type: ignore[no-untyped-def]
+    # the shift bound for one DNA and one RNA bulge over guide bases i0..n-1, from the states
+    # a (no bulge yet), b (one DNA bulge: shift +1), c (one RNA bulge: shift -1) and d (both:
+    # shift 0) before base i0; returns the bound so far and the states (early exit above k)
     m0 = mismatch_bits(gw, win, 0)
     mp = mismatch_bits(gw, win, 1)
     mn = mismatch_bits(gw, win, -1)
-    a, b, c, d = 0, inf, inf, inf
-    best = 0
-    for i in range(n):
+    best = min(min(a, b), min(c, d))
+    for i in range(i0, n):
         sh = np.uint64(2 * i)
         b = min(b, a)  # a DNA bulge before guide base i
         d = min(d, c)
@@ -378,8 +380,13 @@ def shift_bound_11(gw, n, win, k):  # type: ignore[no-untyped-def]
         a = a + z0
         best = min(min(a, b), min(c, d))
         if best > k:
-            return best
-    return best
+            break
+    return best, a, b, c, d
+
+
+@nb.njit(cache=True, inline="always")
+def shift_bound_11(gw, n, win, k):  # type: ignore[no-untyped-def]
+    return bound11_run(gw, win, 0, n, k, 0, inf, inf, inf)[0]
 
 
 @nb.njit(cache=True, inline="always")
@@ -420,19 +427,27 @@ def shift_bound(gw, n, win, k, nd, nr, fb):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, inline="always")
-def row_ok(g, n, win, nm, room, k, nd, nr, f, out, gw, fb):  # type: ignore[no-untyped-def]
-    if shift_bound(gw, n, win, k, nd, nr, fb) > k:
-        return False
-    return exact_ok(g, n, win, nm, room, k, nd, nr, f, out)
+def exact_picks(g, n, win, nm, room, k, nd, nr, f, out, picks):  # type: ignore[no-untyped-def]
+    # the alignment recursion; picks[delta + nr] = 16 * DNA bulges + mismatches of the
+    # reported alignment of the site with delta = d - r, or -1; True if any qualifies
+    costs(g, n, win, nm, room, nd, nr, f, out)
+    found = False
+    for delta in range(-nr, nd + 1):
+        d = pick(out, delta, k, nd, nr)
+        if d >= 0:
+            picks[delta + nr] = d * 16 + out[d, d - delta]
+            found = True
+        else:
+            picks[delta + nr] = -1
+    return found
 
 
 @nb.njit(cache=True, inline="always")
-def exact_ok(g, n, win, nm, room, k, nd, nr, f, out):  # type: ignore[no-untyped-def]
-    costs(g, n, win, nm, room, nd, nr, f, out)
-    for delta in range(-nr, nd + 1):  # noqa: SIM110 - numba: no generator in any()
-        if pick(out, delta, k, nd, nr) >= 0:
-            return True
-    return False
+def keep(out_rows, out_picks, gi, c, row, picks):  # type: ignore[no-untyped-def]
+    if c < out_rows.shape[1]:
+        out_rows[gi, c] = row
+        out_picks[gi, c, :] = picks
+    return c + 1
 
 
 @nb.njit(cache=True)
@@ -443,75 +458,141 @@ def win_order(key, nbases):  # type: ignore[no-untyped-def]
     return w
 
 
+@nb.njit(cache=True)
+def ham10(t):  # type: ignore[no-untyped-def]
+    # 10-base words within t substitutions of a given word
+    total, c = 0, 1
+    for j in range(min(t, 10) + 1):
+        total += c * 3**j
+        c = c * (10 - j) // (j + 1)
+    return total
+
+
+@nb.njit(cache=True)
+def split_for(k, u, v, nd, nr):  # type: ignore[no-untyped-def]
+    # proximal budget t0 (t1 = k - 1 - t0 for the distal half) for alignments with u DNA and
+    # v RNA bulges among the columns of site bases 0-9: the split with the fewest estimated
+    # keys (t0 = -1: distal keys only, t0 = k: proximal keys only)
+    best, bt = -1.0, 0
+    for t0 in range(-1, k + 1):
+        t1 = k - 1 - t0
+        est = 0.0
+        if t0 >= 0:
+            est += ham10(t0) * 40.0**u * 10.0**v
+        if t1 >= 0:
+            est += ham10(t1) * 40.0 ** (nd - u) * 10.0 ** (nr - v)
+        if best < 0 or est < best:
+            best, bt = est, t0
+    return bt
+
+
+@nb.njit(cache=True)
+def bulge_keys(g, n, k, nd, nr):  # type: ignore[no-untyped-def]
+    # the proximal keys and distal keys (most significant base first) of the bulged
+    # pigeonhole search: for every (u, v) = DNA/RNA bulges among the columns of site bases
+    # 0-9 (an RNA bulge just before site base 10 counts with the distal half), the
+    # mismatches of those columns (m0) and of the rest (m1) add up to <= k, so m0 <= t0 or
+    # m1 <= k - 1 - t0; the distal walk starts at guide base 10 - u + v with nd - u DNA and
+    # nr - v RNA bulges left
+    nc = (nd + 1) * (nr + 1)
+    pk = [np.zeros(0, dtype=np.int64) for _ in range(nc)]
+    dk = [np.zeros(0, dtype=np.int64) for _ in range(nc)]
+    for u in range(nd + 1):
+        for v in range(nr + 1):
+            t0 = split_for(k, u, v, nd, nr)
+            if t0 >= 0:
+                pk[u * (nr + 1) + v] = enumerate_keys(g, n, 10, t0, u, v)
+            if k - 1 - t0 >= 0:
+                dk[u * (nr + 1) + v] = enumerate_from(g, n, 10 - u + v, 10, k - 1 - t0,
+                                                      nd - u, nr - v)  # fmt: skip
+    return unique_concat(pk), unique_concat(dk)
+
+
+@nb.njit(cache=True)
+def unique_concat(parts):  # type: ignore[no-untyped-def]
+    total = 0
+    for q in parts:
+        total += len(q)
+    allk = np.empty(total, dtype=np.int64)
+    at = 0
+    for q in parts:
+        allk[at : at + len(q)] = q
+        at += len(q)
+    return np.unique(allk)
+
+
 @nb.njit(cache=True, parallel=True)
 def bulge_candidates(gcodes, glen, k, nd, nr, bs, dbs, dw, drow, win, nmask, meta, lo, hi,  # type: ignore[no-untyped-def]  # noqa: C901
-                     out_rows, counts, gwords, stats):  # fmt: skip
+                     out_rows, out_picks, counts, gwords, stats):  # fmt: skip
+    # every site row with a qualifying alignment: out_rows[gi, :counts[gi]] and the picks of
+    # exact_picks (capacity out_rows.shape[1]; counts may exceed it: run again with more room)
     # stats[gi]: proximal rows read, distal rows read, rows past the bound, sites
-    ka = k // 2
-    kb = k - ka - 1
     nkeys = len(bs) - 2
+    one_one = nd == 1 and nr == 1
     for gi in nb.prange(len(glen)):
         n = glen[gi]
         g = gcodes[gi]
         gw = gwords[gi]
-        cap = out_rows.shape[1]
         f = np.empty((n + 1, nd + 1, nr + 1, 4), dtype=np.int16)
         out = np.empty((nd + 1, nr + 1), dtype=np.int16)
         fb = np.empty((nd + 1) * (nr + 1), dtype=np.int64)
+        picks = np.empty(nd + nr + 1, dtype=np.int8)
         seen = np.zeros(nkeys, dtype=np.bool_)  # proximal keys read, in window order
         c = 0
-        keys = enumerate_keys(g, n, 10, ka, nd, nr)
+        keys, dkeys = bulge_keys(g, n, k, nd, nr)
         for t in range(len(keys)):
             seen[win_order(keys[t], 10)] = True
             a, b = max(bs[keys[t]], lo), min(bs[keys[t] + 1], hi)
             stats[gi, 0] += max(b - a, 0)
+            if one_one:  # every row of the bucket shares bases 0-9: bound them once
+                pb, sa, sb, sc, sd = bound11_run(gw, np.uint64(win_order(keys[t], 10)), 0,
+                                                 PREFIX, k, 0, inf, inf, inf)  # fmt: skip
+                if pb > k:
+                    continue
             for row in range(a, b):
-                room = meta[row] >> 6
-                if shift_bound(gw, n, win[row], k, nd, nr, fb) > k:
+                if one_one:
+                    if bound11_run(gw, win[row], PREFIX, n, k, sa, sb, sc, sd)[0] > k:
+                        continue
+                elif shift_bound(gw, n, win[row], k, nd, nr, fb) > k:
                     continue
                 stats[gi, 2] += 1
-                if exact_ok(g, n, win[row], nmask[row], room, k, nd, nr, f, out):
-                    if c < cap:
-                        out_rows[gi, c] = row
-                    c += 1
+                # key buckets hold regular rows only: no N, the whole window on the contig
+                if exact_picks(g, n, win[row], np.uint32(0), 32, k, nd, nr, f, out, picks):
+                    c = keep(out_rows, out_picks, gi, c, row, picks)
         for row in range(max(bs[nkeys], lo), hi):
-            room = meta[row] >> 6
-            if row_ok(g, n, win[row], nmask[row], room, k, nd, nr, f, out, gw, fb):
-                if c < cap:
-                    out_rows[gi, c] = row
-                c += 1
-        if kb >= 0:
-            parts = [enumerate_from(g, n, i0, 10, kb, nd, nr)
-                     for i0 in range(10 - nd, 10 + nr + 1)]  # fmt: skip
-            total = 0
-            for q in parts:
-                total += len(q)
-            allk = np.empty(total, dtype=np.int64)
-            at = 0
-            for q in parts:
-                allk[at : at + len(q)] = q
-                at += len(q)
-            dkeys = np.unique(allk)
-            for t in range(len(dkeys)):
-                dk = win_order(dkeys[t], 10)
-                stats[gi, 1] += dbs[dk + 1] - dbs[dk]
-                for r in range(dbs[dk], dbs[dk + 1]):
-                    if seen[np.int64(dw[r] & np.uint32(0xFFFFF))]:
+            if shift_bound(gw, n, win[row], k, nd, nr, fb) > k:
+                continue
+            if exact_picks(g, n, win[row], nmask[row], meta[row] >> 6, k, nd, nr, f, out, picks):
+                c = keep(out_rows, out_picks, gi, c, row, picks)
+        # distal rows are regular (no N, the whole window on the contig): when the site fits
+        # in bases 0-25 the window rebuilt from the distal row replaces a random read of win
+        rebuilt = n + nd <= 26
+        for t in range(len(dkeys)):
+            dk = win_order(dkeys[t], 10)
+            stats[gi, 1] += dbs[dk + 1] - dbs[dk]
+            for r in range(dbs[dk], dbs[dk + 1]):
+                if seen[np.int64(dw[r] & np.uint32(0xFFFFF))]:
+                    continue  # its proximal bucket was read above
+                x = np.uint64(dw[r])
+                wrec = (x & np.uint64(0xFFFFF)) | (np.uint64(dk) << np.uint64(20))
+                wrec |= (x >> np.uint64(20)) << np.uint64(40)
+                if rebuilt:
+                    if shift_bound(gw, n, wrec, k, nd, nr, fb) > k:
                         continue
-                    q0 = np.int64(drow[r])
+                    q0 = np.int64(drow[r])  # read only for rows past the bound
                     if q0 < lo or q0 >= hi:
                         continue
-                    # window bases 0-25 rebuilt from the distal row: bound before reading win
-                    x = np.uint64(dw[r])
-                    wrec = (x & np.uint64(0xFFFFF)) | (np.uint64(dk) << np.uint64(20))
-                    wrec |= (x >> np.uint64(20)) << np.uint64(40)
-                    wb = wrec if n <= 24 - nd else win[q0]
-                    if shift_bound(gw, n, wb, k, nd, nr, fb) > k:
+                else:
+                    q0 = np.int64(drow[r])
+                    if q0 < lo or q0 >= hi or shift_bound(gw, n, win[q0], k, nd, nr, fb) > k:
                         continue
-                    stats[gi, 2] += 1
-                    if exact_ok(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f, out):
-                        if c < cap:
-                            out_rows[gi, c] = q0
-                        c += 1
+                stats[gi, 2] += 1
+                if rebuilt:
+                    ok = exact_picks(g, n, wrec, np.uint32(0), 32, k, nd, nr, f, out, picks)
+                else:
+                    ok = exact_picks(g, n, win[q0], nmask[q0], meta[q0] >> 6, k, nd, nr, f,
+                                     out, picks)  # fmt: skip
+                if ok:
+                    c = keep(out_rows, out_picks, gi, c, q0, picks)
         counts[gi] = c
         stats[gi, 3] = c
