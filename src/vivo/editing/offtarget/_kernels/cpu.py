@@ -1,5 +1,10 @@
 # mypy: disable-error-code="no-untyped-call,attr-defined,no-untyped-def,unused-ignore,no-any-return"
-"""The CPU kernel: numba, indexed, parallel on all cores.
+"""The CPU kernels: numba, indexed, parallel on all cores.
+
+Mismatch-only searches of 20-26 nt spacers use the two-table pigeonhole kernel (``pigeon``);
+searches with bulges of spacers of 17 nt or more use the bulge-class pigeonhole kernel
+(``bulge_candidates``: candidates, shift bound and the exact recursion in one pass); both are
+described in ``docs/offtarget.md``. The general kernel below serves the other cases:
 
 1. For each guide, enumerate every key prefix (``P`` site bases next to the PAM) that an
    alignment within the limits can produce (a depth-first walk over pair, DNA-bulge and
