@@ -4,9 +4,11 @@
 Used only when an NVIDIA GPU is present (``numba.cuda.is_available()``). Each thread tests its
 row against every guide of the batch with the same recursion as the reference kernel
 (a popcount path when there are no bulges) and appends hits through an atomic counter; the
-host sizes the output with a first counting launch. Its equivalence with the reference was
-not measured on a device in the session that wrote it (no GPU was lent); the logic can be
-run on the CPU with ``NUMBA_ENABLE_CUDASIM=1``.
+host sizes the output with a first counting launch. The kernels live in ``gpu_jit.py``.
+The kernel logic is tested against the oracle on numba's CUDA simulator
+(``NUMBA_ENABLE_CUDASIM=1``, ``tests/editing/offtarget/test_gpu_simulated.py``); it has not
+been run on a device yet (no GPU was lent to the sessions that wrote it), so its compilation by
+the CUDA toolchain and its speed are unmeasured.
 """
 
 from __future__ import annotations
@@ -22,9 +24,6 @@ from vivo.editing.offtarget.index import SiteIndex
 
 __all__ = ["available", "find_sites"]
 
-_MAXN = 31
-_MAXB = 3
-
 
 def available() -> bool:
     """True when numba can see a CUDA device."""
@@ -39,91 +38,12 @@ def available() -> bool:
 
 
 @cache
-def _compiled() -> dict[str, Any]:  # noqa: C901
+def _compiled() -> dict[str, Any]:
     from numba import cuda
 
-    inf = 127
+    from vivo.editing.offtarget._kernels import gpu_jit
 
-    @cuda.jit(device=True)
-    def row_bits(g, n, win, nm, room, k, nd, nr, f, out):  # type: ignore[no-untyped-def]  # noqa: C901
-        if nd == 0 and nr == 0:
-            if room < n:
-                return 0
-            mm = 0
-            for j in range(n):
-                b = (win >> np.uint64(2 * j)) & np.uint64(3)
-                if b != g[j] or (nm >> np.uint32(j)) & np.uint32(1):
-                    mm += 1
-            return 1 if mm <= k else 0
-        for i in range(n + 1):
-            for dd in range(nd + 1):
-                for rr in range(nr + 1):
-                    for last in range(4):
-                        f[i, dd, rr, last] = inf
-        f[0, 0, 0, 0] = 0
-        for i in range(n + 1):
-            for dd in range(nd + 1):
-                for rr in range(nr + 1):
-                    j = i + dd - rr
-                    if dd < nd and 0 <= j < room:
-                        src = min(f[i, dd, rr, 1], f[i, dd, rr, 2])
-                        f[i, dd + 1, rr, 2] = min(f[i, dd + 1, rr, 2], src)
-                    if i < n:
-                        best = min(min(f[i, dd, rr, 0], f[i, dd, rr, 1]),
-                                   min(f[i, dd, rr, 2], f[i, dd, rr, 3]))  # fmt: skip
-                        if 0 <= j < room and best < inf:
-                            b = (win >> np.uint64(2 * j)) & np.uint64(3)
-                            mm = 1 if (b != g[i] or (nm >> np.uint32(j)) & np.uint32(1)) else 0
-                            f[i + 1, dd, rr, 1] = min(f[i + 1, dd, rr, 1], best + mm)
-                        if rr < nr:
-                            src = min(f[i, dd, rr, 1], f[i, dd, rr, 3])
-                            f[i + 1, dd, rr + 1, 3] = min(f[i + 1, dd, rr + 1, 3], src)
-        bits = 0
-        for delta in range(-nr, nd + 1):
-            best, bd = 1 << 30, -1
-            for d in range(nd + 1):
-                r = d - delta
-                if 0 <= r <= nr:
-                    mm = f[n, d, r, 1]
-                    if mm <= k and (mm + d + r) * 64 + d < best:
-                        best, bd = (mm + d + r) * 64 + d, d
-            if bd >= 0:
-                out[delta + nr, 0] = bd
-                out[delta + nr, 1] = f[n, bd, bd - delta, 1]
-                bits |= 1 << (delta + nr)
-        return bits
-
-    @cuda.jit(device=True)
-    def _mm(g, n, win, nm):  # type: ignore[no-untyped-def]
-        mm = 0
-        for j in range(n):
-            b = (win >> np.uint64(2 * j)) & np.uint64(3)
-            if b != g[j] or (nm >> np.uint32(j)) & np.uint32(1):
-                mm += 1
-        return mm
-
-    @cuda.jit
-    def scan(gcodes, glen, win, nmask, meta, lo, k, nd, nr, counter, og, orow, omm, od, orn, write):  # type: ignore[no-untyped-def]
-        t = cuda.grid(1)
-        if t >= win.shape[0]:
-            return
-        f = cuda.local.array((_MAXN, _MAXB, _MAXB, 4), dtype=np.int16)
-        out = cuda.local.array((5, 2), dtype=np.int16)
-        for gi in range(gcodes.shape[0]):
-            bits = row_bits(gcodes[gi], glen[gi], win[t], nmask[t], meta[t] >> 6, k, nd, nr, f, out)
-            for delta in range(-nr, nd + 1):
-                if bits & (1 << (delta + nr)):
-                    h = cuda.atomic.add(counter, 0, 1)
-                    if write:
-                        d = out[delta + nr, 0] if (nd or nr) else 0
-                        og[h], orow[h], od[h], orn[h] = gi, lo + t, d, d - delta
-                        omm[h] = (
-                            out[delta + nr, 1]
-                            if (nd or nr)
-                            else _mm(gcodes[gi], glen[gi], win[t], nmask[t])
-                        )
-
-    return {"scan": scan, "cuda": cuda}
+    return {"scan": gpu_jit.scan, "cuda": cuda}
 
 
 def find_sites(
