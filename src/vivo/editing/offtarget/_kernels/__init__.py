@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["GuideBatch", "Limits", "RawHits", "empty_hits"]
+__all__ = ["GuideBatch", "Limits", "RawHits", "concat_hits", "empty_hits", "guide_words"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +67,12 @@ def concat_hits(parts: list[RawHits]) -> RawHits:
         np.concatenate([p.dna for p in parts]),
         np.concatenate([p.rna for p in parts]),
     )
+
+
+def guide_words(guides: GuideBatch) -> npt.NDArray[np.uint64]:
+    """Each guide packed like a site window (base i at bits 2i; bases past its end 0)."""
+    shifts = np.arange(guides.codes.shape[1], dtype=np.uint64) * np.uint64(2)
+    codes = guides.codes.astype(np.uint64) & np.uint64(3)
+    codes[np.arange(guides.codes.shape[1])[None, :] >= guides.lengths[:, None]] = 0
+    words: npt.NDArray[np.uint64] = (codes << shifts).sum(axis=1, dtype=np.uint64)
+    return words

@@ -27,7 +27,14 @@ import numpy as np
 import numpy.typing as npt
 
 from vivo.core.errors import InputError
-from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, concat_hits, empty_hits
+from vivo.editing.offtarget._kernels import (
+    GuideBatch,
+    Limits,
+    RawHits,
+    concat_hits,
+    empty_hits,
+    guide_words,
+)
 from vivo.editing.offtarget.index import SiteIndex, release_pages
 from vivo.editing.offtarget.pagecache import prefetch_for_reads
 
@@ -81,12 +88,6 @@ def _compiled() -> dict[str, Any]:
     }
 
 
-def _words(guides: GuideBatch) -> npt.NDArray[np.uint64]:
-    """Each guide packed like a site window (base i at bits 2i)."""
-    shifts = np.arange(guides.codes.shape[1], dtype=np.uint64) * np.uint64(2)
-    return ((guides.codes.astype(np.uint64) & np.uint64(3)) << shifts).sum(axis=1, dtype=np.uint64)
-
-
 def _ranges(
     index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -118,7 +119,7 @@ def _pigeon_sites(
 ) -> RawHits:
     """Mismatch-only search through the proximal and distal tables (``docs/offtarget.md``)."""
     k = _compiled()
-    words = _words(guides)
+    words = guide_words(guides)
     glen = guides.lengths.astype(np.int64)
     arrays = (index.bucket_start, index.pw, index.dbucket_start, index.dw, index.drow,
               index.win, index.nmask, index.meta, lo, hi)  # fmt: skip
@@ -168,7 +169,7 @@ def _bulge_hits(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
     args = (limits.mismatches, limits.dna_bulges, limits.rna_bulges, index.bucket_start,
             index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, lo,
             hi)  # fmt: skip
-    words = _words(guides)
+    words = guide_words(guides)
     ndelta = limits.dna_bulges + limits.rna_bulges + 1
     # room for the expected number of bulged sites (~1e-4 per site row at 4 mm + 1D + 1R),
     # so that a guide is rarely run twice; guides go in batches to bound this buffer
@@ -213,7 +214,8 @@ def bulge_candidate_counts(
     k["bulge_candidates"](guides.codes.astype(np.int64), guides.lengths.astype(np.int64), *args,
                           np.empty((len(guides), 1), dtype=np.int64),
                           np.empty((len(guides), 1, ndelta), dtype=np.int8),
-                          np.zeros(len(guides), dtype=np.int64), _words(guides), stats)  # fmt: skip
+                          np.zeros(len(guides), dtype=np.int64), guide_words(guides),
+                          stats)  # fmt: skip
     return stats
 
 
@@ -270,7 +272,7 @@ def find_sites(
     coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     flags = np.zeros(int(coff[-1]), dtype=np.uint8)
     gcodes = guides.codes.astype(np.int64)
-    words = _words(guides)
+    words = guide_words(guides)
     glen = guides.lengths.astype(np.int64)
     lim = (limits.mismatches, limits.dna_bulges, limits.rna_bulges)
     args = (index.win, index.nmask, index.meta, *lim)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from vivo.core.errors import EngineError
-from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, empty_hits
+from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits, empty_hits, guide_words
 from vivo.editing.offtarget.index import SiteIndex
 
 __all__ = ["available", "find_sites"]
@@ -72,6 +72,7 @@ def _run(
         cuda.to_device(np.ascontiguousarray(a[lo:hi])) for a in (index.win, index.nmask, index.meta)
     ]
     g = cuda.to_device(guides.codes.astype(np.int64))
+    gw = cuda.to_device(guide_words(guides))
     gl = cuda.to_device(guides.lengths.astype(np.int64))
     lim = (limits.mismatches, limits.dna_bulges, limits.rna_bulges)
     threads = 256
@@ -81,13 +82,13 @@ def _run(
         cuda.to_device(np.zeros(1, dtype=t))
         for t in (np.int32, np.int64, np.int8, np.int8, np.int8)
     ]
-    k["scan"][blocks, threads](g, gl, *arrays, lo, *lim, counter, *dummy, False)
+    k["scan"][blocks, threads](g, gw, gl, *arrays, lo, *lim, counter, *dummy, False)
     total = int(counter.copy_to_host()[0])
     outs = [
         cuda.device_array(total, dtype=t) for t in (np.int32, np.int64, np.int8, np.int8, np.int8)
     ]
     counter = cuda.to_device(np.zeros(1, dtype=np.int64))
     if total:
-        k["scan"][blocks, threads](g, gl, *arrays, lo, *lim, counter, *outs, True)
+        k["scan"][blocks, threads](g, gw, gl, *arrays, lo, *lim, counter, *outs, True)
     host = [o.copy_to_host() for o in outs]
     return RawHits(host[0], host[1], host[2], host[3], host[4])

@@ -19,15 +19,6 @@ inf = 127
 
 @cuda.jit(device=True)
 def row_bits(g, n, win, nm, room, k, nd, nr, f, out):  # type: ignore[no-untyped-def]  # noqa: C901
-    if nd == 0 and nr == 0:
-        if room < n:
-            return 0
-        mm = 0
-        for j in range(n):
-            b = (win >> np.uint64(2 * j)) & np.uint64(3)
-            if b != g[j] or (nm >> np.uint32(j)) & np.uint32(1):
-                mm += 1
-        return 1 if mm <= k else 0
     for i in range(n + 1):
         for dd in range(nd + 1):
             for rr in range(nr + 1):
@@ -68,32 +59,50 @@ def row_bits(g, n, win, nm, room, k, nd, nr, f, out):  # type: ignore[no-untyped
 
 
 @cuda.jit(device=True)
-def _mm(g, n, win, nm):  # type: ignore[no-untyped-def]
-    mm = 0
-    for j in range(n):
-        b = (win >> np.uint64(2 * j)) & np.uint64(3)
-        if b != g[j] or (nm >> np.uint32(j)) & np.uint32(1):
-            mm += 1
+def hamming(gw, n, win, nm):  # type: ignore[no-untyped-def]
+    # mismatches of the first n window bases: XOR + popcount, then N bases that matched
+    x = win ^ gw
+    c = (x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555)
+    if n < 32:
+        c &= (np.uint64(1) << np.uint64(2 * n)) - np.uint64(1)
+    mm = cuda.popc(c)
+    low = nm if n >= 32 else nm & ((np.uint32(1) << np.uint32(n)) - np.uint32(1))
+    if low:
+        for j in range(n):
+            if (low >> np.uint32(j)) & np.uint32(1) and not (c >> np.uint64(2 * j)) & np.uint64(1):
+                mm += 1
     return mm
 
 
 @cuda.jit
-def scan(gcodes, glen, win, nmask, meta, lo, k, nd, nr, counter, og, orow, omm, od, orn, write):  # type: ignore[no-untyped-def]
+def scan(gcodes, gwords, glen, win, nmask, meta, lo, k, nd, nr, counter, og, orow, omm, od, orn,  # type: ignore[no-untyped-def]
+         write):  # fmt: skip
+    # one thread per site row, every guide of the batch; hits appended through counter
+    # (write=False: count only, so that the host can size the output)
     t = cuda.grid(1)
     if t >= win.shape[0]:
+        return
+    w = win[t]
+    nm = nmask[t]
+    room = meta[t] >> 6
+    if nd == 0 and nr == 0:
+        for gi in range(gcodes.shape[0]):
+            n = glen[gi]
+            if room >= n:
+                mm = hamming(gwords[gi], n, w, nm)
+                if mm <= k:
+                    h = cuda.atomic.add(counter, 0, 1)
+                    if write:
+                        og[h], orow[h], omm[h], od[h], orn[h] = gi, lo + t, mm, 0, 0
         return
     f = cuda.local.array((_MAXN, _MAXB, _MAXB, 4), dtype=np.int16)
     out = cuda.local.array((5, 2), dtype=np.int16)
     for gi in range(gcodes.shape[0]):
-        bits = row_bits(gcodes[gi], glen[gi], win[t], nmask[t], meta[t] >> 6, k, nd, nr, f, out)
+        bits = row_bits(gcodes[gi], glen[gi], w, nm, room, k, nd, nr, f, out)
         for delta in range(-nr, nd + 1):
             if bits & (1 << (delta + nr)):
                 h = cuda.atomic.add(counter, 0, 1)
                 if write:
-                    d = out[delta + nr, 0] if (nd or nr) else 0
+                    d = out[delta + nr, 0]
                     og[h], orow[h], od[h], orn[h] = gi, lo + t, d, d - delta
-                    omm[h] = (
-                        out[delta + nr, 1]
-                        if (nd or nr)
-                        else _mm(gcodes[gi], glen[gi], win[t], nmask[t])
-                    )
+                    omm[h] = out[delta + nr, 1]
