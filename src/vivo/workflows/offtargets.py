@@ -223,7 +223,16 @@ def _lines(sites: Iterable[OffTargetSite], row: object) -> Iterator[str]:
 
 
 def _tsv_row(s: OffTargetSite) -> str:
-    return "\t".join(_tsv_value(getattr(s, f)) for f in _TSV_FIELDS)
+    # the fields of _TSV_FIELDS, each as _tsv_value writes it (spelled out: millions of rows)
+    cfd = "NA" if s.cfd is None else f"{s.cfd:.6g}"
+    mit = "NA" if s.mit is None else f"{s.mit:.6g}"
+    genes = ",".join(s.genes) or "."
+    return (
+        f"{s.guide}\t{s.contig}\t{s.start}\t{s.end}\t{s.strand}\t{s.pam}\t{s.site}\t"
+        f"{s.aligned_guide}\t{s.aligned_site}\t{s.mismatches}\t{s.dna_bulges}\t"
+        f"{s.rna_bulges}\t{cfd}\t{mit}\t{s.pam_weight:.6g}\t{s.cut}\t{s.soft_masked}\t"
+        f"{s.on_target}\t{genes}\t{s.region}"
+    )
 
 
 def _bed_row(s: OffTargetSite) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
@@ -130,6 +131,14 @@ def test_writers_and_cli(genome, tmp_path, capsys) -> None:  # type: ignore[no-u
     run = run_offtargets(OffTargetRequest("toy", (G,), home=str(home), max_mismatches=2))
     tsv = write_sites(run, tmp_path / "o.tsv", "tsv").read_text().splitlines()
     assert tsv[0].startswith("guide\tcontig\tstart") and len(tsv) == 1 + len(list(run.sites()))
+    # the spelled-out row writer equals the generic one, field by field
+    from vivo.workflows.offtargets import _TSV_FIELDS, _tsv_row, _tsv_value
+
+    for site, line in zip(run.sites(), tsv[1:], strict=True):
+        assert line == "\t".join(_tsv_value(getattr(site, f)) for f in _TSV_FIELDS)
+        assert line == _tsv_row(site)
+        odd = dataclasses.replace(site, cfd=None, mit=None, genes=("A", "B"), region="exon")
+        assert _tsv_row(odd) == "\t".join(_tsv_value(getattr(odd, f)) for f in _TSV_FIELDS)
     bed = write_sites(run, tmp_path / "o.bed", "bed").read_text().splitlines()
     assert bed[0].split("\t")[0] == "chrA"
     assert _cli(["offtargets", "--genome", "toy", "--home", str(home), G, "--json"]) == 0

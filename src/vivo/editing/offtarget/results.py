@@ -10,14 +10,13 @@ import numpy.typing as npt
 
 from vivo import __version__
 from vivo.core.coords import Interval, Locus, Strand
-from vivo.core.seq import reverse_complement
 from vivo.editing.nucleases import Nuclease
 from vivo.editing.offtarget import cfd as cfd_model
 from vivo.editing.offtarget import mit as mit_model
 from vivo.editing.offtarget._kernels import Limits
-from vivo.editing.offtarget.alignment import align
+from vivo.editing.offtarget.alignment import align_many
 from vivo.editing.offtarget.encoding import encode
-from vivo.editing.offtarget.index import SiteIndex
+from vivo.editing.offtarget.index import PackedGenome, SiteIndex
 from vivo.editing.offtarget.specificity import Specificity, aggregate_specificity
 from vivo.genome.annotation import Annotation
 
@@ -130,6 +129,25 @@ def _scores(
     return cfd, mit
 
 
+_SITE_CHUNK = 1 << 15
+_COMPLEMENT = np.array([3, 2, 1, 0, 4], dtype=np.uint8)
+_ASCII = np.frombuffer(b"ACGTN", dtype=np.uint8)  # base code -> letter (non-ACGT as N)
+
+
+def _strand_codes(
+    genome: PackedGenome, start: I64, length: I64, minus: I64
+) -> npt.NDArray[np.uint8]:
+    """Base codes of global intervals [start, start + length) read 5'->3' on their strand
+    (reverse complement where ``minus``), padded with 4 to the longest."""
+    width = int(length.max()) if len(length) else 0
+    k = np.arange(width, dtype=np.int64)[None, :]
+    inside = k < length[:, None]
+    at = np.where(minus[:, None] == 1, start[:, None] + length[:, None] - 1 - k, start[:, None] + k)
+    codes = genome.base_codes(np.where(inside, at, start[:, None]).ravel()).reshape(at.shape)
+    codes = np.where(minus[:, None] == 1, _COMPLEMENT[codes], codes)
+    return np.where(inside, codes, 4).astype(np.uint8)
+
+
 @dataclass(frozen=True, slots=True)
 class GuideOffTargets:
     """All sites of one guide (columnar), with counts and specificity.
@@ -211,45 +229,51 @@ class GuideOffTargets:
         return contig, local, local + (end - start), minus.astype(bool)
 
     def sites(self) -> Iterator[OffTargetSite]:
-        """The kept sites as :class:`OffTargetSite` records (decoded lazily)."""
+        """The kept sites as :class:`OffTargetSite` records (decoded lazily, in chunks: the
+        sequences and alignments of a chunk are computed together)."""
+        for a in range(0, len(self.rows), _SITE_CHUNK):
+            yield from self._chunk(a, min(a + _SITE_CHUNK, len(self.rows)))
+
+    def _chunk(self, lo: int, hi: int) -> Iterator[OffTargetSite]:
         idx = self.index
-        start, end, minus, pos = _geometry(idx, self.rows, self.length)
-        contig, local = idx.genome.locate(start)
-        masked = idx.genome.masked_fraction_any(start, end)
+        g = idx.genome
+        rows, length = self.rows[lo:hi], self.length[lo:hi]
+        start, end, minus, pos = _geometry(idx, rows, length)
+        contig, local = g.locate(start)
+        masked = g.masked_fraction_any(start, end)
         n = len(self.spacer)
         cut_from_pam = (n - self.nuclease.cut_offsets(n)[0]) if idx.pams.side == "3prime" \
             else self.nuclease.cut_offsets(n)[0]  # fmt: skip
-        for k in range(len(self.rows)):
-            yield self._site(k, int(start[k]), int(end[k]), bool(minus[k]), int(pos[k]),
-                             int(contig[k]), int(local[k]), bool(masked[k]), cut_from_pam)  # fmt: skip  # noqa: E501
-
-    def _site(
-        self, k: int, start: int, end: int, minus: bool, pos: int, contig: int, local: int,
-        masked: bool, cut_from_pam: int,
-    ) -> OffTargetSite:  # fmt: skip
-        idx = self.index
-        g = idx.genome
-        seq = g.fetch(start, end)
-        pam = g.fetch(pos, pos + idx.pams.length)
-        if minus:
-            seq, pam = reverse_complement(seq), reverse_complement(pam)
-        d, r = int(self.dna[k]), int(self.rna[k])
-        top, bottom = align(self.spacer, seq, dna=d, rna=r, pam_side=idx.pams.side)
-        offset = int(g.offsets[contig])
-        pam_lo, pam_hi = pos - offset, pos + idx.pams.length - offset
-        toward_proto = (idx.pams.side == "3prime") != minus
-        cut = pam_lo - cut_from_pam if toward_proto else pam_hi + cut_from_pam
-        genes, region = self._annotate(g.names[contig], local, local + end - start)
-        pid = int(idx.meta[self.rows[k]] >> 1) & 31
-        return OffTargetSite(
-            guide=self.spacer, contig=g.names[contig], start=local, end=local + end - start,
-            strand="-" if minus else "+", pam=pam, site=seq, aligned_guide=top,
-            aligned_site=bottom, mismatches=int(self.mismatches[k]), dna_bulges=d, rna_bulges=r,
-            cfd=None if np.isnan(self.cfd[k]) else float(self.cfd[k]),
-            mit=None if np.isnan(self.mit[k]) else float(self.mit[k]),
-            pam_weight=float(idx.pams.weights[pid]), cut=cut, soft_masked=masked,
-            on_target=k == self.on_target_row, genes=genes, region=region,
-        )  # fmt: skip
+        plen = idx.pams.length
+        site_codes = _strand_codes(g, start, length, minus)
+        pam_codes = _strand_codes(g, pos, np.full(len(pos), plen, dtype=np.int64), minus)
+        dna, rna = self.dna[lo:hi].astype(np.int64), self.rna[lo:hi].astype(np.int64)
+        aligned = align_many(self.spacer, site_codes, length, dna, rna, pam_side=idx.pams.side)
+        offsets = g.offsets[contig]
+        pam_lo, pam_hi = pos - offsets, pos + plen - offsets
+        toward = (idx.pams.side == "3prime") != (minus == 1)
+        cut = np.where(toward, pam_lo - cut_from_pam, pam_hi + cut_from_pam)
+        pid = (idx.meta[rows] >> 1) & 31
+        weights = np.asarray(idx.pams.weights, dtype=float)[pid]
+        cfd, mit = self.cfd[lo:hi], self.mit[lo:hi]
+        mm = self.mismatches[lo:hi]
+        names = g.names
+        site_txt = _ASCII[site_codes]
+        pam_txt = _ASCII[pam_codes]
+        for k in range(hi - lo):
+            c, st = int(contig[k]), int(local[k])
+            en = st + int(end[k] - start[k])
+            genes, region = self._annotate(names[c], st, en)
+            yield OffTargetSite(
+                guide=self.spacer, contig=names[c], start=st, end=en,
+                strand="-" if minus[k] else "+", pam=pam_txt[k].tobytes().decode(),
+                site=site_txt[k, : length[k]].tobytes().decode(), aligned_guide=aligned[k][0],
+                aligned_site=aligned[k][1], mismatches=int(mm[k]), dna_bulges=int(dna[k]),
+                rna_bulges=int(rna[k]), cfd=None if np.isnan(cfd[k]) else float(cfd[k]),
+                mit=None if np.isnan(mit[k]) else float(mit[k]), pam_weight=float(weights[k]),
+                cut=int(cut[k]), soft_masked=bool(masked[k]),
+                on_target=lo + k == self.on_target_row, genes=genes, region=region,
+            )  # fmt: skip
 
     def _annotate(self, contig: str, start: int, end: int) -> tuple[tuple[str, ...], str]:
         if self.annotation is None:
