@@ -2,7 +2,7 @@
 
     python benchmarks/offtarget.py all --size-mb 3100 --guides 100 1000 \\
         [--bulge-guides 100] [--repeat 2] [--cold]
-    python benchmarks/offtarget.py make|build|search ... --workdir DIR   (one phase)
+    python benchmarks/offtarget.py make|build|search|write ... --workdir DIR   (one phase)
 
 ``make`` writes a seeded synthetic genome as a .2bit file (24 contigs with human chromosome
 proportions, 41% GC, a 10 kb N run per contig), planting for every guide near-copies with 1-6
@@ -10,10 +10,11 @@ mismatches plus one DNA-bulged and one RNA-bulged copy, each next to an NGG or N
 random strand. ``build`` runs ``build_genome_index`` (SpCas9, PAMs NGG + NAG). ``search`` runs
 ``search_offtargets`` on the first N guides and checks that every planted site within the
 limits is reported (``--cold``: the page cache is dropped first, so the first run reads the
-index from disk; needs root). Each phase runs in its own process (``all`` starts them as
-subprocesses) so that wall time, CPU time and peak RSS (``ru_maxrss``) are those of that phase
-alone. Figures go to ``benchmarks/results/offtarget-<size>mb.json`` (one entry per phase/run,
-with ``os.getloadavg()``).
+index from disk; needs root); ``write`` times ``vivo offtargets … -o sites.tsv`` end to end.
+Each phase runs in its own process (``all`` starts them as subprocesses) so that wall time,
+CPU time and peak RSS (``ru_maxrss``) are those of that phase alone. Figures go to
+``benchmarks/results/offtarget-<size>mb.json`` (one entry per phase/run, with
+``os.getloadavg()``).
 """
 
 from __future__ import annotations
@@ -179,6 +180,25 @@ def search(
             "all_planted_found": not missing, "missing_examples": missing[:3]}  # fmt: skip
 
 
+def write(work: Path, n_guides: int, mismatches: int, bulges: int) -> dict[str, object]:
+    """``vivo offtargets … -o sites.tsv`` end to end (workflow + TSV writer): sites per second."""
+    from vivo.workflows.offtargets import OffTargetRequest, run_offtargets, write_sites
+
+    guides = tuple((work / "guides.txt").read_text().split()[:n_guides])
+    req = OffTargetRequest("bench", guides, max_mismatches=mismatches, dna_bulges=bulges,
+                           rna_bulges=bulges, home=str(work / "home"), pams=PAMS)  # fmt: skip
+    t0, c0 = time.perf_counter(), time.process_time()
+    run = run_offtargets(req)
+    searched = time.perf_counter() - t0
+    out = write_sites(run, work / "sites.tsv", "tsv")
+    figures = _usage(t0, c0)
+    n = sum(1 for _ in out.open()) - 1
+    out.unlink()
+    return {"guides": n_guides, "max_mismatches": mismatches, "dna_bulges": bulges,
+            "rna_bulges": bulges, "sites_written": n, "search_s": round(searched, 3), **figures,
+            "sites_per_s_written": round(n / max(float(figures["wall_s"]) - searched, 1e-9))}  # type: ignore[arg-type]  # fmt: skip
+
+
 def _candidates(
     index: object, guides: list[str], mismatches: int, bulges: int
 ) -> dict[str, object]:
@@ -234,7 +254,7 @@ def _save(size_mb: float, entry: dict[str, object]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("phase", choices=["make", "build", "search", "all"])
+    ap.add_argument("phase", choices=["make", "build", "search", "write", "all"])
     ap.add_argument("--size-mb", type=float, default=100)
     ap.add_argument("--guides", type=int, nargs="+", default=[100])
     ap.add_argument("--bulge-guides", type=int, default=0, help="also search N guides 1D+1R")
@@ -269,6 +289,8 @@ def main() -> None:
         entry.update(_usage(t0, c0))
     elif a.phase == "build":
         entry = {"phase": "build", "pams": list(PAMS), **build(work)}
+    elif a.phase == "write":
+        entry = {"phase": "write", **write(work, a.guides[0], a.mismatches, a.bulges)}
     else:
         entry = {"phase": "search",
                  **search(work, a.guides[0], a.mismatches, a.bulges, a.backend,
