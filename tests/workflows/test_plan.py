@@ -132,3 +132,43 @@ def test_a_missing_plotting_library_drops_only_the_figure(monkeypatch: pytest.Mo
     sims = [s for s in result.sections if s.engine == "simulation"]
     assert sims and all(s.status == "ok" and s.rows and not s.figures for s in sims)
     assert all("figure not drawn: plots need matplotlib" in s.message for s in sims)
+
+
+def test_offtargets_from_an_indexed_genome(tmp_path: Path) -> None:
+    """`vivo plan --offtarget-genome NAME`: SpCas9 guides are searched in the on-disk index
+    (whole genome, every site kept); an editor whose PAMs that genome was not indexed for
+    falls back to the locus and says why."""
+    from vivo.genome.bundled import beta_globin_locus
+    from vivo.io.fasta import write_fasta
+    from vivo.workflows.genome_index import build_genome_index
+
+    g = beta_globin_locus().genome
+    name = g.contig_names()[0]
+    fasta = tmp_path / "locus.fa"
+    write_fasta([(name, g.fetch_region(name, 0, g.contig_length(name)))], fasta)
+    build_genome_index("locus", fasta, home=tmp_path / "idx")
+    result = run_plan(PlanRequest("HBB", "c.20A>T", offtarget_genome="locus",
+                                  offtarget_home=str(tmp_path / "idx")))  # fmt: skip
+    by = {(s.option_id, s.engine): s for s in result.sections}
+    hbf = by[("induce-hbf-ex-vivo-editing", "offtargets")]
+    assert hbf.status == "ok" and "indexed genome locus (whole genome" in hbf.message
+    assert dict(hbf.provenance)["genome"] == "locus"
+    assert any(r[4] == 0 for r in hbf.rows)  # the on-target site itself
+    be = by[("correct-base-edit", "offtargets")]
+    assert "genome locus not used" in be.message and be.rows
+    with pytest.raises(SystemExit) as e:
+        main(
+            [
+                "plan",
+                "HBB",
+                "c.20A>T",
+                "--out",
+                str(tmp_path / "o"),
+                "--json",
+                "--offtarget-genome",
+                "locus",
+                "--offtarget-home",
+                str(tmp_path / "idx"),
+            ]
+        )
+    assert e.value.code == 0

@@ -24,6 +24,17 @@ def plan(
         ),
     ] = None,
     annotation: Annotated[str | None, typer.Option("--annotation", help="GTF/GFF3")] = None,
+    offtarget_genome: Annotated[
+        str | None,
+        typer.Option(
+            "--offtarget-genome",
+            help="indexed genome (vivo genome add) searched for off-targets of the designed "
+            "guides (default: the locus in use)",
+        ),
+    ] = None,
+    offtarget_home: Annotated[
+        str | None, typer.Option("--offtarget-home", help="folder of the genome indexes")
+    ] = None,
     age: Annotated[float | None, typer.Option("--age", help="patient age, years")] = None,
     weight: Annotated[float | None, typer.Option("--weight", help="patient weight, kg")] = None,
     anti_aav: Annotated[
@@ -46,6 +57,8 @@ def plan(
         genome=genome,
         annotation=annotation,
         seed=seed,
+        offtarget_genome=offtarget_genome,
+        offtarget_home=offtarget_home,
         patient=PatientFacts(age_years=age, weight_kg=weight, anti_aav_antibodies=anti_aav),
     )
     result = run_plan(req)

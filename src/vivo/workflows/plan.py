@@ -48,6 +48,8 @@ class PlanRequest:
     patient: PatientFacts = field(default_factory=PatientFacts)
     seed: int = 0
     max_design_options: int = 5
+    offtarget_genome: str | None = None  # an indexed genome (vivo genome add) for off-targets
+    offtarget_home: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,13 @@ def _question(
 def _sections(
     plan: Plan, ag: AnnotatedGenome, interp: VariantInterpretation | None, req: PlanRequest
 ) -> tuple[SectionResult, ...]:
-    ctx = SectionContext(genome=ag, variant=interp, seed=req.seed)
+    ctx = SectionContext(
+        genome=ag,
+        variant=interp,
+        seed=req.seed,
+        offtarget_genome=req.offtarget_genome,
+        offtarget_home=req.offtarget_home,
+    )
     out = []
     for option in plan.feasible[: req.max_design_options]:
         ctx.spacers, ctx.nuclease = {}, "SpCas9"  # designs of one option never leak to another
