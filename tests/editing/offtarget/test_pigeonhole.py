@@ -220,3 +220,28 @@ def test_bulge_class_split_equals_oracle(limits) -> None:  # type: ignore[no-unt
     got = search_offtargets(idx, guides, backend="cpu", **kw)
     assert list(got.sites()) == list(want.sites())
     assert sum(g.bulged_sites for g in want.guides) > (20 if d + r else -1)
+
+
+@pytest.mark.parametrize("side", ["3prime", "5prime"])
+def test_long_spacers_with_bulges_equal_oracle(side: str) -> None:
+    """Spacers too long for the window rebuilt from the distal row (n + DNA bulges > 26) read
+    the proximal tables for their distal candidates; both PAM sides."""
+    from vivo.editing.nucleases import custom_nuclease
+
+    nuc = custom_nuclease(name="long", pam="NGG" if side == "3prime" else "TTTV",
+                          pam_side=side, spacer_length=27, spacer_range=(26, 28))  # fmt: skip
+    rng = np.random.default_rng(17)
+    guides = ["".join(rng.choice(list("ACGT"), n)) for n in (26, 27, 28)]
+    parts = []
+    for _ in range(150):
+        g = guides[int(rng.integers(len(guides)))]
+        s = _edited(rng, g, 4, 1, 1)
+        s = s + "AGG" if side == "3prime" else "TTTA" + s
+        parts.append(reverse_complement(s) if rng.random() < 0.5 else s)
+        parts.append("".join(rng.choice(list("ACGT"), int(rng.integers(0, 5)))))
+    idx = build_site_index(pack_genome([("e", "".join(parts))]), pam_set(nuc))
+    kw = {"nuclease": nuc, "max_mismatches": 3, "dna_bulges": 1, "rna_bulges": 1}
+    want = search_offtargets(idx, guides, backend="numpy", **kw)
+    got = search_offtargets(idx, guides, backend="cpu", **kw)
+    assert list(got.sites()) == list(want.sites())
+    assert sum(g.bulged_sites for g in want.guides) > 10
