@@ -2,7 +2,7 @@
 
     python benchmarks/offtarget.py all --size-mb 3100 --guides 100 1000 \\
         [--bulge-guides 100] [--repeat 2] [--cold]
-    python benchmarks/offtarget.py make|build|search|write ... --workdir DIR   (one phase)
+    python benchmarks/offtarget.py make|build|search|write|library ... --workdir DIR   (one phase)
 
 ``make`` writes a seeded synthetic genome as a .2bit file (24 contigs with human chromosome
 proportions, 41% GC, a 10 kb N run per contig), planting for every guide near-copies with 1-6
@@ -10,7 +10,8 @@ mismatches plus one DNA-bulged and one RNA-bulged copy, each next to an NGG or N
 random strand. ``build`` runs ``build_genome_index`` (SpCas9, PAMs NGG + NAG). ``search`` runs
 ``search_offtargets`` on the first N guides and checks that every planted site within the
 limits is reported (``--cold``: the page cache is dropped first, so the first run reads the
-index from disk; needs root); ``write`` times ``vivo offtargets … -o sites.tsv`` end to end.
+index from disk; needs root); ``write`` times ``vivo offtargets … -o sites.tsv`` end to end;
+``library`` runs tens of thousands of guides through the Dask backend.
 Each phase runs in its own process (``all`` starts them as subprocesses) so that wall time,
 CPU time and peak RSS (``ru_maxrss``) are those of that phase alone. Figures go to
 ``benchmarks/results/offtarget-<size>mb.json`` (one entry per phase/run, with
@@ -199,6 +200,33 @@ def write(work: Path, n_guides: int, mismatches: int, bulges: int) -> dict[str, 
             "sites_per_s_written": round(n / max(float(figures["wall_s"]) - searched, 1e-9))}  # type: ignore[arg-type]  # fmt: skip
 
 
+def library(work: Path, n_guides: int, mismatches: int, scheduler: str | None) -> dict[str, object]:
+    """A genome-wide library job through the Dask backend (``vivo offtargets --backend dask``):
+    the 1,000 planted guides plus seeded random ones up to ``n_guides``; every planted site of
+    the first 1,000 within the limits must be reported."""
+    from vivo.workflows.offtargets import OffTargetRequest, run_offtargets
+
+    planted = (work / "guides.txt").read_text().split()
+    rng = np.random.default_rng(2)
+    extra = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(max(0, n_guides - len(planted)))]
+    guides = tuple([*planted, *extra][:n_guides])
+    req = OffTargetRequest("bench", guides, max_mismatches=mismatches, backend="dask",
+                           scheduler=scheduler, home=str(work / "home"), pams=PAMS,
+                           guides_per_task=500)  # fmt: skip
+    t0, c0 = time.perf_counter(), time.process_time()
+    run = run_offtargets(req)
+    figures = _usage(t0, c0)
+    want = [p for p in json.loads((work / "planted.json").read_text())
+            if p["guide"] < min(n_guides, len(planted)) and p["mm"] <= mismatches
+            and p["dna"] == 0 and p["rna"] == 0]  # fmt: skip
+    missing = _missing(run, want, run.guides[0].index.genome.names)
+    return {"guides": n_guides, "max_mismatches": mismatches, "backend": "dask",
+            "scheduler": scheduler or "LocalCluster (in-process, 2 threads)", **figures,
+            "sites_reported": sum(g.n_sites for g in run.guides),
+            "planted_in_limits": len(want), "planted_found": len(want) - len(missing),
+            "all_planted_found": not missing}  # fmt: skip
+
+
 def _candidates(
     index: object, guides: list[str], mismatches: int, bulges: int
 ) -> dict[str, object]:
@@ -254,7 +282,7 @@ def _save(size_mb: float, entry: dict[str, object]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("phase", choices=["make", "build", "search", "write", "all"])
+    ap.add_argument("phase", choices=["make", "build", "search", "write", "library", "all"])
     ap.add_argument("--size-mb", type=float, default=100)
     ap.add_argument("--guides", type=int, nargs="+", default=[100])
     ap.add_argument("--bulge-guides", type=int, default=0, help="also search N guides 1D+1R")
@@ -264,6 +292,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=2, help="search runs (2nd: warm page cache)")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--scheduler", default=None, help="Dask scheduler for the library phase")
     ap.add_argument("--cold", action="store_true",
                     help="drop the page cache before searching (root; Linux)")  # fmt: skip
     a = ap.parse_args()
@@ -289,6 +318,8 @@ def main() -> None:
         entry.update(_usage(t0, c0))
     elif a.phase == "build":
         entry = {"phase": "build", "pams": list(PAMS), **build(work)}
+    elif a.phase == "library":
+        entry = {"phase": "library", **library(work, a.guides[0], a.mismatches, a.scheduler)}
     elif a.phase == "write":
         entry = {"phase": "write", **write(work, a.guides[0], a.mismatches, a.bulges)}
     else:
