@@ -112,34 +112,40 @@ def _ranges(
 PIGEON_LENGTHS = (20, 26)
 _CAP = 512
 _BULGE_BATCH = 8
+_PIGEON_BATCH = 32
 
 
 def _pigeon_sites(
     index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int
 ) -> RawHits:
-    """Mismatch-only search through the proximal and distal tables (``docs/offtarget.md``)."""
+    """Mismatch-only search through the proximal and distal tables (``docs/offtarget.md``),
+    ``_PIGEON_BATCH`` guides per kernel call, the mapped pages released after each call (a
+    guide's scattered bucket reads map ~80 MB at human scale)."""
     k = _compiled()
     words = guide_words(guides)
     glen = guides.lengths.astype(np.int64)
     arrays = (index.bucket_start, index.pw, index.dbucket_start, index.dw, index.drow,
               index.win, index.nmask, index.meta, lo, hi)  # fmt: skip
-    rows = np.empty((len(glen), _CAP), dtype=np.int64)
-    mms = np.empty((len(glen), _CAP), dtype=np.int8)
-    counts = np.zeros(len(glen), dtype=np.int64)
-    k["pigeon"](words, glen, limits.mismatches, *arrays, rows, mms, counts)
     parts = []
-    for gi in range(len(glen)):
-        c = int(counts[gi])
-        r, m = rows[gi, : min(c, _CAP)], mms[gi, : min(c, _CAP)]
-        if c > _CAP:  # a guide with many sites: run it again with room for all of them
-            r = np.empty((1, c), dtype=np.int64)
-            m = np.empty((1, c), dtype=np.int8)
-            one = np.zeros(1, dtype=np.int64)
-            k["pigeon"](words[gi : gi + 1], glen[gi : gi + 1], limits.mismatches, *arrays,
-                        r, m, one)  # fmt: skip
-            r, m = r[0], m[0]
-        z = np.zeros(c, dtype=np.int8)
-        parts.append(RawHits(np.full(c, gi, dtype=np.int32), r.copy(), m.copy(), z, z))
+    for b0 in range(0, len(glen), _PIGEON_BATCH):
+        b1 = min(b0 + _PIGEON_BATCH, len(glen))
+        rows = np.empty((b1 - b0, _CAP), dtype=np.int64)
+        mms = np.empty((b1 - b0, _CAP), dtype=np.int8)
+        counts = np.zeros(b1 - b0, dtype=np.int64)
+        k["pigeon"](words[b0:b1], glen[b0:b1], limits.mismatches, *arrays, rows, mms, counts)
+        for gi in range(b0, b1):
+            c = int(counts[gi - b0])
+            r, m = rows[gi - b0, : min(c, _CAP)], mms[gi - b0, : min(c, _CAP)]
+            if c > _CAP:  # a guide with many sites: run it again with room for all of them
+                r = np.empty((1, c), dtype=np.int64)
+                m = np.empty((1, c), dtype=np.int8)
+                one = np.zeros(1, dtype=np.int64)
+                k["pigeon"](words[gi : gi + 1], glen[gi : gi + 1], limits.mismatches, *arrays,
+                            r, m, one)  # fmt: skip
+                r, m = r[0], m[0]
+            z = np.zeros(c, dtype=np.int8)
+            parts.append(RawHits(np.full(c, gi, dtype=np.int32), r.copy(), m.copy(), z, z))
+        release_pages(index.pw, index.dw, index.drow, index.win, index.nmask, index.meta)
     return concat_hits(parts)
 
 
