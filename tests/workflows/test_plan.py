@@ -154,6 +154,9 @@ def test_offtargets_from_an_indexed_genome(tmp_path: Path) -> None:
     assert hbf.status == "ok" and "indexed genome locus (whole genome" in hbf.message
     assert dict(hbf.provenance)["genome"] == "locus"
     assert any(r[4] == 0 for r in hbf.rows)  # the on-target site itself
+    guides = by[("induce-hbf-ex-vivo-editing", "guides")]
+    assert guides.columns[-1] == "CFD specificity" and "whole-genome search" in guides.message
+    assert all(0.0 < r[-1] <= 1.0 for r in guides.rows)
     be = by[("correct-base-edit", "offtargets")]
     assert "genome locus not used" in be.message and be.rows
     with pytest.raises(SystemExit) as e:

@@ -151,6 +151,7 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     best = sorted(guides, key=key)[:TOP_N]
     ctx.spacers[req.gene] = [g.spacer for g in best]
     ctx.nuclease = "SpCas9"
+    spec, spec_note = _genome_specificity(ctx, [g.spacer for g in best])
     rows = tuple(
         (
             g.spacer,
@@ -160,6 +161,7 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
             "" if g.target_distance_bp is None else g.target_distance_bp,
             "" if not model or g.score(model) is None else round(float(g.score(model)), 3),
             ", ".join(g.flags),
+            *((spec[g.spacer],) if spec else ()),
         )
         for g in best
     )
@@ -170,7 +172,8 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
         req.purpose,
         "ok",
         f"{len(guides)} SpCas9 sites in {req.region} ({where}); best {len(best)} shown"
-        + (f", on-target score: {model}" if model else ", unscored"),
+        + (f", on-target score: {model}" if model else ", unscored")
+        + spec_note,
         (
             "spacer",
             "PAM",
@@ -179,9 +182,27 @@ def _guides(ctx: SectionContext, req: DesignRequest) -> SectionResult:
             "distance to variant (bp)",
             model or "score",
             "flags",
+            *(("CFD specificity",) if spec else ()),
         ),
         rows,
-        (("nuclease", "SpCas9"), ("score_model", model or "none")),
+        (("nuclease", "SpCas9"), ("score_model", model or "none"))
+        + ((("specificity_genome", str(ctx.offtarget_genome)),) if spec else ()),
+    )
+
+
+def _genome_specificity(ctx: SectionContext, spacers: list[str]) -> tuple[dict[str, Any], str]:
+    """Genome-wide CFD specificity (1 / (1 + ΣCFD), one perfect canonical-PAM site taken as the
+    on-target) of each spacer when ``ctx.offtarget_genome`` is indexed for SpCas9."""
+    if not ctx.offtarget_genome or not spacers:
+        return {}, ""
+    index, why = _genome_index(ctx)
+    if index is None:
+        return {}, f"; no genome-wide specificity ({why})"
+    search = _engine("vivo.editing.offtarget", "search_offtargets")
+    res = search(index, spacers, nuclease="SpCas9", max_mismatches=4)
+    spec = {g.spacer: round(g.specificity.cfd_specificity, 3) for g in res.guides}
+    return spec, (
+        f"; CFD specificity from a whole-genome search of {ctx.offtarget_genome} (≤ 4 mismatches)"
     )
 
 
