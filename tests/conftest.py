@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,19 @@ def hbb_locus():
     from vivo.genome import beta_globin_locus
 
     return beta_globin_locus()
+
+
+def _run_cli(args: list[str]) -> int:
+    from vivo.cli.main import main
+
+    try:
+        main(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[[list[str]], int]:
+    """Run ``vivo ARGS`` in-process and return its exit status."""
+    return _run_cli

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from vivo.cli.main import main
 from vivo.editing.offtarget import search_offtargets
 from vivo.genome.bundled import beta_globin_locus
 from vivo.io.fasta import write_fasta
@@ -59,34 +58,26 @@ def test_guides_get_cfd_specificity_from_the_search(home) -> None:  # type: igno
     assert res.to_dict()["guides"][0]["offtargets"]["cfd_specificity"] <= 1.0
 
 
-def test_guides_cli_json_has_offtarget_counts(home, capsys) -> None:  # type: ignore[no-untyped-def]
-    code = _cli(["guides", "HBB", "--exon", "1", "--offtarget-genome", "bg", "--offtarget-home",
+def test_guides_cli_json_has_offtarget_counts(home, capsys, cli) -> None:  # type: ignore[no-untyped-def]
+    code = cli(["guides", "HBB", "--exon", "1", "--offtarget-genome", "bg", "--offtarget-home",
                  str(home), "--mismatches", "2", "--json"])  # fmt: skip
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     g = data["guides"][0]
     assert len(g["offtargets"]["offtargets_by_mismatches"]) == 3
     assert data["provenance"]["offtargets"]["max_mismatches"] == 2
-    assert _cli(["guides", "HBB", "--exon", "1", "--offtarget-genome", "nope",
+    assert cli(["guides", "HBB", "--exon", "1", "--offtarget-genome", "nope",
                  "--offtarget-home", str(home)]) == 2  # fmt: skip
 
 
-def test_hits_are_annotated_with_genes(home, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_hits_are_annotated_with_genes(home, capsys, cli) -> None:  # type: ignore[no-untyped-def]
     spacer = design_guides(GuideRequest(gene="HBB", exon=1)).ranked[0].guide.spacer
     run = run_offtargets(OffTargetRequest("bg", (spacer,), home=str(home), max_mismatches=6,
                                           annotation=str(home / "bg.gtf")))  # fmt: skip
     regions = {(s.contig, s.genes, s.region) for s in run.sites()}
     assert any(c == CONTIG and g == ("HBB",) and r == "exon" for c, g, r in regions), regions
     assert any(c == "decoy" and r == "intergenic" for c, _, r in regions), regions
-    assert _cli(["offtargets", "--genome", "bg", "--home", str(home), spacer, "--annotation",
+    assert cli(["offtargets", "--genome", "bg", "--home", str(home), spacer, "--annotation",
                  str(home / "bg.gtf"), "--json"]) == 0  # fmt: skip
     sites = json.loads(capsys.readouterr().out)["guides"][0]["sites"]
     assert {s["region"] for s in sites} >= {"intergenic"}
-
-
-def _cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0

@@ -9,7 +9,6 @@ import os
 import numpy as np
 import pytest
 
-from vivo.cli.main import main
 from vivo.core.errors import DataError, EngineError, InputError
 from vivo.editing.offtarget import build_site_index, pack_genome, pam_set, search_offtargets
 from vivo.io.fasta import write_fasta
@@ -126,7 +125,7 @@ def test_unreachable_scheduler(genome) -> None:  # type: ignore[no-untyped-def]
         run_offtargets(req)
 
 
-def test_writers_and_cli(genome, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_writers_and_cli(genome, tmp_path, capsys, cli) -> None:  # type: ignore[no-untyped-def]
     _, home, _ = genome
     run = run_offtargets(OffTargetRequest("toy", (G,), home=str(home), max_mismatches=2))
     tsv = write_sites(run, tmp_path / "o.tsv", "tsv").read_text().splitlines()
@@ -141,17 +140,9 @@ def test_writers_and_cli(genome, tmp_path, capsys) -> None:  # type: ignore[no-u
         assert _tsv_row(odd) == "\t".join(_tsv_value(getattr(odd, f)) for f in _TSV_FIELDS)
     bed = write_sites(run, tmp_path / "o.bed", "bed").read_text().splitlines()
     assert bed[0].split("\t")[0] == "chrA"
-    assert _cli(["offtargets", "--genome", "toy", "--home", str(home), G, "--json"]) == 0
+    assert cli(["offtargets", "--genome", "toy", "--home", str(home), G, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["schema_version"] == "1" and data["guides"][0]["n_sites"] >= 2
-    assert _cli(["offtargets", "--genome", "toy", "--home", str(home), "ACGN", "--json"]) == 2
-    assert _cli(["genome", "list", "--home", str(home), "--json"]) == 0
+    assert cli(["offtargets", "--genome", "toy", "--home", str(home), "ACGN", "--json"]) == 2
+    assert cli(["genome", "list", "--home", str(home), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["genomes"][0]["name"] == "toy"
-
-
-def _cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
