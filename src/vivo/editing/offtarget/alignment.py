@@ -110,7 +110,7 @@ def align_many(
     5'->3' (0-3 = ACGT, 4 = other), padded; row q has ``lengths[q]`` bases. Uses the numba
     kernel when numba is installed (the same rule, tested equal), else :func:`align`."""
     try:
-        from vivo.editing.offtarget._kernels import cpu_jit
+        from vivo.editing.offtarget._kernels import align_jit
     except ImportError:
         return [
             align(spacer, decode(sites[q, : lengths[q]]), dna=int(dna[q]), rna=int(rna[q]),
@@ -126,7 +126,7 @@ def align_many(
     cols = np.zeros(len(lengths), dtype=np.int64)
     codes = np.frombuffer(spacer.encode(), dtype=np.uint8)
     g = np.searchsorted(np.frombuffer(b"ACGT", dtype=np.uint8), codes).astype(np.int64)
-    cpu_jit.align_rows(g, n, np.ascontiguousarray(sites, dtype=np.int64),
+    align_jit.align_rows(g, n, np.ascontiguousarray(sites, dtype=np.int64),
                        lengths.astype(np.int64), dna.astype(np.int64), rna.astype(np.int64),
                        pam_side == "3prime", top, bottom, cols)  # fmt: skip
     return [

@@ -66,6 +66,7 @@ def prefix_length(index: SiteIndex, n: int, limits: Limits) -> int:
 @cache
 def _compiled() -> dict[str, Any]:
     try:
+        from vivo.editing.offtarget._kernels import bulge_jit as b
         from vivo.editing.offtarget._kernels import cpu_jit as j
     except ImportError as exc:  # pragma: no cover - numba is a test dependency
         raise InputError(
@@ -73,18 +74,15 @@ def _compiled() -> dict[str, Any]:
             hint="pip install 'vivo[fast]' or use backend='numpy'",
         ) from exc
     return {
-        "bulge_candidates": j.bulge_candidates,
+        "bulge_candidates": b.bulge_candidates,
         "pigeon": j.pigeon,
         "enumerate_keys": j.enumerate_keys,
-        "enumerate_from": j.enumerate_from,
         "row_ranges": j.row_ranges,
         "verify": j.verify,
         "fill": j.fill,
         "bit_counts": j.bit_counts,
-        "shift_bound": j.shift_bound,
+        "shift_bound": b.shift_bound,
         "costs": j.costs,
-        "msb_key": j.msb_key,
-        "win_order": j.win_order,
     }
 
 
