@@ -154,7 +154,10 @@ def search(
     index = open_index("bench", home=work / "home", pams=PAMS, check_source=False)
     if cold:  # the first timed run reads the index from disk, not from the page cache
         os.sync()
-        Path("/proc/sys/vm/drop_caches").write_text("1\n")
+        try:
+            Path("/proc/sys/vm/drop_caches").write_text("1\n")
+        except OSError as exc:
+            raise SystemExit(f"--cold needs root on Linux (drop_caches: {exc})") from exc
     t0 = time.perf_counter()
     # JIT load of the same kernels
     search_offtargets(index, guides[:1], backend=backend, max_mismatches=1,
