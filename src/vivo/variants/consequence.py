@@ -16,7 +16,7 @@ from vivo.core.coords import Interval, Strand
 from vivo.core.seq import THREE_LETTER, reverse_complement, translate
 from vivo.genome.annotation import Transcript
 from vivo.genome.base import GenomeBase
-from vivo.variants.legacy import legacy_offset
+from vivo.variants.legacy import legacy_offset, to_legacy
 from vivo.variants.locate import GenomicChange, NormalizedChange
 
 __all__ = ["SEVERITY", "Consequence", "ProteinChange", "predict_consequence"]
@@ -298,14 +298,8 @@ def _protein(
     legacy_text = note = None
     if legacy is not None and three and not three.startswith("Met1?"):
         offset, note = legacy
-        legacy_text = _renumber(three, offset)
+        legacy_text = to_legacy(three, offset)
     return ProteinChange(f"p.{three}", f"p.{one}", legacy_text, note, codon, dist)
-
-
-def _renumber(body: str, offset: int) -> str:
-    import re
-
-    return re.sub(r"(?<=[A-Za-z])(\d+)", lambda m: str(int(m.group(1)) - offset), body, count=2)
 
 
 def _codon_number(tx: Transcript, change: GenomicChange) -> int | None:
