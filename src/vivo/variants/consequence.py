@@ -6,6 +6,15 @@ codon to the first stop, reading into the 3'UTR if the stop is lost. The protein
 written in HGVS p. notation (den Dunnen et al. 2016); consequence terms are Sequence Ontology
 terms ranked by Ensembl VEP's severity order (McLaren et al. 2016, Genome Biol 17:122). Splice
 region: 1-3 exonic or 3-8 intronic bases from a splice junction, as VEP defines it.
+
+Large deletions: a deletion that removes the whole transcript is ``transcript_ablation``
+(SO:0001893, "a feature ablation whereby the deleted region includes a transcript feature",
+VEP's most severe term); one that removes at least one whole exon is ``exon_loss_variant``
+(SO:0001572, "a sequence variant whereby an exon is lost from the transcript"; emitted by
+SnpEff, not by VEP). VEP does not rank ``exon_loss_variant``; vivo places it right after
+``transcript_ablation``, as vcf2maf does (both rank 1 there), because losing an exon removes
+the splice sites at both of its ends. The protein of an exon loss is ``p.?`` (the splicing
+outcome is not predicted); of a transcript ablation ``p.0?`` (no protein, predicted; HGVS).
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ __all__ = ["SEVERITY", "Consequence", "ProteinChange", "predict_consequence"]
 
 #: Sequence Ontology terms, most severe first (Ensembl VEP order), with plain labels.
 SEVERITY: dict[str, str] = {
+    "transcript_ablation": "transcript ablation",
+    "exon_loss_variant": "exon loss",
     "splice_acceptor_variant": "splice acceptor",
     "splice_donor_variant": "splice donor",
     "stop_gained": "nonsense",
@@ -65,6 +76,7 @@ class Consequence:
     protein: ProteinChange | None
     exon: int | None
     intron: int | None
+    exons_lost: tuple[int, ...] = ()  # exon numbers (5'->3') removed whole by a deletion
 
     @property
     def primary(self) -> str:
@@ -323,10 +335,56 @@ def _codon_change(tx: Transcript, genome: GenomeBase, change: GenomicChange) -> 
     return f"{ref_codon}>{ref_codon[:k]}{alt_base}{ref_codon[k + 1 :]}"
 
 
+def _placements(change: GenomicChange, genome: GenomeBase) -> Interval:
+    """The span of every equivalent placement of a pure deletion (it may slide in a repeat)."""
+    n = len(change.ref)
+    length = genome.contig_length(change.contig)
+    lo = max(0, change.start - n - 1)
+    hi = min(length, change.end + n + 1)
+    seq = genome.fetch_region(change.contig, lo, hi).upper()
+    s, e = change.start - lo, change.end - lo
+    while s > 0 and seq[s - 1] == seq[e - 1]:
+        s, e = s - 1, e - 1
+    left = s
+    s, e = change.start - lo, change.end - lo
+    while e < len(seq) and seq[e] == seq[s]:
+        s, e = s + 1, e + 1
+    return Interval(left + lo, e + lo)
+
+
+def _exons_lost(tx: Transcript, change: GenomicChange, genome: GenomeBase) -> tuple[int, ...]:
+    """Numbers (5'->3') of the exons that the deleted bases of ``change`` contain whole.
+
+    A deletion in a repeat has several equivalent placements that give the same allele (the
+    HGVS 3' rule picks one); an exon counts as lost when one of them contains it, so
+    ``c.93_315del`` (exactly HBB exon 2, described 3'-shifted as ``c.94_315+1del``) loses it.
+    """
+    if not change.ref:
+        return ()
+    n = len(change.ref)
+    span = _placements(change, genome) if not change.alt else Interval(change.start, change.end)
+    exons = tx.exons if tx.strand is Strand.PLUS else tuple(reversed(tx.exons))
+    return tuple(
+        k
+        for k, e in enumerate(exons, 1)
+        if len(e) <= n and max(span.start, e.end - n) <= min(span.end - n, e.start)
+    )
+
+
 def predict_consequence(norm: NormalizedChange, tx: Transcript, genome: GenomeBase) -> Consequence:
-    """Consequence of a normalized change on ``tx``."""
+    """Consequence of a normalized change on ``tx``.
+
+    >>> from vivo.variants.interpret import interpret_variant
+    >>> interpret_variant("HBB c.93-30_315+30del").consequence.terms[0]
+    'exon_loss_variant'
+    """
     change = norm.change
     iv = _affected(change)
+    lost = _exons_lost(tx, change, genome)
+    if lost and len(lost) == len(tx.exons):
+        return Consequence(
+            ("transcript_ablation",), ProteinChange("p.0?", "p.0?"), None, None, lost
+        )
     terms = _splice_terms(tx, iv) | _region_terms(tx, iv)
     protein: ProteinChange | None = None
     cds_overlap = tx.cds is not None and any(
@@ -347,8 +405,10 @@ def predict_consequence(norm: NormalizedChange, tx: Transcript, genome: GenomeBa
             terms.add(term)
     elif {"splice_donor_variant", "splice_acceptor_variant"} & terms:
         protein = ProteinChange("p.?", "p.?")
+    if lost:
+        terms.add("exon_loss_variant")
     if not terms:
         terms.add("coding_sequence_variant")
     ranked = tuple(sorted(terms, key=list(SEVERITY).index))
     pos = change.start if change.ref else max(0, change.start - 1)
-    return Consequence(ranked, protein, tx.exon_number(pos), tx.intron_number(pos))
+    return Consequence(ranked, protein, tx.exon_number(pos), tx.intron_number(pos), lost)
