@@ -1,23 +1,64 @@
 """The `vivo` command line. Each command group lives in its own module and is registered here.
 
-Any :class:`~vivo.core.errors.VivoError` becomes one line on stderr and exit status 2.
+Bad input never shows a traceback: any :class:`~vivo.core.errors.VivoError`, any Click usage
+error (unknown option, missing argument, bad choice, a value refused by :mod:`vivo.cli.validate`)
+and the environment's refusals (permission denied, disk full, a truncated compressed input)
+become one line ``vivo: error: ...`` on stderr and exit status 2. Ctrl-C prints
+``vivo: error: interrupted`` and exits 130. Anything else is a bug and shows its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 import vivo.cli
 from vivo import __version__
 from vivo.cli.output import err_console
-from vivo.core.errors import VivoError
+from vivo.cli.validate import ClickException, NoArgsIsHelpError
+from vivo.core.errors import FormatError, InputError, VivoError
+
+# errors of the environment, not of vivo: reported in one line (see _VivoGroup.invoke)
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOENT,
+     errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.ELOOP, errno.EEXIST, errno.EMFILE,
+     errno.ENFILE, errno.EIO, errno.ENXIO, errno.EFBIG}
+)  # fmt: skip
+
+
+class _VivoGroup(TyperGroup):
+    """The root group: turns what Click would call ``Aborted!`` or a traceback into one line."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise typer.Abort() from exc
+        except EOFError as exc:  # e.g. gzip on a truncated .gz: Click would print "Aborted!"
+            raise FormatError(
+                "unexpected end of input (a truncated or damaged compressed file?)"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"an input file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                f"{exc.start}; a binary or compressed file?)"
+            ) from exc
+        except OSError as exc:
+            if exc.errno not in _ENVIRONMENT_ERRNOS:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            reason = (exc.strerror or str(exc)).lower()
+            raise InputError(f"{where}{reason}") from exc
+
 
 app = typer.Typer(
+    cls=_VivoGroup,
     name="vivo",
     help="Plan, design and simulate gene and cell therapies in silico.",
     no_args_is_help=True,
@@ -42,12 +83,12 @@ def _root(
 
 
 def _register_commands() -> None:
-    """Every module of ``vivo.cli`` (but main/output) has ``register(app)``; call each.
+    """Every module of ``vivo.cli`` (but main/output/validate) has ``register(app)``; call each.
 
     Command modules keep heavy imports inside their command functions, so start-up stays fast.
     """
     for info in sorted(pkgutil.iter_modules(vivo.cli.__path__), key=lambda m: m.name):
-        if info.name in {"main", "output"} or info.name.startswith("_"):
+        if info.name in {"main", "output", "validate"} or info.name.startswith("_"):
             continue
         module = importlib.import_module(f"vivo.cli.{info.name}")
         module.register(app)
@@ -56,16 +97,33 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app; a VivoError becomes one line on stderr and exit status 2.
+def _say(line: str) -> None:
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    Usage errors are reported by Typer itself (also exit status 2).
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; every error becomes one line on stderr (see the module doc).
+
+    Always ends with ``SystemExit``: 0 on success, 2 for bad input, 130 when interrupted.
     """
+    from vivo.cli.validate import error_line
+
     try:
-        app(args=argv, prog_name="vivo")
+        rv = app(args=argv, prog_name="vivo", standalone_mode=False)
     except VivoError as exc:
-        err_console.print(f"vivo: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        _say(f"vivo: error: {exc}")
         sys.exit(2)
+    except NoArgsIsHelpError as exc:
+        ctx = getattr(exc, "ctx", None)
+        typer.echo(ctx.get_help() if ctx is not None else str(exc))
+        sys.exit(0)
+    except ClickException as exc:
+        _say(error_line(exc))
+        sys.exit(2)
+    except typer.Abort:
+        _say("vivo: error: interrupted")
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
