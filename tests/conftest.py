@@ -11,6 +11,14 @@ DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _vivo_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """vivo's cache folder (FASTA indexes) in a temporary folder, not the user's ~/.cache."""
+    import os
+
+    os.environ.setdefault("VIVO_CACHE_DIR", str(tmp_path_factory.mktemp("vivo-cache")))
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA

@@ -53,8 +53,51 @@ def test_plain_gzip_and_bgzip(tmp_path: Path, data_dir: Path) -> None:
     g = open_fasta(bgz)
     assert isinstance(g, FastaGenome)
     assert g.fetch_region("chr1", 8, 14) == "ACGTac"
-    with pytest.raises(FormatError, match="bgzip"):
-        FastaGenome(gz)
+    # plain gzip works with random access too (a decompressed copy in vivo's cache)
+    assert FastaGenome(gz).fetch_region("chr1", 8, 14) == "ACGTac"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.fa.gz", "g.fa.gz"]
+
+
+def test_read_only_folder_is_not_written(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copy(data_dir / "fasta" / "valid_multi.fa", folder / "g.fa")
+    folder.chmod(0o555)
+    try:
+        for g in (FastaGenome(folder / "g.fa"), open_genome(folder / "g.fa").genome):
+            assert g.contig_lengths() == {"chr1": 26, "chr2": 16}
+        assert [p.name for p in folder.iterdir()] == ["g.fa"]
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("cut", [10, 30, -8])
+def test_truncated_gzip_is_a_format_error(tmp_path: Path, data_dir: Path, cut: int) -> None:
+    data = gzip.compress((data_dir / "fasta" / "valid_multi.fa").read_bytes() * 20)
+    bad = tmp_path / "t.fa.gz"
+    bad.write_bytes(data[:cut])
+    for reader in (read_fasta, FastaGenome, open_fasta, open_genome):
+        with pytest.raises(FormatError, match="t.fa.gz"):
+            reader(bad)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x00\x01\x02\xff" * 100, "binary file"),
+        (b"", "empty FASTA file"),
+        (b"\n\n  \n", "empty FASTA file"),
+        (b"LOCUS       X  4 bp DNA\nORIGIN\n        1 acgt\n//\n", "GenBank file, not a FASTA"),
+        (b"\x43\x27\x41\x1a" + bytes(12), "2bit file, not a FASTA"),
+    ],
+)
+def test_mislabelled_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "genome.fa"
+    path.write_bytes(content)
+    for reader in (read_fasta, FastaGenome, open_fasta):
+        with pytest.raises(FormatError, match=message) as info:
+            reader(path)
+        assert "genome.fa" in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -35,3 +35,15 @@ def test_not_a_twobit_file(tmp_path: Path) -> None:
     bad.write_bytes(b"ACGT" * 10)
     with pytest.raises(FormatError, match="bad signature"):
         TwoBitGenome(bad)
+
+
+def test_truncated_twobit_is_a_format_error(tmp_path: Path) -> None:
+    good = tmp_path / "g.2bit"
+    write_twobit({"a": "ACGTNNacgt" * 100, "b": "ACGT" * 50}, good)
+    raw = good.read_bytes()
+    for cut in (10, 20, 30, 60, len(raw) // 2, len(raw) - 1):
+        bad = tmp_path / f"cut{cut}.2bit"
+        bad.write_bytes(raw[:cut])
+        with pytest.raises(FormatError, match=f"cut{cut}.2bit") as info:
+            TwoBitGenome(bad)
+        assert "truncated" in str(info.value) or "bad signature" in str(info.value)

@@ -1,23 +1,31 @@
-"""FASTA: validated reading, indexed random access (plain or bgzip, via pyfaidx), writing.
+"""FASTA: validated reading, indexed random access (plain, gzip or bgzip, via pyfaidx), writing.
 
 Soft-masking (lowercase) is kept. CRLF line ends, multi-record files and N runs are handled.
-Errors name the file and the 1-based line.
+Errors name the file and the 1-based line. The format is told from the content
+(:mod:`vivo.io.sniff`), never from the name. Nothing is written next to the input: the
+``.fai``/``.gzi`` indexes (and, for plain gzip, a decompressed copy) live in vivo's cache
+folder (:mod:`vivo.io.places`), keyed by the file's path, size and modification time.
 """
 
 from __future__ import annotations
 
-import gzip
+import contextlib
 import os
+import shutil
+import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyfaidx
 
-from vivo.core.errors import FormatError, InputError
+from vivo.core.errors import FormatError
 from vivo.core.seq import DNA_IUPAC
 from vivo.genome.base import GenomeBase, InMemoryGenome
 from vivo.io.atomic import atomic_write
+from vivo.io.places import cache_path
+from vivo.io.sniff import FileKind, Format, open_binary, require_file, require_format
 
 __all__ = ["FastaGenome", "FastaRecord", "open_fasta", "read_fasta", "write_fasta"]
 
@@ -33,13 +41,8 @@ class FastaRecord:
     sequence: str
 
 
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
-
-
-def _open_bytes(path: Path):  # type: ignore[no-untyped-def]
-    return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")
+#: what may be read as FASTA: "text" and "empty" get a precise line-level error from _scan
+_FASTA_LIKE: tuple[Format, ...] = ("fasta", "text", "empty")
 
 
 def _scan(path: Path, *, keep: bool) -> Iterator[tuple[str, str, list[bytes]]]:
@@ -49,7 +52,7 @@ def _scan(path: Path, *, keep: bool) -> Iterator[tuple[str, str, list[bytes]]]:
     chunks: list[bytes] = []
     header_line = 0
     seen: dict[str, int] = {}
-    with _open_bytes(path) as fh:
+    with open_binary(path) as fh:
         for lineno, raw in enumerate(fh, start=1):
             line = raw.rstrip(b"\r\n")
             if line.startswith(b">"):
@@ -100,16 +103,14 @@ def _check_nonempty(path: Path, name: str, chunks: list[bytes], line: int, keep:
         raise FormatError(f"record {name!r} has no sequence", path=str(path), line=line)
 
 
-def _require(path: str | os.PathLike[str]) -> Path:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such file: {p}", hint="check the path")
-    return p
+def _require(path: str | os.PathLike[str]) -> tuple[Path, FileKind]:
+    p = require_file(path)
+    return p, require_format(p, _FASTA_LIKE, what="a FASTA file")
 
 
 def read_fasta(path: str | os.PathLike[str]) -> list[FastaRecord]:
     """Read and validate every record of a (possibly gzipped) FASTA file into memory."""
-    p = _require(path)
+    p, _ = _require(path)
     return [
         FastaRecord(name, desc, b"".join(chunks).decode("ascii"))
         for name, desc, chunks in _scan(p, keep=True)
@@ -117,34 +118,24 @@ def read_fasta(path: str | os.PathLike[str]) -> list[FastaRecord]:
 
 
 class FastaGenome(GenomeBase):
-    """A genome read from an indexed FASTA file (plain or bgzip) through pyfaidx.
+    """A genome read from an indexed FASTA file (plain, gzip or bgzip) through pyfaidx.
 
-    The ``.fai`` (and ``.gzi``) index is built next to the file when missing. With
-    ``validate=True`` (the default) the whole file is checked once for a header, legal
-    characters and unique names before it is indexed.
+    The ``.fai`` (and ``.gzi``) index is built once in vivo's cache folder, never next to the
+    file; a plain-gzip file is decompressed once into the cache (bgzip gives random access
+    without the copy). With ``validate=True`` (the default) the whole file is checked once
+    for a header, legal characters and unique names before it is indexed.
     """
 
     def __init__(
         self, path: str | os.PathLike[str], *, name: str | None = None, validate: bool = True
     ) -> None:
-        self.path = _require(path)
+        self.path, kind = _require(path)
         self._name = name or self.path.name.split(".")[0]
         if validate:
             for _ in _scan(self.path, keep=False):
                 pass
-        try:
-            self._fa = pyfaidx.Fasta(
-                str(self.path), as_raw=True, sequence_always_upper=False, build_index=True
-            )
-        except pyfaidx.UnsupportedCompressionFormat as exc:
-            raise FormatError(
-                "gzip-compressed FASTA must be bgzip-compressed for random access",
-                path=str(self.path),
-                hint="run: gunzip FILE.fa.gz && bgzip FILE.fa (or use open_fasta, which loads "
-                "small gzip files into memory)",
-            ) from exc
-        except (pyfaidx.FastaIndexingError, ValueError) as exc:
-            raise FormatError(f"cannot index FASTA: {exc}", path=str(self.path)) from exc
+        readable = _decompressed_copy(self.path) if kind.compression == "gzip" else self.path
+        self._fa = _open_indexed(readable, shown=self.path)
         self._lengths = {k: len(self._fa[k]) for k in self._fa.keys()}  # noqa: SIM118
 
     def contig_names(self) -> list[str]:
@@ -164,18 +155,49 @@ class FastaGenome(GenomeBase):
         self._fa.close()
 
 
-def _is_bgzf(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        head = fh.read(16)
-    return len(head) >= 16 and head[:4] == b"\x1f\x8b\x08\x04" and head[12:14] == b"BC"
+_INDEX_ERRORS = (pyfaidx.FastaIndexingError, ValueError, EOFError, OSError, zlib.error)
+
+
+def _open_indexed(path: Path, *, shown: Path) -> pyfaidx.Fasta:
+    """pyfaidx over ``path`` with its index files in the cache (built atomically once)."""
+    fai = cache_path(path, "fasta", ".fai")
+    gzi = fai.with_suffix(".gzi")
+    try:
+        if not fai.is_file():
+            with tempfile.TemporaryDirectory(dir=fai.parent) as tmp:
+                tfai, tgzi = Path(tmp) / "i.fai", Path(tmp) / "i.gzi"
+                pyfaidx.Faidx(str(path), indexname=str(tfai), gzi_indexname=str(tgzi),
+                              build_index=True).close()  # fmt: skip
+                if tgzi.is_file():
+                    os.replace(tgzi, gzi)
+                os.replace(tfai, fai)
+        opts = {"as_raw": True, "sequence_always_upper": False, "build_index": True}
+        return pyfaidx.Fasta(str(path), indexname=str(fai), gzi_indexname=str(gzi), **opts)
+    except _INDEX_ERRORS as exc:
+        raise FormatError(f"cannot index FASTA: {exc}", path=str(shown)) from exc
+
+
+def _decompressed_copy(path: Path) -> Path:
+    """A plain copy of a gzip-compressed FASTA in the cache (made once, atomically)."""
+    copy = cache_path(path, "fasta", ".fa")
+    if not copy.is_file():
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=copy.parent)
+        try:
+            with os.fdopen(fd, "wb") as out, open_binary(path) as src:
+                shutil.copyfileobj(src, out, 1 << 22)
+            os.replace(tmp, copy)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    return copy
 
 
 def open_fasta(
     path: str | os.PathLike[str], *, name: str | None = None, validate: bool = True
 ) -> GenomeBase:
     """Open any FASTA as a genome: indexed when plain or bgzip, in memory when plain gzip."""
-    p = _require(path)
-    if _is_gzip(p) and not _is_bgzf(p):
+    p, kind = _require(path)
+    if kind.compression == "gzip":
         records = read_fasta(p)
         return InMemoryGenome(
             {r.name: r.sequence for r in records}, name=name or p.name.split(".")[0]

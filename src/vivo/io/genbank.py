@@ -5,7 +5,6 @@ Malformed or truncated files raise :class:`FormatError` with the file and line.
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import warnings
@@ -14,24 +13,18 @@ from typing import Any
 
 from Bio import BiopythonParserWarning, SeqIO
 
-from vivo.core.errors import FormatError, InputError
+from vivo.core.errors import FormatError
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.genome.records import genome_from_records
 from vivo.io.atomic import atomic_write
+from vivo.io.sniff import read_text, require_format
 
 __all__ = ["parse_genbank_text", "read_genbank", "write_genbank"]
 
 
 def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise InputError(f"no such file: {path}")
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FormatError("not a text file", path=str(path)) from exc
+    require_format(path, ("genbank", "text", "empty", "embl", "fasta"), what="a GenBank file")
+    return read_text(path, what="GenBank file")
 
 
 def _check_structure(text: str, where: str) -> None:

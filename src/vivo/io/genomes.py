@@ -1,35 +1,22 @@
-"""Open a genome from any supported file, optionally with GTF/GFF3 annotation."""
+"""Open a genome from any supported file (format told from its content), optionally with
+GTF/GFF3 annotation."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from vivo.core.errors import InputError
 from vivo.genome.annotation import AnnotatedGenome, Annotation
 from vivo.genome.base import GenomeBase
 from vivo.io.fasta import open_fasta
 from vivo.io.genbank import read_genbank
 from vivo.io.gtf import read_annotation
+from vivo.io.sniff import Format, require_file, require_format
 from vivo.io.twobit import TwoBitGenome
 
-__all__ = ["GENOME_SUFFIXES", "open_genome"]
+__all__ = ["GENOME_FORMATS", "open_genome"]
 
-GENOME_SUFFIXES = {
-    ".fa": "fasta", ".fasta": "fasta", ".fna": "fasta", ".fas": "fasta",
-    ".2bit": "2bit", ".gb": "genbank", ".gbk": "genbank", ".genbank": "genbank", ".gbff": "genbank",
-}  # fmt: skip
-
-
-def _kind(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes if s.lower() not in {".gz", ".bgz"}]
-    for suffix in reversed(suffixes):
-        if suffix in GENOME_SUFFIXES:
-            return GENOME_SUFFIXES[suffix]
-    raise InputError(
-        f"cannot tell the format of {path.name} from its name",
-        hint="use a .fa/.fasta/.fna (optionally .gz), .2bit or .gb/.gbk file",
-    )
+#: formats a genome can be read from (told from the content by :func:`vivo.io.sniff.sniff`)
+GENOME_FORMATS: tuple[Format, ...] = ("fasta", "2bit", "genbank")
 
 
 def open_genome(
@@ -38,9 +25,12 @@ def open_genome(
     annotation: str | os.PathLike[str] | None = None,
     name: str | None = None,
 ) -> AnnotatedGenome:
-    """Open FASTA (plain, gzip, bgzip), 2bit or GenBank; add GTF/GFF3 genes if given."""
-    p = Path(path)
-    kind = _kind(p)
+    """Open FASTA (plain, gzip, bgzip), 2bit or GenBank (told from the content, not the
+    name); add GTF/GFF3 genes if given."""
+    p = require_file(path, "genome file")
+    kind = require_format(p, (*GENOME_FORMATS, "text", "empty"), what="a genome file").format
+    if kind in ("text", "empty"):
+        kind = "fasta"  # the FASTA reader names the line that is wrong
     if kind == "genbank":
         ag = read_genbank(p, name=name)
         if annotation is None:

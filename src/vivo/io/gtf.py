@@ -6,7 +6,6 @@ the CDS rows exclude the stop codon, so ``stop_codon`` rows are added to the CDS
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 from collections import defaultdict
@@ -14,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vivo.core.coords import Interval, Locus, Strand
-from vivo.core.errors import FormatError, InputError
+from vivo.core.errors import FormatError
 from vivo.genome.annotation import Annotation, Gene, Transcript
+from vivo.io.sniff import read_text, require_format
 
 __all__ = ["read_annotation"]
 
@@ -32,13 +32,10 @@ class _Tx:
     cds: list[Interval] = field(default_factory=list)
 
 
-def _lines(path: Path) -> list[str]:
-    if not path.is_file():
-        raise InputError(f"no such file: {path}")
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    return raw.decode("utf-8", "replace").splitlines()
+def _lines(path: Path) -> tuple[list[str], bool]:
+    """The file's lines and whether it is GFF3 (told from its content)."""
+    kind = require_format(path, ("gtf", "gff3", "text", "empty"), what="a GTF or GFF3 file")
+    return read_text(path, what="GTF/GFF3 file").splitlines(), kind.format == "gff3"
 
 
 def _attrs(text: str, gff3: bool) -> dict[str, str]:
@@ -67,8 +64,7 @@ def _row(line: str, lineno: int, where: str) -> tuple[str, str, Interval, Strand
 def read_annotation(path: str | os.PathLike[str]) -> Annotation:
     """Read a GTF or GFF3 file (detected from its content) into an :class:`Annotation`."""
     p = Path(path)
-    lines = _lines(p)
-    gff3 = any(ln.startswith("##gff-version 3") for ln in lines[:20]) or p.suffix in {".gff3"}
+    lines, gff3 = _lines(p)
     txs: dict[str, _Tx] = {}
     parents: dict[str, str] = {}  # GFF3 transcript id -> gene name
     gene_names: dict[str, str] = {}  # GFF3 gene id -> name

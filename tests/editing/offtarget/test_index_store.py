@@ -84,7 +84,7 @@ def test_interrupted_build_leaves_nothing(tmp_path, monkeypatch) -> None:  # typ
     monkeypatch.setattr(gi, "_write_sites", boom)
     with pytest.raises(KeyboardInterrupt):
         gi.build_genome_index("y", src, home=tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.fa", "g.fa.fai"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.fa"]
     assert gi.list_genomes(tmp_path) == []
 
 
