@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vivo.cli.main import main
-from vivo.planning.plan import DesignRequest
+from vivo.planning.requests import GuideDesign
 from vivo.workflows.plan import PlanRequest, run_plan, write_dossier
 from vivo.workflows.plan_sections import SectionContext, build_section
 
@@ -18,7 +18,7 @@ def test_hbb_dossier_end_to_end(tmp_path: Path) -> None:
     assert result.variant is not None and result.variant["protein"]["hgvs"] == "p.Glu7Val"
     paths = write_dossier(result, tmp_path)
     doc = json.loads(Path(paths["plan_json"]).read_text())
-    assert doc["schema_version"] == "1.0" and doc["plan"]["chosen"] == "induce-hbf-ex-vivo-editing"
+    assert doc["schema_version"] == "1.1" and doc["plan"]["chosen"] == "induce-hbf-ex-vivo-editing"
     guides = [s for s in doc["sections"] if s["engine"] == "guides" and s["status"] == "ok"]
     assert {"HBG1 promoter", "HBG2 promoter"} <= {
         s["message"].split(" in ")[1].split(" (")[0] for s in guides
@@ -51,10 +51,10 @@ def test_a_failing_engine_becomes_a_clear_message() -> None:
     from vivo.genome.bundled import beta_globin_locus
 
     ctx = SectionContext(genome=beta_globin_locus(), variant=None, seed=0)
-    req = DesignRequest("guides", "guides at the variant", "HBB", region="variant")
+    req = GuideDesign(purpose="guides at the variant", gene="HBB", site="variant", window_bp=40)
     s = build_section(ctx, req, option_id="x", sequence_available=True)
     assert s.status == "unavailable" and s.message.startswith("engine not available: ")
-    bogus = DesignRequest("guides", "guides", "NOSUCHGENE", region="early exons")
+    bogus = GuideDesign(purpose="guides", gene="NOSUCHGENE", site="early_exons")
     s = build_section(ctx, bogus, option_id="x", sequence_available=True)
     assert s.status == "unavailable" and "NOSUCHGENE" in s.message
 

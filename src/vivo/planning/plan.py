@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from vivo.knowledge.diseases import Disease
 from vivo.knowledge.sources import Source
+from vivo.planning.requests import DesignRequest
 
 __all__ = [
     "DecisionStep",
@@ -180,37 +181,6 @@ class Risk:
     def to_dict(self) -> dict[str, str]:
         """JSON-ready form."""
         return {"kind": self.kind, "severity": self.severity, "description": self.description}
-
-
-@dataclass(frozen=True, slots=True)
-class DesignRequest:
-    """What one design engine should produce for an option.
-
-    ``region`` names a gene or element of the genome in use (``"HBG1 promoter"``); ``needs``
-    says what sequence the engine requires when the genome in use lacks it.
-    """
-
-    engine: Engine
-    purpose: str
-    gene: str
-    region: str = ""
-    params: tuple[tuple[str, str], ...] = ()
-    needs: str = ""
-
-    def param(self, name: str, default: str = "") -> str:
-        """The value of parameter ``name``."""
-        return dict(self.params).get(name, default)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "engine": self.engine,
-            "purpose": self.purpose,
-            "gene": self.gene,
-            "region": self.region,
-            "params": dict(self.params),
-            "needs": self.needs,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from vivo.core.coords import Interval, Locus, Strand
 from vivo.core.errors import VivoError
 from vivo.genome.annotation import AnnotatedGenome
-from vivo.planning.plan import DesignRequest
+from vivo.planning.requests import CassetteDesign, DesignRequest, GuideDesign, SimulationDesign
 from vivo.variants.interpret import VariantInterpretation
 
 __all__ = ["ENGINES", "SectionContext", "SectionResult", "build_section"]
@@ -104,17 +104,18 @@ def _engine(module: str, name: str) -> Any:
 
 def _region_locus(ctx: SectionContext, req: DesignRequest) -> tuple[Locus, int | None]:
     """The genomic locus a request names, and the target position (variant) if any."""
-    if req.region == "variant":
+    assert isinstance(req, GuideDesign)
+    if req.site == "variant":
         if ctx.variant is None:
             raise EngineUnavailable("no interpreted variant to design around")
         pos = ctx.variant.change.start
-        half = int(req.param("window_bp", "40")) // 2
+        half = (req.window_bp or 40) // 2
         contig = ctx.variant.change.contig
         return Locus(contig, Interval(max(0, pos - half), pos + half + 1), Strand.PLUS), pos
     gene = ctx.genome.gene(req.gene)
     tx = gene.canonical
-    if req.region.endswith("promoter"):
-        up, down = int(req.param("upstream_bp", "300")), int(req.param("downstream_bp", "0"))
+    if req.site == "promoter":
+        up, down = req.upstream_bp, req.downstream_bp
         loc = gene.locus
         if loc.strand is Strand.MINUS:
             iv = Interval(loc.end - down, loc.end + up)
@@ -425,16 +426,15 @@ def _prime_editing(ctx: SectionContext, req: DesignRequest) -> SectionResult:
 
 
 _VECTORS = {"LV": "lentivirus", "AAV": "AAV"}
-_TRANSGENE_VARIANTS = {("HBB", "LV"): "T87Q"}  # betaA-T87Q, the anti-sickling globin of Lyfgenia
 
 
 def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     design_construct = _engine("vivo.workflows.cassette", "design_construct")
     render = _engine("vivo.reports.construct_maps", "render_construct_map")
     request_cls = _engine("vivo.workflows.cassette", "CassetteRequest")
-    vector = req.param("vector", "AAV")
-    tissue = req.param("promoter") or None
-    tissue = "erythroid" if tissue == "erythroid" else tissue
+    assert isinstance(req, CassetteDesign)
+    vector = req.vector
+    tissue = req.tissue
     codon_note = ""
     optimize: bool | None = None  # the engine's default (on for AAV: CpG depletion)
     if importlib.util.find_spec("dnachisel") is None:
@@ -443,7 +443,7 @@ def _cassette(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     result = design_construct(
         request_cls(
             transgene=req.gene,
-            variant=req.param("transgene_variant") or _TRANSGENE_VARIANTS.get((req.gene, vector)),
+            variant=req.transgene_variant,
             vector=_VECTORS.get(vector, vector),
             tissue=tissue,
             seed=ctx.seed,
@@ -486,8 +486,9 @@ def _simulation(ctx: SectionContext, req: DesignRequest) -> SectionResult:
     run_simulation = _engine("vivo.workflows.simulate", "run_simulation")
     request_cls = _engine("vivo.workflows.simulate", "SimulationRequest")
     render = _engine("vivo.reports.sim_plots", "render_simulation_plot")
-    kind = req.param("kind", "hsc")
-    product = req.param("product")
+    assert isinstance(req, SimulationDesign)
+    kind = req.kind
+    product = req.product
     if not product:
         raise EngineUnavailable(
             f"no calibrated {kind} model for {req.gene}; calibrated products: "

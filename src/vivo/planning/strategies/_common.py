@@ -1,12 +1,20 @@
-"""Shared pieces of the strategy rules: constants, design requests, scoring helpers."""
+"""Shared pieces of the strategy rules: constants, design-request helpers, scoring helpers."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
 from vivo.delivery.transgenes import TRANSGENES
 from vivo.planning.context import Context, TissueClass
-from vivo.planning.plan import DeliveryMode, DesignRequest, Engine, Family, Option
+from vivo.planning.plan import DeliveryMode, Family, Option
+from vivo.planning.requests import (
+    CassetteDesign,
+    DesignRequest,
+    EditorKind,
+    SimulationDesign,
+    SimulationKind,
+)
 
 __all__ = [
     "AAV_OVERHEAD_BP",
@@ -16,10 +24,13 @@ __all__ = [
     "EDIT_ROUTE",
     "LV_OVERHEAD_BP",
     "MAX_PRIME_EDIT_BP",
-    "design_request",
     "finish_option",
     "impossible_option",
+    "simulation_design",
+    "with_needs",
 ]
+
+D = TypeVar("D", bound=DesignRequest)
 
 
 AAV_OVERHEAD_BP = 1300  # promoter (~0.7 kb) + polyA (~0.25 kb) + two ITRs (~0.3 kb)
@@ -44,7 +55,7 @@ AAV_SEROTYPE: dict[TissueClass, str] = {
     "other": "tissue-matched serotype",
 }
 # Known benign alternatives that a base editor can reach when direct correction cannot be made.
-BENIGN_CONVERSIONS: dict[tuple[str, str], tuple[str, str, str, str]] = {
+BENIGN_CONVERSIONS: dict[tuple[str, str], tuple[EditorKind, str, str, str]] = {
     ("HBB", "p.Glu7Val"): (
         "ABE",
         "c.20T>C",
@@ -54,40 +65,38 @@ BENIGN_CONVERSIONS: dict[tuple[str, str], tuple[str, str, str, str]] = {
 }
 
 
-def _needs(ctx: Context) -> str:
-    return ctx.needs_text()
-
-
 #: genes whose AAV expression course has a calibrated model (vivo.simulation.aav)
 AAV_SIMULATION_PRODUCTS = {"F9": "Hemgenix", "F8": "Roctavian"}
 
 
-def design_request(
-    ctx: Context,
-    engine: Engine,
-    purpose: str,
-    *,
-    region: str = "variant",
-    gene: str | None = None,
-    **params: str,
-) -> DesignRequest:
-    return DesignRequest(
-        engine=engine,
+def with_needs(ctx: Context, request: D) -> D:
+    """``request`` with ``needs`` filled in: the sequence its engine would need when the genome
+    in use lacks the question's gene (empty for another gene, or for an engine that ships its
+    own sequence)."""
+    if request.gene != ctx.gene or _engine_ships_sequence(request):
+        return request
+    return replace(request, needs=ctx.needs_text())
+
+
+def simulation_design(
+    ctx: Context, purpose: str, kind: SimulationKind, product: str | None
+) -> SimulationDesign:
+    """A simulation request carrying the patient's disease and weight (when known)."""
+    return SimulationDesign(
         purpose=purpose,
-        gene=gene or ctx.gene,
-        region=region,
-        params=tuple(sorted(params.items())),
-        needs=""
-        if (gene or ctx.gene) != ctx.gene or _engine_ships_sequence(engine, ctx.gene)
-        else _needs(ctx),
+        gene=ctx.gene,
+        kind=kind,
+        product=product or None,
+        disease=ctx.disease.name if ctx.disease else None,
+        weight_kg=ctx.patient.weight_kg,
     )
 
 
-def _engine_ships_sequence(engine: Engine, gene: str) -> bool:
-    """Engines that carry their own sequence for ``gene`` need none from the genome in use."""
-    if engine == "simulation":
+def _engine_ships_sequence(request: DesignRequest) -> bool:
+    """Engines that carry their own sequence for the gene need none from the genome in use."""
+    if isinstance(request, SimulationDesign):
         return True
-    return engine == "cassette" and gene.upper() in TRANSGENES
+    return isinstance(request, CassetteDesign) and request.gene.upper() in TRANSGENES
 
 
 def finish_option(option: Option, base: float) -> Option:

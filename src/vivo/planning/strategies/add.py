@@ -7,14 +7,16 @@ from vivo.planning import risks
 from vivo.planning.context import Context
 from vivo.planning.evidence import best_level_score, product_precedents
 from vivo.planning.plan import Option
+from vivo.planning.requests import CassetteDesign
 from vivo.planning.strategies._common import (
     AAV_OVERHEAD_BP,
     AAV_SEROTYPE,
     AAV_SIMULATION_PRODUCTS,
     LV_OVERHEAD_BP,
-    design_request,
     finish_option,
     impossible_option,
+    simulation_design,
+    with_needs,
 )
 
 __all__ = ["add_aav_in_vivo", "add_aav_shortened", "add_lentiviral_hsc"]
@@ -84,21 +86,22 @@ def add_lentiviral_hsc(ctx: Context) -> Option | None:
         precedents=precedents,
         risks=(*risks.LV, *risks.CONDITIONING),
         designs=(
-            design_request(
+            with_needs(
                 ctx,
-                "cassette",
-                f"lentiviral cassette for {_transgene(ctx)}",
-                region="CDS",
-                vector="LV",
-                promoter="erythroid",
+                CassetteDesign(
+                    purpose=f"lentiviral cassette for {_transgene(ctx)}",
+                    gene=ctx.gene,
+                    vector="LV",
+                    tissue="erythroid",
+                    # betaA-T87Q, the globin of both LentiGlobin products (Lyfgenia, Zynteglo)
+                    transgene_variant="T87Q" if ctx.gene == "HBB" else None,
+                ),
             ),
-            design_request(
+            simulation_design(
                 ctx,
-                "simulation",
                 "vector copy number and engraftment over time",
-                region="",
-                kind="hsc",
-                product="Lyfgenia" if ctx.mechanism == "gain_of_function" else "Zynteglo",
+                "hsc",
+                "Lyfgenia" if ctx.mechanism == "gain_of_function" else "Zynteglo",
             ),
         ),
     )
@@ -186,21 +189,20 @@ def _aav_option(ctx: Context, title: str, *, shortened: bool) -> Option:
         precedents=precedents,
         risks=risks.AAV,
         designs=(
-            design_request(
+            with_needs(
                 ctx,
-                "cassette",
-                f"AAV expression cassette for {ctx.gene}",
-                region="CDS",
-                vector="AAV",
-                promoter=ctx.tissue,
+                CassetteDesign(
+                    purpose=f"AAV expression cassette for {ctx.gene}",
+                    gene=ctx.gene,
+                    vector="AAV",
+                    tissue=ctx.tissue,
+                ),
             ),
-            design_request(
+            simulation_design(
                 ctx,
-                "simulation",
                 "transgene expression after an AAV dose",
-                region="",
-                kind="aav",
-                product=AAV_SIMULATION_PRODUCTS.get(ctx.gene, ""),
+                "aav",
+                AAV_SIMULATION_PRODUCTS.get(ctx.gene),
             ),
         ),
     )

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from vivo.planning import risks
 from vivo.planning.context import Context
 from vivo.planning.evidence import best_level_score, literature
 from vivo.planning.plan import DeliveryMode, Option, Precedent
+from vivo.planning.requests import (
+    BaseEditDesign,
+    DesignRequest,
+    DonorDesign,
+    EditorKind,
+    GuideDesign,
+    OffTargetDesign,
+    PrimeEditDesign,
+    SpacerSource,
+)
 from vivo.planning.strategies._common import (
     BENIGN_CONVERSIONS,
     EDIT_ROUTE,
     MAX_PRIME_EDIT_BP,
-    design_request,
     finish_option,
     impossible_option,
+    with_needs,
 )
 
 __all__ = ["correct_base_edit", "correct_hdr", "correct_prime_edit"]
+
+
+def _offtargets(ctx: Context, purpose: str, source: SpacerSource) -> OffTargetDesign:
+    return OffTargetDesign(purpose=purpose, gene=ctx.gene, source=source)
+
+
+def _needing(ctx: Context, *requests: DesignRequest) -> tuple[DesignRequest, ...]:
+    return tuple(with_needs(ctx, r) for r in requests)
 
 
 def _variant_or_none(ctx: Context) -> bool:
@@ -64,23 +84,26 @@ def correct_hdr(ctx: Context) -> Option | None:
         rationale=tuple(rationale),
         precedents=precedents,
         risks=(*risks.DSB, *(risks.CONDITIONING if ctx.tissue == "blood" else ())),
-        designs=(
-            design_request(
-                ctx, "guides", "Cas9 guides cutting within 20 bp of the variant", window_bp="40"
+        designs=_needing(
+            ctx,
+            GuideDesign(
+                purpose="Cas9 guides cutting within 20 bp of the variant",
+                gene=ctx.gene,
+                site="variant",
+                window_bp=40,
             ),
-            design_request(
-                ctx,
-                "donor",
-                "single-stranded donor (ssODN) restoring the normal "
+            DonorDesign(
+                purpose="single-stranded donor (ssODN) restoring the normal "
                 "base, with a PAM-blocking silent change",
+                gene=ctx.gene,
             ),
-            design_request(ctx, "offtargets", "off-target sites of the top guides"),
+            _offtargets(ctx, "off-target sites of the top guides", "guides"),
         ),
     )
     return finish_option(opt, base)
 
 
-def _correcting_editor(ref: str, alt: str) -> str:
+def _correcting_editor(ref: str, alt: str) -> EditorKind | Literal[""]:
     """Base editor turning ``alt`` back into ``ref`` (coding strand); '' for a transversion."""
     change = (alt.upper(), ref.upper())
     if change in (("A", "G"), ("T", "C")):
@@ -131,22 +154,25 @@ def correct_base_edit(ctx: Context) -> Option | None:
             "double-strand break or donor.",
         ),
         risks=(*risks.BASE_EDIT, *(risks.CONDITIONING if ctx.tissue == "blood" else ())),
-        designs=(
-            design_request(
-                ctx,
-                "base_editing",
-                f"{editor} guides placing the variant in the activity window",
+        designs=_needing(
+            ctx,
+            BaseEditDesign(
+                purpose=f"{editor} guides placing the variant in the activity window",
+                gene=ctx.gene,
                 editor=editor,
-                target="revert",
             ),
-            design_request(ctx, "offtargets", "off-target sites of the top base-editing guides"),
+            _offtargets(ctx, "off-target sites of the top base-editing guides", "base_editing"),
         ),
     )
     return finish_option(opt, best_level_score(()) + 15.0)
 
 
 def _benign_base_edit(
-    ctx: Context, benign: tuple[str, str, str, str], delivery: DeliveryMode, vehicle: str, cell: str
+    ctx: Context,
+    benign: tuple[EditorKind, str, str, str],
+    delivery: DeliveryMode,
+    vehicle: str,
+    cell: str,
 ) -> Option:
     editor, edit, name, key = benign
     precedents = (
@@ -175,11 +201,12 @@ def _benign_base_edit(
         ),
         precedents=precedents,
         risks=(*risks.BASE_EDIT, *(risks.CONDITIONING if ctx.tissue == "blood" else ())),
-        designs=(
-            design_request(
-                ctx, "base_editing", f"{editor} guides for {edit}", editor=editor, target=edit
+        designs=_needing(
+            ctx,
+            BaseEditDesign(
+                purpose=f"{editor} guides for {edit}", gene=ctx.gene, editor=editor, target=edit
             ),
-            design_request(ctx, "offtargets", "off-target sites of the top base-editing guides"),
+            _offtargets(ctx, "off-target sites of the top base-editing guides", "base_editing"),
         ),
     )
     return finish_option(opt, best_level_score(precedents) + 5.0)
@@ -236,11 +263,10 @@ def correct_prime_edit(ctx: Context) -> Option | None:
         ),
         precedents=precedents,
         risks=(*risks.PRIME_EDIT, *(risks.CONDITIONING if ctx.tissue == "blood" else ())),
-        designs=(
-            design_request(
-                ctx, "prime_editing", "pegRNAs that revert the variant", target="revert"
-            ),
-            design_request(ctx, "offtargets", "off-target sites of the top pegRNA spacers"),
+        designs=_needing(
+            ctx,
+            PrimeEditDesign(purpose="pegRNAs that revert the variant", gene=ctx.gene),
+            _offtargets(ctx, "off-target sites of the top pegRNA spacers", "prime_editing"),
         ),
     )
     return finish_option(opt, best_level_score(precedents) + 2.0)

@@ -6,10 +6,11 @@ from vivo.planning import risks
 from vivo.planning.context import Context
 from vivo.planning.evidence import best_level_score, literature, product_precedents
 from vivo.planning.plan import Option, Risk
+from vivo.planning.requests import DesignRequest, GuideDesign, OffTargetDesign
 from vivo.planning.strategies._common import (
     EDIT_ROUTE,
-    design_request,
     finish_option,
+    simulation_design,
 )
 
 __all__ = ["induce_hbf", "induce_other"]
@@ -43,39 +44,24 @@ def induce_hbf(ctx: Context) -> Option | None:
         "Ex vivo: the HSCs are edited outside the body with Cas9 RNP by electroporation, so no "
         "editor stays in the patient and edited cells are checked before infusion.",
     )
-    designs = (
-        design_request(
-            ctx,
-            "guides",
-            "Cas9 guides at the HBG1 promoter (BCL11A binding site)",
-            region="HBG1 promoter",
+    designs: tuple[DesignRequest, ...] = (
+        *(
+            GuideDesign(
+                purpose=f"Cas9 guides in the {g} promoter (300 bp upstream of the "
+                "transcription start, which holds the BCL11A and LRF repressor-binding sites)",
+                gene=g,
+                site="promoter",
+                upstream_bp=300,
+            )
+            for g in ("HBG1", "HBG2")
+        ),
+        OffTargetDesign(
+            purpose="off-target sites of the top HBG1 promoter guides",
             gene="HBG1",
-            upstream_bp="300",
-            downstream_bp="0",
+            source="guides",
         ),
-        design_request(
-            ctx,
-            "guides",
-            "Cas9 guides at the HBG2 promoter (BCL11A binding site)",
-            region="HBG2 promoter",
-            gene="HBG2",
-            upstream_bp="300",
-            downstream_bp="0",
-        ),
-        design_request(
-            ctx,
-            "offtargets",
-            "off-target sites of the top promoter guides",
-            region="HBG1 promoter",
-            gene="HBG1",
-        ),
-        design_request(
-            ctx,
-            "simulation",
-            "engraftment and HbF over time after edited HSC infusion",
-            region="",
-            kind="hsc",
-            product="Casgevy",
+        simulation_design(
+            ctx, "engraftment and HbF over time after edited HSC infusion", "hsc", "Casgevy"
         ),
     )
     dual_cut = Risk(
@@ -120,14 +106,11 @@ def induce_other(ctx: Context) -> Option | None:
         score=0.0,
         rationale=(f"{'/'.join(others)} can partly take over the function of {ctx.gene}.",),
         designs=(
-            design_request(
-                ctx,
-                "guides",
-                f"guides near {others[0]}",
-                region=f"{others[0]} promoter",
+            GuideDesign(
+                purpose=f"guides in the {others[0]} promoter",
                 gene=others[0],
-                upstream_bp="300",
-                downstream_bp="0",
+                site="promoter",
+                upstream_bp=300,
             ),
         ),
     )

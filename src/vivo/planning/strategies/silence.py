@@ -6,11 +6,12 @@ from vivo.planning import risks
 from vivo.planning.context import Context
 from vivo.planning.evidence import best_level_score, literature, product_precedents
 from vivo.planning.plan import DeliveryMode, Option, Precedent
+from vivo.planning.requests import GuideDesign, OffTargetDesign
 from vivo.planning.strategies._common import (
     EDIT_ROUTE,
-    design_request,
     finish_option,
     impossible_option,
+    with_needs,
 )
 
 __all__ = ["silence"]
@@ -82,13 +83,22 @@ def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str)
         precedents=precedents,
         risks=(*risks.DSB, *risks.LNP),
         designs=(
-            design_request(
+            with_needs(
                 ctx,
-                "guides",
-                f"knockout guides in early coding exons of {ctx.gene}",
-                region="early exons",
+                GuideDesign(
+                    purpose=f"knockout guides in early coding exons of {ctx.gene}",
+                    gene=ctx.gene,
+                    site="early_exons",
+                ),
             ),
-            design_request(ctx, "offtargets", "off-target sites of the top knockout guides"),
+            with_needs(
+                ctx,
+                OffTargetDesign(
+                    purpose="off-target sites of the top knockout guides",
+                    gene=ctx.gene,
+                    source="guides",
+                ),
+            ),
         ),
     )
     return finish_option(opt, best_level_score(precedents) + 3.0)
@@ -114,14 +124,24 @@ def _allele_specific(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: s
         ),
         risks=(*risks.DSB, *(risks.AAV if vehicle == "AAV" else risks.LNP)),
         designs=(
-            design_request(
+            with_needs(
                 ctx,
-                "guides",
-                "guides whose spacer or PAM covers the variant",
-                window_bp="40",
-                allele="mutant",
+                GuideDesign(
+                    purpose="guides whose spacer or PAM covers the variant",
+                    gene=ctx.gene,
+                    site="variant",
+                    window_bp=40,
+                    allele="mutant",
+                ),
             ),
-            design_request(ctx, "offtargets", "off-target sites, including the normal allele"),
+            with_needs(
+                ctx,
+                OffTargetDesign(
+                    purpose="off-target sites, including the normal allele",
+                    gene=ctx.gene,
+                    source="guides",
+                ),
+            ),
         ),
     )
     # One NHEJ cut is far more efficient than precise correction in non-dividing tissue.
