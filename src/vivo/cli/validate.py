@@ -81,6 +81,7 @@ __all__ = [
     "NoArgsIsHelpError",
     "Seed",
     "TableFormat",
+    "as_bad_parameter",
     "check_choice",
     "check_input_file",
     "choice_option",
@@ -104,12 +105,13 @@ _MAX_LINE = 400
 
 
 def int_option(*decls: str, min: int, max: int, help: str = "", **kw: Any) -> Any:
-    """A Typer option for an integer in ``[min, max]`` (Click's IntRange: one-line errors).
+    """A Typer option for an integer in ``[min, max]``.
 
     Non-integers (``1.5``, ``nan``, thousands of digits) and values out of range are refused
     with the option's name and the range.
     """
-    return typer.Option(*decls, min=min, max=max, help=help, **kw)
+    text = f"{help} [{min}..{max}]".strip()
+    return typer.Option(*decls, help=text, callback=_in_range(min, max, False, False), **kw)
 
 
 def float_option(
@@ -126,19 +128,22 @@ def float_option(
     """
     shown = f"{'>' if min_open else '>='}{min:g} and <={max:g}"
     return typer.Option(
-        *decls, help=f"{help} [{shown}]".strip(), callback=_finite_in(min, max, min_open), **kw
+        *decls, help=f"{help} [{shown}]".strip(), callback=_in_range(min, max, min_open, True), **kw
     )
 
 
-def _finite_in(lo: float, hi: float, lo_open: bool) -> Callable[..., Any]:
-    def check(param: typer.CallbackParam, value: Any) -> Any:
-        for v in value if isinstance(value, list | tuple) else [value]:
-            if v is None:
+def _in_range(lo: float, hi: float, lo_open: bool, is_float: bool) -> Callable[..., Any]:
+    bound = f"{'>' if lo_open else '>='} {lo:g} and <= {hi:g}" if is_float else f"{lo}..{hi}"
+
+    def check(value: Any) -> Any:
+        for x in value if isinstance(value, list | tuple) else [value]:
+            if x is None:
                 continue
-            ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and v <= hi
+            ok = math.isfinite(x) and (x > lo if lo_open else x >= lo) and x <= hi
             if not ok:
-                bound = f"{'>' if lo_open else '>='} {lo:g} and <= {hi:g}"
-                raise typer.BadParameter(f"{v!r} is not a finite number {bound}")
+                if is_float:
+                    raise typer.BadParameter(f"{x!r} is not a finite number {bound}")
+                raise typer.BadParameter(f"{_clip(str(x), 24)} is outside the range {bound}")
         return value
 
     return check
@@ -226,7 +231,8 @@ def _force(ctx: typer.Context) -> bool:
     return bool(ctx.params.get("force", False))
 
 
-def _as_bad_parameter(check: Callable[[], Any]) -> Any:
+def as_bad_parameter(check: Callable[[], Any]) -> Any:
+    """Run ``check()``; a VivoError it raises becomes Typer's BadParameter (names the option)."""
     try:
         return check()
     except VivoError as exc:
@@ -245,7 +251,7 @@ def output_file_option(
     def check(ctx: typer.Context, value: str | None) -> str | None:
         if value is None:
             return None
-        _as_bad_parameter(lambda: check_output_file(value, force=_force(ctx)))
+        as_bad_parameter(lambda: check_output_file(value, force=_force(ctx)))
         if suffixes and not value.lower().endswith(suffixes):
             raise typer.BadParameter(f"{_clip(value)!r} must end in {', '.join(suffixes)}")
         return value
@@ -259,7 +265,7 @@ def output_dir_option(*decls: str, help: str = "", **kw: Any) -> Any:
 
     def check(ctx: typer.Context, value: str | None) -> str | None:
         if value is not None:
-            _as_bad_parameter(lambda: check_output_dir(value, force=_force(ctx)))
+            as_bad_parameter(lambda: check_output_dir(value, force=_force(ctx)))
         return value
 
     return typer.Option(*decls, help=help, callback=check, **kw)
@@ -292,7 +298,7 @@ def input_file_option(*decls: str, help: str = "", **kw: Any) -> Any:
 
     def check(value: str | None) -> str | None:
         if value is not None:
-            _as_bad_parameter(lambda: check_input_file(value))
+            as_bad_parameter(lambda: check_input_file(value))
         return value
 
     return typer.Option(*decls, help=help, callback=check, **kw)
@@ -310,6 +316,7 @@ def error_line(exc: Exception) -> str:
     fmt = getattr(exc, "format_message", None)
     message = fmt() if callable(fmt) else str(exc)
     message = re.sub(r"\s+", " ", str(message)).strip().rstrip(".")
+    message = message.replace("Value error, ", "")  # pydantic's prefix (Typer >= 0.2x)
     message = message[:1].lower() + message[1:]
     if len(message) > _MAX_LINE:
         message = message[: _MAX_LINE - 60] + " ... " + message[-50:]

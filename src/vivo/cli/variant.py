@@ -8,16 +8,17 @@ import typer
 from rich.table import Table
 
 from vivo.cli.output import console, emit
+from vivo.cli.validate import input_file_option
 from vivo.workflows.variants import describe_locus, run_variant
 
 GenomeOpt = Annotated[
     str | None,
-    typer.Option(
+    input_file_option(
         "--genome", help="FASTA, 2bit or GenBank file (default: bundled beta-globin locus)"
     ),
 ]
 AnnotationOpt = Annotated[
-    str | None, typer.Option("--annotation", help="GTF/GFF3 gene annotation for --genome")
+    str | None, input_file_option("--annotation", help="GTF/GFF3 gene annotation for --genome")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 

@@ -243,8 +243,13 @@ def _notes(nuc: Nuclease, req: GuideRequest, models: list[str]) -> list[str]:
     return notes
 
 
-def write_guides(result: GuideResult, path: str | Path, *, fmt: str | None = None) -> Path:
-    """Write ``result`` atomically as ``tsv``, ``json`` or ``bed`` (default: from the suffix)."""
+def write_guides(
+    result: GuideResult, path: str | Path, *, fmt: str | None = None, force: bool = True
+) -> Path:
+    """Write ``result`` atomically as ``tsv``, ``json`` or ``bed`` (default: from the suffix).
+
+    An existing file is replaced only with ``force`` (``--force``).
+    """
     import json
 
     target = Path(path)
@@ -257,4 +262,4 @@ def write_guides(result: GuideResult, path: str | Path, *, fmt: str | None = Non
     render = renderers.get(kind)
     if render is None:
         raise InputError(f"unknown output format {kind!r}", hint="use tsv, json or bed")
-    return write_text_atomic(target, render())
+    return write_text_atomic(target, render(), force=force)
