@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vivo.core.coords import Strand
+from vivo.core.coords import Interval, Strand
 from vivo.core.errors import InputError
 from vivo.core.seq import reverse_complement
 from vivo.editing.edit_site import apply_changes, correction_site, introduction_site
@@ -99,3 +99,49 @@ def test_bad_ranges_and_nuclease() -> None:
 def test_no_design_explained() -> None:
     r = design_pegrnas(correction_site("HBB c.20A>T"), max_nick_distance_nt=0, rtt_range=(5, 6))
     assert not r.pegrnas and "no design possible" in r.notes[0]
+
+
+def _nicking(r, spacer: str):  # type: ignore[no-untyped-def]
+    return [n for p in r.pegrnas for n in p.nicking_guides if n.guide.spacer == spacer]
+
+
+def test_pam_n_difference_is_plain_pe3(sickle) -> None:
+    """CATGGTGCACCTGACTCCTG has PAM AGG on the corrected allele and TGG on the sickle one:
+    the edited base is the PAM's N, so the guide nicks both alleles (PE3, not PE3b)."""
+    _, r = sickle
+    found = _nicking(r, "CATGGTGCACCTGACTCCTG")
+    assert found
+    for n in found:
+        assert n.guide.pam == "AGG"
+        assert (n.kind, n.distinguished_by) == ("PE3", "")
+
+
+def test_seed_difference_is_pe3b(sickle) -> None:
+    """CAGACTTCTCCTCAGGAGTC (minus strand) carries the corrected base in its PAM-proximal
+    seed: the sickle allele has no site for it, so it nicks only the edited strand."""
+    _, r = sickle
+    found = _nicking(r, "CAGACTTCTCCTCAGGAGTC")
+    assert found and all((n.kind, n.distinguished_by) == ("PE3b", "seed") for n in found)
+
+
+def test_pe3b_ranked_first_and_always_seed_or_pam(sickle) -> None:
+    _, r = sickle
+    for p in r.pegrnas:
+        kinds = [n.kind for n in p.nicking_guides]
+        assert kinds == sorted(kinds, key=lambda k: k != "PE3b")
+        for n in p.nicking_guides:
+            assert (n.kind == "PE3b") == (n.distinguished_by in {"seed", "pam"})
+
+
+def test_allele_difference_classes() -> None:
+    from vivo.editing.guides import Guide
+    from vivo.editing.nucleases import get_nuclease
+    from vivo.editing.prime_editing import _allele_difference
+
+    nuc = get_nuclease("SpCas9")
+    spacer = "GATCCTGAAGTCTGCATGCA"
+    g = Guide(spacer, "AGG", Strand.PLUS, "c", Interval(0, 20), Interval(20, 23), 17, "SpCas9")
+    assert _allele_difference(g, nuc, "TT" + spacer + "TGGTT") == ""  # PAM N only
+    assert _allele_difference(g, nuc, "TT" + "T" + spacer[1:] + "AGGTT") == "distal"
+    assert _allele_difference(g, nuc, "TT" + spacer[:-1] + "T" + "AGGTT") == "seed"
+    assert _allele_difference(g, nuc, "TT" + spacer + "ACGTT") == "pam"

@@ -90,7 +90,8 @@ class NickingGuide:
 
     guide: Guide
     distance_bp: int  # signed: ngRNA nick minus pegRNA nick (plus-strand coordinates)
-    kind: str  # "PE3b-seed", "PE3b", "PE3"
+    kind: str  # "PE3b" (no site on the unedited allele) or "PE3"
+    distinguished_by: str = ""  # PE3b: "seed" or "pam"; PE3: "" (or "distal": tolerated)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready record."""
@@ -100,6 +101,7 @@ class NickingGuide:
             "strand": str(self.guide.strand),
             "distance_bp": self.distance_bp,
             "kind": self.kind,
+            "distinguished_by": self.distinguished_by,
         }
 
 
@@ -294,10 +296,37 @@ def _flags(g: Guide, pbs: str, rtt: str) -> tuple[str, ...]:
     return tuple(flags)
 
 
+#: PAM-proximal spacer bases whose mismatches block Cas9 (Jinek 2012; Cong 2013).
+SEED_NT: Final = 10
+
+
+def _allele_difference(ng: Guide, nuc: Nuclease, unedited: str) -> str:
+    """How the unedited allele (``unedited``, on ``ng``'s strand) keeps ``ng`` off it.
+
+    ``""``: it has a site with the same spacer and a PAM (``ng`` nicks it too);
+    ``"distal"``: a site whose seed and PAM match, mismatched PAM-distal only (tolerated);
+    ``"pam"``: the seed matches but no PAM follows it; ``"seed"``: the seed is absent.
+    """
+    seed, n_sp, n_pam = ng.spacer[-SEED_NT:], len(ng.spacer), len(nuc.pam)
+    found = "seed"
+    start = unedited.find(seed)
+    while start >= 0:
+        pam = unedited[start + SEED_NT : start + SEED_NT + n_pam]
+        if len(pam) == n_pam and iupac_matches(nuc.pam, pam):
+            head = start + SEED_NT - n_sp
+            if head >= 0 and unedited[head : start + SEED_NT] == ng.spacer:
+                return ""
+            found = "distal"
+        elif found == "seed":
+            found = "pam"
+        start = unedited.find(seed, start + 1)
+    return found
+
+
 def _nicking_guides(
     site: EditSite, g: Guide, nuc: Nuclease, changes: list[GenomicChange], max_bp: int
 ) -> tuple[NickingGuide, ...]:
-    """Guides on the other strand of the edited allele; PE3b when absent from the start."""
+    """Guides on the other strand of the edited allele; PE3b when the unedited has no site."""
     edited = apply_changes(site.start_genome, changes)
     nick = g.cut_site if g.strand is Strand.PLUS else g.cut_site + sum(c.delta for c in changes)
     length = edited.contig_length(site.contig)
@@ -314,13 +343,10 @@ def _nicking_guides(
         dist = ng.cut_site - nick
         if ng.strand is g.strand or abs(dist) > max_bp:
             continue
-        kind = "PE3"
-        if ng.spacer + ng.pam not in before[ng.strand]:
-            seed = ng.spacer[-10:] + ng.pam not in before[ng.strand]
-            kind = "PE3b-seed" if seed else "PE3b"
-        out.append(NickingGuide(ng, dist, kind))
-    order = {"PE3b-seed": 0, "PE3b": 1, "PE3": 2}
-    out.sort(key=lambda n: (order[n.kind], 0 if 40 <= abs(n.distance_bp) <= 90 else 1,
+        why = _allele_difference(ng, nuc, before[ng.strand])
+        kind = "PE3b" if why in {"seed", "pam"} else "PE3"
+        out.append(NickingGuide(ng, dist, kind, why))
+    out.sort(key=lambda n: (n.kind != "PE3b", 0 if 40 <= abs(n.distance_bp) <= 90 else 1,
                             abs(n.distance_bp)))  # fmt: skip
     return tuple(out)
 
