@@ -87,13 +87,42 @@ def test_cli_json_and_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert "known tissues" in capsys.readouterr().err
 
 
-def test_cli_oversized_construct_reports_then_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_oversized_construct_is_one_line_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from vivo.cli.main import main
 
+    out_dir = tmp_path / "dmd"
     with pytest.raises(SystemExit) as info:
-        main(["cassette", "--transgene", "DMD", "--vector", "AAV", "--tissue", "muscle"])
+        main(["cassette", "--transgene", "DMD", "--vector", "AAV", "--tissue", "muscle",
+              "--out", str(out_dir)])  # fmt: skip
     out, err = capsys.readouterr()
-    assert info.value.code == 2
-    assert "FAIL capacity" in out  # the full report comes first
-    assert err.startswith("vivo: error: the construct does not fit its vector")
+    assert info.value.code == 2 and out == ""
+    assert (
+        err.startswith("vivo: error: the construct does not fit its vector")
+        and err.count("\n") == 1
+    )
     assert "7,485 bp over the ssAAV hard limit of 5,000 bp" in err and "dual AAV" in err
+    assert list(tmp_path.iterdir()) == []  # checked before anything was written
+
+
+def test_cli_out_folder_is_a_transaction(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from vivo.cli.main import main
+
+    args = ["cassette", "--transgene", "F9", "--vector", "AAV", "--tissue", "liver",
+            "--no-optimize", "--no-figures", "--out", str(tmp_path / "f9")]  # fmt: skip
+    with pytest.raises(SystemExit) as first:
+        main(args)
+    assert first.value.code == 0
+    written = sorted(p.name for p in (tmp_path / "f9").iterdir())
+    assert ".vivo-output" in written and any(n.endswith(".gb") for n in written)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as again:  # an existing result is never silently replaced
+        main(args)
+    assert again.value.code == 2 and "--force" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as forced:
+        main([*args, "--force"])
+    assert forced.value.code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f9"]  # no staging folder left

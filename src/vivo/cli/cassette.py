@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
+from vivo.cli import validate as v
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+
+
+class CodonMethod(StrEnum):
+    """DNA Chisel codon-optimisation objective."""
+
+    use_best_codon = "use_best_codon"
+    match_codon_usage = "match_codon_usage"
+    harmonize_rca = "harmonize_rca"
 
 
 def cassette(
@@ -17,20 +28,23 @@ def cassette(
     vector: Annotated[str, typer.Option(help="AAV, scAAV, LV, RV, Ad, HDAd, HSV, ...")] = "AAV",
     tissue: Annotated[str | None, typer.Option(help="liver, muscle, erythroid, ...")] = None,
     promoter: Annotated[str | None, typer.Option(help="override the tissue promoter")] = None,
-    design: Annotated[str | None, typer.Option(help="design TOML file (overrides options)")] = None,
+    design: Annotated[
+        str | None, v.input_file_option("--design", help="design TOML file (overrides options)")
+    ] = None,
     optimize: Annotated[
         bool | None, typer.Option("--optimize/--no-optimize", help="codon-optimise the CDS")
     ] = None,
-    method: Annotated[str, typer.Option(help="use_best_codon | match_codon_usage")] = (
-        "use_best_codon"
-    ),
+    method: Annotated[
+        CodonMethod, typer.Option(case_sensitive=False, help="codon-optimisation objective")
+    ] = CodonMethod.use_best_codon,
     deplete_cpg: Annotated[
         bool | None, typer.Option("--deplete-cpg/--keep-cpg", help="default: on for AAV")
     ] = None,
-    seed: Annotated[int, typer.Option(help="seed of the codon optimisation")] = 0,
+    seed: v.Seed = 0,
     out: Annotated[
-        str | None, typer.Option("--out", help="folder for GenBank, FASTA, maps")
+        str | None, v.output_dir_option("--out", help="new folder for GenBank, FASTA, maps")
     ] = None,
+    force: v.Force = False,
     no_figures: Annotated[bool, typer.Option("--no-figures", help="skip map figures")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -43,10 +57,12 @@ def cassette(
     else:
         req = CassetteRequest(
             transgene=transgene, variant=variant, vector=vector, tissue=tissue,
-            promoter=promoter, optimize=optimize, method=method, deplete_cpg=deplete_cpg,
+            promoter=promoter, optimize=optimize, method=method.value, deplete_cpg=deplete_cpg,
             seed=seed,
         )  # fmt: skip
-    result = design_construct(req, outdir=out, figures=not no_figures)
+    result = design_construct(
+        req, outdir=out, figures=not no_figures, force=force, require_fit=True
+    )
     data = result.to_dict()
 
     def render() -> None:
@@ -74,21 +90,6 @@ def cassette(
             console.print(f"wrote {key}: {path}")
 
     emit(data, as_json=as_json, render=render)
-    _fail_if_oversized(result)
-
-
-def _fail_if_oversized(result: Any) -> None:
-    """A construct over the vector's hard limit is an error (exit 2), after the full report."""
-    from vivo.core.errors import InputError
-
-    capacity = result.report.check("capacity")
-    if capacity.status == "fail":
-        rec = result.recommendation
-        alternatives = "; ".join(rec.alternatives) if rec is not None and rec.alternatives else ""
-        raise InputError(
-            f"the construct does not fit its vector: {capacity.message}",
-            hint=alternatives or "choose a vector with a larger capacity or shorten the transgene",
-        )
 
 
 def register(app: typer.Typer) -> None:

@@ -2,68 +2,99 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from vivo.cli.output import console, emit
+from vivo.cli import validate as v
+from vivo.cli.output import console, emit, print_table, sequence_table
+
+
+class Strategy(StrEnum):
+    """How the edit is made."""
+
+    hdr = "hdr"
+    base = "base"
+    prime = "prime"
+    knockout = "knockout"
+
+
+class Goal(StrEnum):
+    """Correct the patient's allele (patient -> reference) or introduce the variant."""
+
+    correct = "correct"
+    introduce = "introduce"
+
+
+def _editor_names() -> list[str]:
+    from vivo.editing.base_editing import editor_names
+
+    return editor_names()
 
 
 def edit(
     query: Annotated[list[str], typer.Argument(help="e.g. HBB c.20A>T (for knockout: a gene)")],
     strategy: Annotated[
-        str, typer.Option("--strategy", "-s", help="hdr | base | prime | knockout")
-    ] = "hdr",
+        Strategy, typer.Option("--strategy", "-s", case_sensitive=False, help="how to edit")
+    ] = Strategy.hdr,
     goal: Annotated[
-        str, typer.Option("--goal", help="correct (patient -> reference) or introduce")
-    ] = "correct",
+        Goal, typer.Option("--goal", case_sensitive=False, help="patient -> reference, or not")
+    ] = Goal.correct,
     genome: Annotated[
-        str | None, typer.Option("--genome", help="FASTA, 2bit or GenBank (default: bundled)")
+        str | None,
+        v.input_file_option("--genome", help="FASTA, 2bit or GenBank (default: bundled)"),
     ] = None,
-    annotation: Annotated[str | None, typer.Option("--annotation", help="GTF/GFF3")] = None,
+    annotation: Annotated[str | None, v.input_file_option("--annotation", help="GTF/GFF3")] = None,
     nuclease: Annotated[str, typer.Option("--nuclease", help="e.g. SpCas9, SpRY")] = "SpCas9",
     editor: Annotated[
-        list[str] | None, typer.Option("--editor", help="base editor(s); default: all bundled")
+        list[str] | None,
+        v.choice_option("--editor", choices=_editor_names, help="base editor(s); default: all"),
     ] = None,
     genbank: Annotated[
-        str | None, typer.Option("--genbank", help="HDR: write the best donors as GenBank")
+        str | None,
+        v.output_file_option(
+            "--genbank",
+            suffixes=(".gb", ".gbk", ".genbank"),
+            help="HDR: write the best donors as GenBank (.gb)",
+        ),
     ] = None,
-    max_designs: Annotated[int, typer.Option("--max", help="designs to keep")] = 10,
+    max_designs: Annotated[
+        int, v.int_option("--max", min=1, max=1000, help="designs to keep")
+    ] = 10,
+    force: v.Force = False,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
 ) -> None:
     """Design a precise edit or a knockout, validated by in-silico translation."""
     from vivo.workflows.edit import EditRequest, run_edit
 
     request = EditRequest(
-        variant=" ".join(query),
-        strategy=strategy,  # type: ignore[arg-type]  # validated by run_edit
-        goal=goal,  # type: ignore[arg-type]
-        genome=genome,
-        annotation=annotation,
-        nuclease=nuclease,
-        editors=tuple(editor or ()),
-        max_designs=max_designs,
-        genbank_out=genbank,
-    )
-    result = run_edit(request)
-    data = result.to_dict()
+        variant=" ".join(query), strategy=strategy.value, goal=goal.value,
+        genome=genome, annotation=annotation, nuclease=nuclease, editors=tuple(editor or ()),
+        max_designs=max_designs, genbank_out=genbank,
+    )  # fmt: skip
+    data = run_edit(request).to_dict()
     emit(data, as_json=as_json, render=lambda: _render(data))
 
 
-def _render(data: dict[str, Any]) -> None:
-    from rich.table import Table
+_SEQUENCE_COLUMNS = ("guide", "spacer", "PAM", "PBS", "RTT")
 
+
+def _render(data: dict[str, Any]) -> None:
     res = data["result"]
     site = res.get("site")
     if site:
         console.print(f"[bold]{site['label']}[/]  desired change {site['desired_change']}")
     rows, columns = _rows(data["strategy"], res)
-    table = Table(title=f"vivo edit --strategy {data['strategy']}")
-    for col in columns:
-        table.add_column(col)
+    table = sequence_table(
+        columns, _SEQUENCE_COLUMNS, title=f"vivo edit --strategy {data['strategy']}"
+    )
     for row in rows:
         table.add_row(*[str(x) for x in row])
-    console.print(table)
+    seq_index = [i for i, c in enumerate(columns) if c in _SEQUENCE_COLUMNS]
+    print_table(
+        table, sequences=[str(row[i]) for row in rows for i in seq_index], copy_hint="use --json"
+    )
     for note in res.get("notes", []):
         console.print(f"[yellow]note:[/] {note}")
     for path in data["files"]:

@@ -8,13 +8,34 @@ import typer
 from rich.table import Table
 
 from vivo.cli.output import console, emit
-from vivo.variants.inheritance import offspring_risk
+from vivo.cli.validate import choice_option
+from vivo.variants.inheritance import MODES, offspring_risk
+
+_STATUSES = ("noncarrier", "non-carrier", "unaffected", "carrier", "affected", "heterozygous",
+             "homozygous", "hemizygous")  # fmt: skip
 
 
 def inherit(
-    mode: Annotated[str, typer.Option(help="recessive, dominant, x-recessive or x-dominant")],
-    mother: Annotated[str, typer.Option(help="noncarrier, carrier, affected (or homozygous)")],
-    father: Annotated[str, typer.Option(help="noncarrier/unaffected, carrier, affected")],
+    mode: Annotated[
+        str,
+        choice_option(
+            "--mode", choices=lambda: MODES, help="recessive, dominant, x-recessive or x-dominant"
+        ),
+    ],
+    mother: Annotated[
+        str,
+        choice_option(
+            "--mother",
+            choices=lambda: _STATUSES,
+            help="noncarrier, carrier, affected (or homozygous)",
+        ),
+    ],
+    father: Annotated[
+        str,
+        choice_option(
+            "--father", choices=lambda: _STATUSES, help="noncarrier/unaffected, carrier, affected"
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Offspring genotype and phenotype probabilities, with carrier status explained."""

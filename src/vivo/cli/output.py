@@ -82,8 +82,17 @@ def _print_at(out: Console, table: Table, width: int) -> None:
         out.width = saved
 
 
-def print_table(table: Table, *, sequences: Iterable[str] = (), out: Console | None = None) -> None:
-    """Print ``table`` so that none of ``sequences`` (the cells people copy) is cut or wrapped."""
+def print_table(
+    table: Table,
+    *,
+    sequences: Iterable[str] = (),
+    out: Console | None = None,
+    copy_hint: str = "use --format tsv or --json",
+) -> None:
+    """Print ``table`` so that none of ``sequences`` (the cells people copy) is cut or wrapped.
+
+    ``copy_hint`` says how to get the sequences in a copyable form (shown when too narrow).
+    """
     out = out or console
     seqs = [s for s in sequences if s]
     full = _full_width(table, out)
@@ -96,6 +105,6 @@ def print_table(table: Table, *, sequences: Iterable[str] = (), out: Console | N
     _print_at(out, table, full)
     err_console.print(
         f"note: the terminal is {out.width} columns wide, too narrow for whole sequences; "
-        f"the table above is {full} wide (use --format tsv or --json to copy sequences)",
+        f"the table above is {full} wide ({copy_hint} to copy sequences)",
         style="yellow", markup=False, highlight=False, soft_wrap=True,
     )  # fmt: skip

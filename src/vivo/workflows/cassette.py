@@ -5,6 +5,11 @@ the assembled cassette, the codon-optimisation run (when asked or when only a pr
 known), every check, a vector recommendation, and — with ``outdir`` — GenBank, FASTA, JSON
 and text reports and linear/circular map figures.
 
+The output folder is a transaction (:func:`vivo.io.atomic.atomic_dir`): the files are staged
+next to it and appear together only when all are written; an existing non-empty folder is
+replaced only with ``force=True``. With ``require_fit=True`` a construct over its vector's hard
+capacity is an :class:`~vivo.core.errors.InputError` raised before anything is written.
+
 Used by ``vivo cassette`` and by the therapy dossier:
 
 >>> from vivo.workflows.cassette import CassetteRequest, design_construct
@@ -30,13 +35,14 @@ from vivo.delivery.parts import Part, make_part
 from vivo.delivery.recommend import VectorRecommendation, recommend_vectors
 from vivo.delivery.transgenes import Transgene, back_translate, get_transgene, make_transgene
 from vivo.delivery.vectors import get_vector
-from vivo.io.atomic import write_text_atomic
+from vivo.io.atomic import atomic_dir, atomic_write, write_text_atomic
 
 __all__ = [
     "SCHEMA_VERSION",
     "CassetteRequest",
     "CassetteResult",
     "PartSpec",
+    "check_fits",
     "design_construct",
     "load_design",
     "write_construct_files",
@@ -158,7 +164,12 @@ def _read_sequence_file(path: str) -> str:
 
 
 def design_construct(
-    request: CassetteRequest, *, outdir: str | os.PathLike[str] | None = None, figures: bool = True
+    request: CassetteRequest,
+    *,
+    outdir: str | os.PathLike[str] | None = None,
+    figures: bool = True,
+    force: bool = False,
+    require_fit: bool = False,
 ) -> CassetteResult:
     """Design, check and (with ``outdir``) write a construct; see the module doc."""
     tg, codon = _codon_step(request, _transgene(request))
@@ -171,9 +182,25 @@ def design_construct(
     rec = recommend_vectors(tissue=request.tissue, transgene_bp=tg.length_bp) if (
         request.tissue) else None  # fmt: skip
     result = CassetteResult(request, cassette, report, rec, codon)
+    if require_fit:
+        check_fits(result)
     if outdir is not None:
-        result = replace(result, files=write_construct_files(result, outdir, figures=figures))
+        files = write_construct_files(result, outdir, figures=figures, force=force)
+        result = replace(result, files=files)
     return result
+
+
+def check_fits(result: CassetteResult) -> None:
+    """Raise :class:`InputError` when the construct is over its vector's hard capacity."""
+    capacity = result.report.check("capacity")
+    if capacity.status != "fail":
+        return
+    rec = result.recommendation
+    alternatives = "; ".join(rec.alternatives) if rec is not None and rec.alternatives else ""
+    raise InputError(
+        f"the construct does not fit its vector: {capacity.message}",
+        hint=alternatives or "choose a vector with a larger capacity or shorten the transgene",
+    )
 
 
 def _stem(c: Cassette) -> str:
@@ -181,35 +208,48 @@ def _stem(c: Cassette) -> str:
 
 
 def write_construct_files(
-    result: CassetteResult, outdir: str | os.PathLike[str], *, figures: bool = True
+    result: CassetteResult,
+    outdir: str | os.PathLike[str],
+    *,
+    figures: bool = True,
+    force: bool = False,
 ) -> dict[str, Path]:
-    """Write GenBank, FASTA, JSON and text reports (and map figures) into ``outdir``."""
+    """Write GenBank, FASTA, JSON and text reports (and map figures) into ``outdir``.
+
+    All files are staged and appear together (see the module doc); returns their final paths.
+    """
+    final = Path(outdir)
+    with atomic_dir(final, force=force) as stage:
+        names = _write_into(result, stage, figures=figures)
+        files = {key: final / name for key, name in names.items()}
+        payload = replace(result, files=files).to_dict()
+        write_text_atomic(stage / names["report_json"], json.dumps(payload, indent=2) + "\n")
+    return files
+
+
+def _write_into(result: CassetteResult, stage: Path, *, figures: bool) -> dict[str, str]:
+    """Write every file but the JSON report into ``stage``; return key -> file name."""
     from vivo.delivery.records import cassette_to_record
     from vivo.io.fasta import write_fasta
     from vivo.io.genbank import write_genbank
 
-    out = Path(outdir)
     stem = _stem(result.cassette)
-    files = {
-        "genbank": write_genbank([cassette_to_record(result.cassette)], out / f"{stem}.gb"),
-        "fasta": write_fasta([(stem, result.cassette.sequence)], out / f"{stem}.fa"),
-        "report_txt": write_text_atomic(out / f"{stem}.report.txt", result.report.to_text() + "\n"),
-    }
+    names = {"genbank": f"{stem}.gb", "fasta": f"{stem}.fa", "report_txt": f"{stem}.report.txt"}
+    write_genbank([cassette_to_record(result.cassette)], stage / names["genbank"])
+    write_fasta([(stem, result.cassette.sequence)], stage / names["fasta"])
+    write_text_atomic(stage / names["report_txt"], result.report.to_text() + "\n")
     if figures:
-        from vivo.io.atomic import atomic_write
         from vivo.reports.construct_maps import render_construct_map
 
         for layout in ("linear", "circular"):
             for ext in ("svg", "png"):
-                path = out / f"{stem}.{layout}.{ext}"
+                name = f"{stem}.{layout}.{ext}"
                 image = render_construct_map(result.cassette, fmt=ext, layout=layout)
-                with atomic_write(path, "wb") as fh:
+                with atomic_write(stage / name, "wb") as fh:
                     fh.write(image)
-                files[f"map_{layout}_{ext}"] = path
-    files["report_json"] = out / f"{stem}.report.json"
-    payload = replace(result, files=files).to_dict()
-    write_text_atomic(files["report_json"], json.dumps(payload, indent=2) + "\n")
-    return files
+                names[f"map_{layout}_{ext}"] = name
+    names["report_json"] = f"{stem}.report.json"
+    return names
 
 
 _KEYS: Final = {"transgene", "variant", "cds", "protein", "vector", "tissue", "promoter",
