@@ -51,10 +51,60 @@ def test_makassar_design_is_consistent_with_the_guide(sickle) -> None:
 
 
 def test_newby_2021_nrch_design_found(sickle) -> None:
-    """Newby et al. 2021 used ABE8e-NRCH for HbS -> Hb G-Makassar."""
+    """Newby et al. 2021 (Nature 595:295, Fig. 1a) used ABE8e-NRCH for HbS -> Hb G-Makassar,
+    target A7, with three potential bystander As: two silent and one non-silent."""
     nrch = [d for d in sickle.designs if d.editor.name == "ABE8e-NRCH"]
     assert nrch and nrch[0].target_position == 7
-    assert all(b.consequence.startswith("silent") for b in nrch[0].bystanders)
+    d = nrch[0]
+    assert (d.guide.spacer, d.guide.pam) == ("TTCTCCACAGGAGTCAGGTG", "CACC")
+    got = [
+        (b.protospacer_position, b.window, b.silent, b.hgvs_c, b.protein_change)
+        for b in d.bystanders
+    ]
+    assert got == [
+        (9, "edge", True, "HBB:c.18T>C", ()),  # Pro6 CCT>CCC
+        (12, "outside", True, "HBB:c.15T>C", ()),  # Thr5 ACT>ACC
+        (16, "outside", False, "HBB:c.11T>C", ("p.Leu4Pro",)),  # Leu4 CTG>CCG (legacy Leu3Pro)
+    ]
+    assert d.bystanders[2].consequence.startswith("missense p.Leu4Pro")
+    assert d.bystanders[0].consequence.startswith("silent (synonymous)")
+    assert [b.protospacer_position for b in d.bystanders_in_window] == [9]
+    assert [b.protospacer_position for b in d.non_silent_bystanders] == [16]
+
+
+def test_bystanders_at_splice_sites_are_not_silent() -> None:
+    """IVS-I-1 (c.92+1G>A) by a CBE: the G's around the exon 1 donor are bystanders; a change
+    that leaves the protein alone but lies in the splice region is not silent."""
+    r = design_base_edits(introduction_site("HBB c.92+1G>A"))
+    d = r.designs[0]
+    assert d.outcome == "exact"
+    by_c = {b.hgvs_c: b for b in d.bystanders}
+    plus4 = by_c["HBB:c.92+4G>A"]
+    assert plus4.term == "splice_region_variant" and not plus4.silent
+    assert plus4.consequence.startswith("splice region (protein unchanged)")
+    last = by_c["HBB:c.92G>A"]  # the exon's last base: Arg31 AGG>AAG
+    assert last.protein_change == ("p.Arg31Lys",)
+    assert "splice region" in last.consequence
+
+
+def test_every_protospacer_base_is_listed(sickle) -> None:
+    for d in sickle.designs:
+        a = d.editor.converts[0]  # the substrate base, read on the protospacer strand
+        listed = {b.protospacer_position for b in d.bystanders}
+        expected = {
+            i + 1 for i, x in enumerate(d.guide.spacer) if x == a and i + 1 != d.target_position
+        }
+        assert listed == expected
+        for b in d.bystanders:
+            lo, hi = d.editor.window
+            elo, ehi = d.editor.extended
+            want = (
+                "core"
+                if lo <= b.protospacer_position <= hi
+                else ("edge" if elo <= b.protospacer_position <= ehi else "outside")
+            )
+            assert b.window == want
+            assert b.in_core_window == (want == "core")
 
 
 def test_exact_transition_found() -> None:

@@ -10,8 +10,21 @@ change vivo
    that give the goal protein or a known benign protein variant (for HBB c.20A>T: the ABE
    edit of the sickle codon GTG to GCG, Hb G-Makassar, p.Glu7Ala vs the reference);
 3. enumerates every guide of the editor's Cas variant that puts the target base in the
-   window, lists the bystander bases in the window with their protein consequences, and
-   validates each design by applying it to the starting genome and translating.
+   window, lists every other editable base of the protospacer (a bystander) with its window
+   class and consequence, and validates each design by applying it to the starting genome
+   and translating.
+
+Bystanders: every base the editor could convert on the protospacer (positions 1-20), not
+only those in the activity window, each marked ``core`` (the high-activity window), ``edge``
+(the extended window, lower activity) or ``outside`` (little activity expected). Newby et al.
+2021 (Nature 595:295, Fig. 1a) show for their ABE8e-NRCH Makassar guide the target A7 and
+three potential bystanders, two silent and one non-silent; on U01317.1 these are A9 (Pro6
+CCT>CCC, silent), A12 (Thr5 ACT>ACC, silent) and A16 (Leu4 CTG>CCG, p.Leu4Pro, legacy
+Leu3Pro), the last outside the 3-10 extended window. Each bystander's consequence comes from
+translating it together with the target (the protein change it adds) and from
+:func:`vivo.variants.consequence.predict_consequence` on its own (splice site, splice region,
+UTR, intron, upstream), so a bystander that leaves the protein unchanged but hits a splice
+site is not called silent.
 
 Editors and known benign alleles are data (``vivo/editing/data/editors.toml``), each row
 with its source.
@@ -29,6 +42,7 @@ Examples
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,7 +55,8 @@ from vivo.editing.edit_site import EditSite, EditValidation, codon_of
 from vivo.editing.guides import Guide, find_guides
 from vivo.editing.nucleases import Nuclease, custom_nuclease, get_nuclease
 from vivo.genome.base import suggest
-from vivo.variants.locate import GenomicChange
+from vivo.variants.consequence import SEVERITY, predict_consequence
+from vivo.variants.locate import GenomicChange, NormalizedChange, describe_coding
 
 __all__ = [
     "BaseEditDesign",
@@ -154,22 +169,47 @@ def benign_alleles() -> tuple[BenignAllele, ...]:
     )
 
 
+BystanderWindow = Literal["core", "edge", "outside"]
+
+#: SO terms that leave protein and splicing alone (with an unchanged protein).
+_SILENT_TERMS: Final = frozenset(
+    {"synonymous_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Bystander:
-    """An editable base in the window other than the target."""
+    """An editable base of the protospacer other than the target, and what editing it does.
+
+    ``protein_change`` lists the protein changes it adds to the target edit (``()`` when
+    none); ``term`` is its own most severe SO term; ``consequence`` says both in words.
+    """
 
     protospacer_position: int
     change: GenomicChange
     in_core_window: bool
-    consequence: str  # protein change vs the goal protein when edited with the target
+    consequence: str
+    window: BystanderWindow = "core"
+    term: str = ""
+    protein_change: tuple[str, ...] = ()
+    hgvs_c: str = ""
+
+    @property
+    def silent(self) -> bool:
+        """True when editing it changes neither the protein nor a splice or UTR element."""
+        return not self.protein_change and self.term in _SILENT_TERMS
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready record."""
         return {
             "protospacer_position": self.protospacer_position,
             "change": self.change.to_vcf_like(),
-            "window": "core" if self.in_core_window else "edge",
+            "hgvs_c": self.hgvs_c,
+            "window": self.window,
             "consequence": self.consequence,
+            "so_term": self.term,
+            "protein_change": list(self.protein_change),
+            "silent": self.silent,
         }
 
 
@@ -186,6 +226,16 @@ class BaseEditDesign:
     validation: EditValidation  # target base only
     validation_all_edited: EditValidation  # target + every core-window bystander
     rank: tuple[float, ...]
+
+    @property
+    def bystanders_in_window(self) -> tuple[Bystander, ...]:
+        """Bystanders in the core or extended window (those expected to be edited)."""
+        return tuple(b for b in self.bystanders if b.window != "outside")
+
+    @property
+    def non_silent_bystanders(self) -> tuple[Bystander, ...]:
+        """Bystanders that change the protein, a splice element or a UTR (any window)."""
+        return tuple(b for b in self.bystanders if not b.silent)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready record."""
@@ -275,12 +325,21 @@ def _classify(site: EditSite, v: EditValidation, kind: str) -> str | None:
     return None
 
 
+def _window(editor: BaseEditor, p: int) -> BystanderWindow:
+    if editor.window[0] <= p <= editor.window[1]:
+        return "core"
+    return "edge" if editor.extended[0] <= p <= editor.extended[1] else "outside"
+
+
 def _bystanders(
     site: EditSite, editor: BaseEditor, guide: Guide, target: GenomicChange
-) -> list[tuple[int, GenomicChange, bool]]:
+) -> list[tuple[int, GenomicChange, BystanderWindow]]:
+    """Every base of the protospacer the editor converts, except the target."""
     found = []
-    lo, hi = editor.extended
-    for p in range(lo, hi + 1):
+    a, b = editor.converts
+    if guide.strand is Strand.MINUS:
+        a, b = complement(a), complement(b)
+    for p in range(1, len(guide.protospacer) + 1):
         pos = (
             guide.protospacer.start + p - 1
             if guide.strand is Strand.PLUS
@@ -289,13 +348,34 @@ def _bystanders(
         if pos == target.start:
             continue
         ref = site.start_genome.fetch_region(site.contig, pos, pos + 1).upper()
-        a, b = editor.converts
-        if guide.strand is Strand.MINUS:
-            a, b = complement(a), complement(b)
         if ref == a:
-            core = editor.window[0] <= p <= editor.window[1]
-            found.append((p, GenomicChange(site.contig, pos, ref, b), core))
+            found.append((p, GenomicChange(site.contig, pos, ref, b), _window(editor, p)))
     return found
+
+
+def _protein_kind(diff: Sequence[str]) -> str:
+    if any("Ter" in d or "length" in d for d in diff):
+        return "protein truncated or extended"
+    return "missense"
+
+
+def _describe(site: EditSite, change: GenomicChange, diff: Sequence[str]) -> tuple[str, str, str]:
+    """(SO term of the bystander alone, HGVS c., consequence in words)."""
+    norm = NormalizedChange(change, "sub", Interval(change.start, change.end))
+    tx = site.transcript
+    terms = predict_consequence(norm, tx, site.start_genome).terms
+    term = terms[0]
+    hgvs = describe_coding(norm, tx)
+    if diff:
+        splice = [SEVERITY[t] for t in terms if t.startswith("splice")]
+        text = f"{_protein_kind(diff)} {', '.join(diff)}" + "".join(f", {x}" for x in splice)
+    elif term == "synonymous_variant":
+        text = "silent (synonymous)"
+    elif term in _SILENT_TERMS:
+        text = f"silent ({SEVERITY[term]})"
+    else:
+        text = f"{SEVERITY[term]} (protein unchanged)"
+    return term, hgvs, f"{text}; {hgvs}"
 
 
 def _design(
@@ -305,17 +385,18 @@ def _design(
     tp = _protospacer_position(guide, target.start)
     raw = _bystanders(site, editor, guide, target)
     bystanders = []
-    for p, change, core in raw:
+    for p, change, window in raw:
         v = site.validate([target, change])
-        diff = [x for x in v.protein_vs_reference if x not in validation.protein_vs_reference]
-        consequence = "silent (protein unchanged)" if not diff else ", ".join(diff)
-        bystanders.append(Bystander(p, change, core, consequence))
-    core_changes = [c for _, c, core in raw if core]
+        diff = tuple(x for x in v.protein_vs_reference if x not in validation.protein_vs_reference)
+        term, hgvs, text = _describe(site, change, diff)
+        bystanders.append(Bystander(p, change, window == "core", text, window, term, diff, hgvs))
+    core_changes = [c for _, c, window in raw if window == "core"]
     v_all = site.validate([target, *core_changes])
-    harmful = sum(1 for b in bystanders if b.in_core_window and not b.consequence.startswith("s"))
+    harmful = sum(1 for b in bystanders if b.in_core_window and not b.silent)
     peak = 0 if _PEAK[0] <= tp <= _PEAK[1] else 1
     order = {"exact": 0, "restores goal protein": 1}.get(outcome, 2)
-    rank = (float(order), float(harmful), float(peak), float(len(bystanders)), -guide.pam_activity)
+    in_window = sum(1 for b in bystanders if b.window != "outside")
+    rank = (float(order), float(harmful), float(peak), float(in_window), -guide.pam_activity)
     return BaseEditDesign(
         editor, guide, target, tp, outcome, tuple(bystanders), validation, v_all, rank
     )
