@@ -96,9 +96,9 @@ def test_base_editor_choice_follows_the_transition_rule() -> None:
     assert _correcting_editor("A", "T") == ""  # transversion
 
 
-def test_unknown_gene_still_walks_the_flow_with_an_assumption() -> None:
-    plan = _plan("ZZZ1", "C", "T")
-    assert plan.disease is None and "assumed" in plan.steps[0].answer
+def test_unknown_gene_is_an_input_error_not_an_assumption() -> None:
+    with pytest.raises(InputError, match="unknown gene 'NOTAGENE9'"):
+        _plan("NOTAGENE9", "C", "T")
 
 
 def test_disease_gene_mismatch_is_an_input_error() -> None:

@@ -2,28 +2,64 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from vivo.cli.output import console, emit
+from vivo.cli.validate import (
+    Force,
+    Seed,
+    float_option,
+    input_file_option,
+    output_dir_option,
+)
+from vivo.io.atomic import check_output_dir
+
+
+class ZygosityOpt(StrEnum):
+    """How many copies of the variant the patient carries."""
+
+    homozygous = "homozygous"
+    heterozygous = "heterozygous"
+    hemizygous = "hemizygous"
+    compound_heterozygous = "compound_heterozygous"
+
+
+class SexOpt(StrEnum):
+    """The patient's sex (X-linked diseases)."""
+
+    female = "female"
+    male = "male"
 
 
 def plan(
     gene: Annotated[str, typer.Argument(help="gene symbol, e.g. HBB")],
     variant: Annotated[str | None, typer.Argument(help="HGVS c. variant, e.g. 'c.20A>T'")] = None,
+    variant2: Annotated[
+        str | None,
+        typer.Argument(help="the other allele's variant (two variants: compound heterozygous)"),
+    ] = None,
+    zygosity: Annotated[
+        ZygosityOpt | None,
+        typer.Option("--zygosity", help="copies of the variant (default: assumed and stated)"),
+    ] = None,
+    sex: Annotated[SexOpt | None, typer.Option("--sex", help="patient sex (X-linked)")] = None,
     disease: Annotated[
         str | None,
-        typer.Option("--disease", help="disease name (default: looked up from the gene)"),
+        typer.Option("--disease", help="disease name (default: resolved from the genotype)"),
     ] = None,
-    tissue: Annotated[str | None, typer.Option("--tissue", help="target tissue override")] = None,
+    tissue: Annotated[
+        str | None, typer.Option("--tissue", help="target tissue override, e.g. liver")
+    ] = None,
     genome: Annotated[
         str | None,
-        typer.Option(
+        input_file_option(
             "--genome", help="FASTA, 2bit or GenBank (default: bundled beta-globin locus)"
         ),
     ] = None,
-    annotation: Annotated[str | None, typer.Option("--annotation", help="GTF/GFF3")] = None,
+    annotation: Annotated[str | None, input_file_option("--annotation", help="GTF/GFF3")] = None,
     offtarget_genome: Annotated[
         str | None,
         typer.Option(
@@ -35,23 +71,34 @@ def plan(
     offtarget_home: Annotated[
         str | None, typer.Option("--offtarget-home", help="folder of the genome indexes")
     ] = None,
-    age: Annotated[float | None, typer.Option("--age", help="patient age, years")] = None,
-    weight: Annotated[float | None, typer.Option("--weight", help="patient weight, kg")] = None,
+    age: Annotated[
+        float | None, float_option("--age", min=0, max=120, help="patient age, years")
+    ] = None,
+    weight: Annotated[
+        float | None,
+        float_option("--weight", min=0.3, max=350, help="patient weight, kg (sets doses)"),
+    ] = None,
     anti_aav: Annotated[
         bool | None,
         typer.Option("--anti-aav/--no-anti-aav", help="pre-existing anti-AAV antibodies"),
     ] = None,
-    out: Annotated[str, typer.Option("--out", help="output folder")] = "vivo-plan",
-    seed: Annotated[int, typer.Option("--seed", help="random seed for simulations")] = 0,
+    out: Annotated[
+        str | None,
+        output_dir_option("--out", help="output folder (default: vivo-plan-GENE-VARIANT)"),
+    ] = None,
+    force: Force = False,
+    seed: Seed = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print plan.json to stdout")] = False,
 ) -> None:
-    """Plan a gene or cell therapy: decision flow, ranked strategies, designs, dossier."""
+    """Plan a gene or cell therapy: genotype, decision flow, ranked strategies, designs, dossier."""
     from vivo.planning import PatientFacts
-    from vivo.workflows.plan import PlanRequest, run_plan, write_dossier
+    from vivo.workflows.plan import PlanRequest, default_out_dir, run_plan, write_dossier
 
     req = PlanRequest(
         gene=gene,
         variant=variant,
+        second_variant=variant2,
+        zygosity=zygosity.value if zygosity else "unknown",
         disease=disease,
         tissue=tissue,
         genome=genome,
@@ -59,10 +106,18 @@ def plan(
         seed=seed,
         offtarget_genome=offtarget_genome,
         offtarget_home=offtarget_home,
-        patient=PatientFacts(age_years=age, weight_kg=weight, anti_aav_antibodies=anti_aav),
+        patient=PatientFacts(
+            age_years=age,
+            weight_kg=weight,
+            anti_aav_antibodies=anti_aav,
+            sex=sex.value if sex else "unknown",
+        ),
     )
+    target = out or default_out_dir(req)
+    if out is None:
+        check_output_dir(target, force=force)  # before any work, like --out
     result = run_plan(req)
-    paths = write_dossier(result, out)
+    paths = write_dossier(result, target, force=force)
     emit(result.to_dict(), as_json=as_json, render=lambda: _render(result, paths))
 
 
@@ -74,13 +129,18 @@ def _render(result: object, paths: dict[str, str]) -> None:
     assert isinstance(result, PlanResult)
     plan = result.plan
     d = plan.disease
+    variants = " + ".join(v.hgvs for v in plan.question.variants)
     console.print(
-        f"[bold]{plan.question.gene}[/] "
-        f"{plan.question.variants[0].hgvs if plan.question.variants else ''}"
-        f" — {d.name if d else 'disease not in the knowledge base'}"
+        f"[bold]{plan.question.gene}[/] {variants}"
+        f" — {d.name if d else (plan.genotype.name if plan.genotype else 'no disease')}"
     )
     for s in plan.steps:
         console.print(f"  [cyan]{s.key:<11}[/] {s.answer}")
+    if plan.indication != "therapy":
+        for n in plan.notes:
+            console.print(f"[dim]{n}[/]")
+        console.print(f"report: {paths['report_html']}  plan: {paths['plan_json']}")
+        return
     table = Table(title="strategies (best first)")
     for col in ("#", "strategy", "delivery", "precedents", "score", "designs"):
         table.add_column(col)
@@ -101,6 +161,8 @@ def _render(result: object, paths: dict[str, str]) -> None:
             console.print(f"  [dim]ruled out:[/] {o.title}: {o.reason_impossible}")
     for n in plan.notes:
         console.print(f"[dim]{n}[/]")
+    for n in plan.not_covered:
+        console.print(f"[dim]not covered: {n}[/]")
     console.print(f"dossier: {paths['report_html']}  plan: {paths['plan_json']}")
 
 

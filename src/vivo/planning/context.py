@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Literal
 
+from vivo.core.errors import InputError
 from vivo.knowledge.diseases import Disease, Mechanism
 from vivo.planning.plan import PatientFacts, TherapyQuestion, VariantFacts
 
-__all__ = ["TISSUE_KEYWORDS", "Context", "TissueClass", "classify_tissue", "make_context"]
+__all__ = [
+    "TISSUE_KEYWORDS",
+    "TISSUE_TERMS",
+    "Context",
+    "TissueClass",
+    "classify_tissue",
+    "make_context",
+    "validate_tissue",
+]
 
 TissueClass = Literal["blood", "liver", "retina", "cns", "muscle", "skin", "other"]
 
@@ -26,7 +36,7 @@ KNOCKOUT_TOLERATED = frozenset({"TTR", "PCSK9"})
 
 
 def classify_tissue(text: str) -> TissueClass:
-    """Map a free-text tissue to the class the rules use.
+    """Map a free-text tissue (a disease record's target tissue) to the class the rules use.
 
     >>> classify_tissue("bone marrow (erythroid lineage)"), classify_tissue("Liver")
     ('blood', 'liver')
@@ -36,6 +46,39 @@ def classify_tissue(text: str) -> TissueClass:
         if any(w in t for w in words):
             return cls
     return "other"
+
+
+#: the words a user may pass as ``--tissue`` (each maps to one class)
+TISSUE_TERMS: dict[str, TissueClass] = {
+    "blood": "blood", "bone marrow": "blood", "marrow": "blood", "hsc": "blood",
+    "hematopoietic stem cells": "blood", "erythroid": "blood", "lymphocytes": "blood",
+    "liver": "liver", "hepatocytes": "liver",
+    "retina": "retina", "eye": "retina", "rpe": "retina", "photoreceptors": "retina",
+    "cns": "cns", "brain": "cns", "spinal cord": "cns", "neurons": "cns", "putamen": "cns",
+    "muscle": "muscle", "skeletal muscle": "muscle", "heart": "muscle", "cardiac muscle": "muscle",
+    "skin": "skin", "keratinocytes": "skin", "epidermis": "skin",
+}  # fmt: skip
+
+
+def validate_tissue(text: str) -> str:
+    """Check a user's ``--tissue`` against :data:`TISSUE_TERMS`; return it normalised.
+
+    A typo never silently changes the plan (``bonemarow`` once turned an ex vivo plan into an in
+    vivo one): an unknown word is an :class:`InputError` with a did-you-mean.
+
+    >>> validate_tissue(" Bone Marrow ")
+    'bone marrow'
+    """
+    key = " ".join(text.lower().split())
+    if key in TISSUE_TERMS:
+        return key
+    close = difflib.get_close_matches(key, list(TISSUE_TERMS), n=3, cutoff=0.6)
+    hint = (
+        f"did you mean {' or '.join(close)}?"
+        if close
+        else (f"known tissues: {', '.join(TISSUE_TERMS)}")
+    )
+    raise InputError(f"unknown tissue {text!r}", hint=hint)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,20 +6,33 @@ A pure function from a :class:`TherapyQuestion` to a :class:`Plan`.
 >>> v = VariantFacts("HBB:c.20A>T", "substitution", "A", "T", protein="p.Glu7Val")
 >>> plan = plan_therapy(TherapyQuestion("HBB", (v,), disease="sickle cell disease"))
 >>> plan.top.id, [s.key for s in plan.steps][:3]
-('induce-hbf-ex-vivo-editing', ['disease', 'variant', 'family'])
+('induce-hbf-ex-vivo-editing', ['disease', 'variant', 'genotype'])
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vivo.core.errors import InputError
-from vivo.knowledge.diseases import Disease, diseases_for_gene, get_disease
-from vivo.planning.context import Context, make_context
-from vivo.planning.plan import DecisionStep, Option, Plan, TherapyQuestion
+from vivo.knowledge.diseases import Disease, diseases_for_gene, get_disease, load_diseases
+from vivo.knowledge.genes import lookup_gene, suggest_genes
+from vivo.knowledge.products import load_products
+from vivo.knowledge.targets import therapeutic_target
+from vivo.planning.context import Context, make_context, validate_tissue
+from vivo.planning.genotype import Genotype, call_genotype
+from vivo.planning.plan import DecisionStep, Indication, Option, Plan, TherapyQuestion
 from vivo.planning.strategies import build_options
+from vivo.variants.inheritance import offspring_risk
 
-__all__ = ["PLANNER_VERSION", "plan_therapy", "resolve_disease"]
+__all__ = [
+    "PLANNER_VERSION",
+    "check_scope",
+    "normalize_gene",
+    "plan_therapy",
+    "resolve_disease",
+]
 
-PLANNER_VERSION = "1.0"
+PLANNER_VERSION = "2.0"
 
 _FAMILY_WORDS = {
     "add": "add a working gene",
@@ -40,37 +53,132 @@ _DELIVERY_WHY = {
 }
 
 
-def resolve_disease(q: TherapyQuestion) -> Disease | None:
-    """The disease named in the question, or the first one known for the gene (else None)."""
+def _known_genes() -> tuple[str, ...]:
+    """Genes the knowledge base names (disease genes, compensating genes, product targets)."""
+    genes = {g for d in load_diseases() for g in (*d.genes, *d.compensating_genes)}
+    genes |= {g for p in load_products() for g in p.target_genes}
+    return tuple(sorted(genes))
+
+
+def _coverage() -> str:
+    return "; ".join(f"{d.name} ({', '.join(d.genes)})" for d in load_diseases())
+
+
+def normalize_gene(gene: str) -> tuple[str, str]:
+    """The approved symbol for ``gene`` and a note when an alias was given.
+
+    Unknown symbols raise :class:`InputError` with a did-you-mean (``HBBB`` → ``HBB``).
+    """
+    text = gene.strip()
+    if not text:
+        raise InputError("no gene given", hint="e.g. vivo plan HBB 'c.20A>T'")
+    rec = lookup_gene(text, extra=_known_genes())
+    if rec is None:
+        close = suggest_genes(text, extra=_known_genes())
+        hint = (
+            f"did you mean {', '.join(close)}?"
+            if close
+            else ("give an HGNC gene symbol; vivo plans " + _coverage())
+        )
+        raise InputError(f"unknown gene {text!r}: not an HGNC gene symbol", hint=hint)
+    if rec.matched_via in ("previous symbol", "alias"):
+        return rec.symbol, f"{text} is a {rec.matched_via} of {rec.symbol} (HGNC)."
+    return rec.symbol, ""
+
+
+def check_scope(q: TherapyQuestion) -> None:
+    """Refuse what vivo does not know, with what it can do instead (never a confident guess)."""
+    target = therapeutic_target(q.gene)
+    if target is not None and not (q.disease and q.gene in get_disease(q.disease).genes):
+        hint = target.plan_instead or (
+            "vivo does not plan this kind of disease yet; it plans " + _coverage()
+        )
+        raise InputError(target.explanation(), hint=hint)
+    if not q.disease and not diseases_for_gene(q.gene):
+        raise InputError(
+            f"vivo has no curated disease caused by {q.gene}",
+            hint=f"vivo plans: {_coverage()}; pass --disease NAME for one of these genes",
+        )
+    if q.zygosity != "unknown" and not q.variants:
+        raise InputError("--zygosity needs a variant", hint="give the patient's variant(s)")
+
+
+def resolve_disease(q: TherapyQuestion) -> tuple[Disease | None, Genotype | None]:
+    """The disease and the patient's genotype, in this order of evidence.
+
+    1. ``--disease`` (it must involve the gene); 2. the curated genotype table (HBB: HbSS,
+    HbSC, HbS/beta0, beta0/beta0 …); 3. the predicted consequence (a null allele is beta0 in HBB);
+    4. the gene's only disease. Otherwise an :class:`InputError` lists the candidates.
+    """
+    explicit = None
     if q.disease:
-        d = get_disease(q.disease)
-        if q.gene.upper() not in d.genes:
+        explicit = get_disease(q.disease)
+        if q.gene.upper() not in explicit.genes:
             raise InputError(
-                f"{d.name} is caused by {', '.join(d.genes)}, not {q.gene}",
+                f"{explicit.name} is caused by {', '.join(explicit.genes)}, not {q.gene}",
                 hint="check the gene symbol or the --disease name",
             )
-        return d
-    known = diseases_for_gene(q.gene)
-    return known[0] if known else None
-
-
-def _disease_step(ctx: Context, q: TherapyQuestion) -> DecisionStep:
-    others = tuple(d.name for d in diseases_for_gene(q.gene) if ctx.disease and d != ctx.disease)
-    if ctx.disease is None:
-        return DecisionStep(
-            "disease",
-            "Which disease, and how does the variant cause it?",
-            f"unknown disease for {ctx.gene}: loss of function assumed",
-            "The knowledge base has no disease record for this gene; pass --disease to use one. "
-            "Loss of function is the commonest mechanism, so adding or correcting is assumed.",
+    candidates = diseases_for_gene(q.gene)
+    known = explicit or (candidates[0] if len(candidates) == 1 else None)
+    genotype = None
+    if q.variants:
+        genotype = call_genotype(
+            q.gene, q.variants, zygosity=q.zygosity, sex=q.patient.sex, disease=known
         )
-    d = ctx.disease
+        if known is None and genotype.disease:
+            known = get_disease(genotype.disease)
+        if genotype.status in ("carrier", "not_indicated"):
+            return known, genotype
+    if known is None:
+        names = " or ".join(f"--disease {d.name!r}" for d in candidates)
+        why = (
+            f"{', '.join(v.hgvs for v in q.variants)} is not a curated allele and its predicted "
+            "consequence does not say which"
+            if q.variants
+            else "no variant given, so the genotype cannot say which"
+        )
+        raise InputError(
+            f"{q.gene} causes several diseases ({', '.join(d.name for d in candidates)}); {why}",
+            hint=f"pass {names}",
+        )
+    return known, genotype
+
+
+def _disease_step(disease: Disease, q: TherapyQuestion, g: Genotype | None) -> DecisionStep:
+    others = tuple(d.name for d in diseases_for_gene(q.gene) if d != disease)
+    how = (
+        "named by --disease"
+        if q.disease
+        else f"from the genotype ({g.name})"
+        if g and g.disease
+        else f"the only disease in vivo's knowledge base caused by {q.gene}"
+    )
     return DecisionStep(
         "disease",
         "Which disease, and how does the variant cause it?",
-        f"{d.name}: {d.mechanism.replace('_', ' ')}, {d.inheritance.replace('_', ' ')}",
-        d.mechanism_note,
+        f"{disease.name}: {disease.mechanism.replace('_', ' ')}, "
+        f"{disease.inheritance.replace('_', ' ')}",
+        f"Disease {how}. {disease.mechanism_note}",
         others,
+    )
+
+
+def _genotype_step(q: TherapyQuestion, g: Genotype | None) -> DecisionStep:
+    question = "Which alleles does the patient carry, and is the patient affected?"
+    if g is None:
+        return DecisionStep(
+            "genotype",
+            question,
+            "not given: the patient is assumed affected",
+            "No variant was given, so the genotype is not known; the plan assumes the patient "
+            "has the disease (confirm it genetically before treatment).",
+        )
+    alleles = "; ".join(f"{a.hgvs}: {a.name} ({a.allele_class}, {a.basis})" for a in g.alleles)
+    return DecisionStep(
+        "genotype",
+        question,
+        f"{g.name}: {g.status.replace('_', ' ')}",
+        f"{g.explanation} Alleles: {alleles}.",
     )
 
 
@@ -82,21 +190,24 @@ def _variant_step(q: TherapyQuestion) -> DecisionStep:
             "no variant given",
             "Without a variant only gene-level strategies can be planned.",
         )
-    v = q.variants[0]
-    effect = ", ".join(
-        x for x in (v.protein, v.legacy and f"legacy {v.legacy}", v.consequence) if x
-    )
+    parts = []
+    for v in q.variants:
+        effect = ", ".join(
+            x for x in (v.protein, v.legacy and f"legacy {v.legacy}", v.consequence) if x
+        )
+        parts.append(f"{v.hgvs} ({effect or v.kind})")
+    interpreted = all(v.interpreted for v in q.variants)
     how = (
         "interpreted on the genome in use"
-        if v.interpreted
+        if interpreted
         else "parsed from HGVS only (the genome in use lacks the gene, so the reference base and "
         "protein effect are not checked)"
     )
     return DecisionStep(
         "variant",
         "What does the variant change?",
-        f"{v.hgvs} ({effect or v.kind})",
-        f"The variant was {how}.",
+        "; ".join(parts),
+        f"The variant{'s were' if len(parts) > 1 else ' was'} {how}.",
     )
 
 
@@ -143,8 +254,8 @@ def _delivery_steps(ctx: Context, top: Option | None) -> tuple[DecisionStep, ...
     )
 
 
-def _notes(ctx: Context, q: TherapyQuestion) -> tuple[str, ...]:
-    notes = []
+def _notes(ctx: Context, q: TherapyQuestion, gene_note: str) -> tuple[str, ...]:
+    notes = [gene_note] if gene_note else []
     if not q.sequence_available:
         notes.append(
             f"The genome in use ({q.genome_name or 'none'}) does not contain {ctx.gene}: "
@@ -160,30 +271,117 @@ def _notes(ctx: Context, q: TherapyQuestion) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _not_covered(ctx: Context) -> tuple[str, ...]:
+    """What this plan did not consider, and why (shown in the dossier)."""
+    out = []
+    if ctx.tissue == "blood":
+        out.append(
+            "Allogeneic HSC transplantation from a matched donor (the established curative "
+            "option for hemoglobinopathies) is not ranked: vivo's cell-therapy planner (donor "
+            "matching, HLA) is not built yet."
+        )
+    rna = [p.brand for p in load_products() if p.modality == "rna" and ctx.gene in p.target_genes]
+    out.append(
+        "RNA therapies (siRNA, antisense oligonucleotides) are not designed or ranked yet"
+        + (f"; approved RNA drugs for {ctx.gene}: {', '.join(rna)}." if rna else ".")
+    )
+    out.append(
+        "Non-genetic standard care (transfusion, chelation, hydroxyurea, factor replacement, "
+        "enzyme replacement …) is outside vivo's scope and is not compared."
+    )
+    out.append("Clinical trials open to the patient are not searched.")
+    return tuple(out)
+
+
+def _no_therapy_plan(
+    q: TherapyQuestion, disease: Disease | None, g: Genotype, gene_note: str
+) -> Plan:
+    """A carrier report (or a genotype that needs no gene therapy): no options are ranked."""
+    steps = [_variant_step(q), _genotype_step(q, g)]
+    notes = [gene_note] if gene_note else []
+    if g.status == "carrier":
+        x_linked = disease is not None and disease.inheritance == "x_linked_recessive"
+        mode = "x-recessive" if x_linked else "recessive"
+        risk = (
+            offspring_risk(mode, mother="carrier", father="unaffected")
+            if x_linked
+            else (offspring_risk(mode, mother="carrier", father="carrier"))
+        )
+        partner = "with an unaffected partner" if x_linked else "if the partner is also a carrier"
+        steps.append(
+            DecisionStep(
+                "indication",
+                "Is a therapy indicated?",
+                "no: carrier",
+                f"{g.name}: {g.phenotype}. Carriers of a recessive allele are healthy; no gene "
+                "or cell therapy is indicated.",
+            )
+        )
+        flat = " ".join(line.strip() for line in risk.explanation.splitlines())
+        notes.append(f"Offspring risk {partner}: {flat}")
+        if x_linked:
+            notes.append(
+                "Some female carriers of X-linked disease have symptoms (skewed X "
+                "inactivation); measure the relevant activity before concluding."
+            )
+    else:
+        steps.append(
+            DecisionStep(
+                "indication",
+                "Is a therapy indicated?",
+                "no: no gene therapy indicated",
+                f"{g.name}: {g.phenotype}.",
+            )
+        )
+    indication: Indication = "carrier" if g.status == "carrier" else "not_indicated"
+    return Plan(
+        q, disease, tuple(steps), (), tuple(notes), PLANNER_VERSION,
+        genotype=g, indication=indication,
+        not_covered=("No strategy is ranked: the genotype does not call for therapy.",),
+    )  # fmt: skip
+
+
 def plan_therapy(question: TherapyQuestion) -> Plan:
     """Walk the decision flow for ``question`` and rank every option.
 
     Parameters
     ----------
     question:
-        Gene, variant facts, disease (optional: looked up from the gene), tissue override and
-        patient facts.
+        Gene, variant facts, zygosity, disease (optional: resolved from the genotype), tissue
+        override and patient facts.
 
     Returns
     -------
     Plan
-        The steps walked, all options ranked (impossible ones last, with reasons), and notes.
+        The steps walked, all options ranked (impossible ones last, with reasons), the
+        genotype, notes and what was not covered; for a carrier, a carrier report (no options).
+
+    Raises
+    ------
+    InputError
+        Unknown gene, a gene vivo has no disease for, a drug target given as the gene,
+        contradictory genotype input, an unknown tissue, or a disease the genotype cannot name.
     """
-    if not question.gene.strip():
-        raise InputError("no gene given", hint="e.g. vivo plan HBB 'c.20A>T'")
-    disease = resolve_disease(question)
-    ctx = make_context(question, disease)
+    gene, gene_note = normalize_gene(question.gene)
+    q = replace(question, gene=gene)
+    if q.tissue is not None:
+        q = replace(q, tissue=validate_tissue(q.tissue))
+    check_scope(q)
+    disease, genotype = resolve_disease(q)
+    if genotype is not None and genotype.status in ("carrier", "not_indicated"):
+        return _no_therapy_plan(q, disease, genotype, gene_note)
+    assert disease is not None  # resolve_disease raises otherwise
+    ctx = make_context(q, disease)
     options = build_options(ctx)
     top = next((o for o in options if o.feasibility != "impossible"), None)
     steps = (
-        _disease_step(ctx, question),
-        _variant_step(question),
+        _disease_step(disease, q, genotype),
+        _variant_step(q),
+        _genotype_step(q, genotype),
         _family_step(ctx, options),
         *_delivery_steps(ctx, top),
     )
-    return Plan(question, disease, steps, options, _notes(ctx, question), PLANNER_VERSION)
+    return Plan(
+        q, disease, steps, options, _notes(ctx, q, gene_note), PLANNER_VERSION,
+        genotype=genotype, indication="therapy", not_covered=_not_covered(ctx),
+    )  # fmt: skip

@@ -6,11 +6,14 @@ All values are frozen dataclasses with a ``to_dict`` for plan.json.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from vivo.knowledge.diseases import Disease
 from vivo.knowledge.sources import Source
 from vivo.planning.requests import DesignRequest
+
+if TYPE_CHECKING:
+    from vivo.planning.genotype import Genotype
 
 __all__ = [
     "DecisionStep",
@@ -19,11 +22,13 @@ __all__ = [
     "Engine",
     "Family",
     "Feasibility",
+    "Indication",
     "Option",
     "PatientFacts",
     "Plan",
     "Precedent",
     "Risk",
+    "Sex",
     "TherapyQuestion",
     "VariantFacts",
     "Zygosity",
@@ -33,6 +38,8 @@ Family = Literal["add", "silence", "correct", "induce"]
 DeliveryMode = Literal["in_vivo", "ex_vivo"]
 Feasibility = Literal["recommended", "possible", "impossible"]
 Zygosity = Literal["homozygous", "heterozygous", "hemizygous", "compound_heterozygous", "unknown"]
+Sex = Literal["female", "male", "unknown"]
+Indication = Literal["therapy", "carrier", "not_indicated"]
 Engine = Literal[
     "guides", "offtargets", "donor", "base_editing", "prime_editing", "cassette", "simulation"
 ]
@@ -45,6 +52,7 @@ class PatientFacts:
     age_years: float | None = None
     weight_kg: float | None = None
     anti_aav_antibodies: bool | None = None
+    sex: Sex = "unknown"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -52,6 +60,7 @@ class PatientFacts:
             "age_years": self.age_years,
             "weight_kg": self.weight_kg,
             "anti_aav_antibodies": self.anti_aav_antibodies,
+            "sex": self.sex,
         }
 
 
@@ -234,6 +243,9 @@ class Plan:
     options: tuple[Option, ...]
     notes: tuple[str, ...] = ()
     planner_version: str = "1"
+    genotype: Genotype | None = None
+    indication: Indication = "therapy"
+    not_covered: tuple[str, ...] = ()
 
     @property
     def feasible(self) -> tuple[Option, ...]:
@@ -262,4 +274,7 @@ class Plan:
             "options": [o.to_dict() for o in self.options],
             "chosen": self.top.id if self.top else None,
             "notes": list(self.notes),
+            "genotype": self.genotype.to_dict() if self.genotype else None,
+            "indication": self.indication,
+            "not_covered": list(self.not_covered),
         }

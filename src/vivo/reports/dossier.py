@@ -29,13 +29,13 @@ def build_view(data: dict[str, Any]) -> dict[str, Any]:
     """Everything the template shows, derived from a plan.json document."""
     plan = data["plan"]
     q = plan["question"]
-    variant = q["variants"][0]["hgvs"] if q["variants"] else ""
+    variant = " + ".join(v["hgvs"].split(":")[-1] for v in q["variants"])
     sections: dict[str, list[dict[str, Any]]] = {}
     for s in data["sections"]:
         sections.setdefault(s["option_id"], []).append(s)
     options = [dict(o, sections=sections.get(o["id"], [])) for o in plan["options"]]
     return {
-        "title": f"vivo dossier: {q['gene']} {variant.split(':')[-1]}".strip(),
+        "title": f"vivo dossier: {q['gene']} {variant}".strip(),
         "question": q,
         "disease": plan["disease"],
         "steps": plan["steps"],
@@ -44,6 +44,9 @@ def build_view(data: dict[str, Any]) -> dict[str, Any]:
         "impossible": [o for o in options if o["feasibility"] == "impossible"],
         "chosen": plan["chosen"],
         "notes": plan["notes"],
+        "genotype": plan.get("genotype"),
+        "indication": plan.get("indication", "therapy"),
+        "not_covered": plan.get("not_covered", []),
         "variant": data["variant_interpretation"],
         "provenance": data["provenance"],
         "schema_version": data["schema_version"],

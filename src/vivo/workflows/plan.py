@@ -6,25 +6,35 @@ load (genome, variant) → plan (pure planner) → designs (engine registry) →
 from __future__ import annotations
 
 import json
+import math
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from vivo import __version__
 from vivo.core.errors import InputError, VivoError
 from vivo.genome.annotation import AnnotatedGenome
-from vivo.io.atomic import atomic_write
+from vivo.io.atomic import atomic_dir
 from vivo.planning import PatientFacts, Plan, TherapyQuestion, VariantFacts, plan_therapy
-from vivo.planning.plan import Zygosity
+from vivo.planning.decision import normalize_gene
+from vivo.planning.plan import Sex, Zygosity
 from vivo.variants.hgvs import HgvsVariant, format_hgvs, parse_hgvs
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
 from vivo.workflows.genomes import resolve_genome
 from vivo.workflows.plan_sections import SectionContext, SectionResult, build_section
 
-__all__ = ["SCHEMA_VERSION", "PlanRequest", "PlanResult", "run_plan", "write_dossier"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "PlanRequest",
+    "PlanResult",
+    "default_out_dir",
+    "run_plan",
+    "write_dossier",
+]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 _KINDS = {
     "sub": "substitution",
     "del": "deletion",
@@ -43,6 +53,7 @@ class PlanRequest:
     disease: str | None = None
     tissue: str | None = None
     zygosity: Zygosity = "unknown"
+    second_variant: str | None = None  # the other allele: two variants = compound heterozygous
     genome: str | None = None
     annotation: str | None = None
     patient: PatientFacts = field(default_factory=PatientFacts)
@@ -50,6 +61,44 @@ class PlanRequest:
     max_design_options: int = 5
     offtarget_genome: str | None = None  # an indexed genome (vivo genome add) for off-targets
     offtarget_home: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_request(self)
+
+
+#: bounds of the patient facts (finite; a neonate's weight up to an adult's)
+AGE_RANGE_YEARS = (0.0, 120.0)
+WEIGHT_RANGE_KG = (0.3, 350.0)
+SEED_MAX = 2**32 - 1
+
+
+def _check_number(name: str, value: float | None, lo: float, hi: float, unit: str) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int | float) or not math.isfinite(value) or not lo <= value <= hi:
+        raise InputError(
+            f"{name} must be a number from {lo:g} to {hi:g} {unit}, got {value!r}",
+            hint=f"give the patient's {name.lstrip('-')} in {unit}",
+        )
+
+
+def _check_request(req: PlanRequest) -> None:
+    """Every field checked before any work (one line each, with a hint)."""
+    _check_number("--age", req.patient.age_years, *AGE_RANGE_YEARS, "years")
+    _check_number("--weight", req.patient.weight_kg, *WEIGHT_RANGE_KG, "kg")
+    if not 0 <= req.seed <= SEED_MAX:
+        raise InputError(f"--seed must be from 0 to {SEED_MAX}, got {req.seed}")
+    if not 1 <= req.max_design_options <= 20:
+        raise InputError(f"max_design_options must be from 1 to 20, got {req.max_design_options}")
+    zygosities = get_args(Zygosity)
+    if req.zygosity not in zygosities:
+        raise InputError(
+            f"unknown zygosity {req.zygosity!r}", hint=f"choose from {', '.join(zygosities)}"
+        )
+    if req.patient.sex not in get_args(Sex):
+        raise InputError(f"unknown sex {req.patient.sex!r}", hint="choose female or male")
+    if req.second_variant and not req.variant:
+        raise InputError("a second variant without a first", hint="give the first variant too")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +166,13 @@ def _has_gene(ag: AnnotatedGenome, gene: str) -> bool:
 def _question(
     req: PlanRequest, ag: AnnotatedGenome
 ) -> tuple[TherapyQuestion, VariantInterpretation | None]:
-    gene = req.gene.strip().upper()
-    if not gene:
-        raise InputError("no gene given", hint="e.g. vivo plan HBB 'c.20A>T'")
+    gene, _ = normalize_gene(req.gene)
     variants: tuple[VariantFacts, ...] = ()
     interp = None
-    if req.variant:
-        facts, interp = _facts(req.variant, gene, ag)
-        variants = (facts,)
+    for text in (v for v in (req.variant, req.second_variant) if v):
+        facts, found = _facts(text, gene, ag)
+        variants += (facts,)
+        interp = interp or found  # designs are made around the first variant
     q = TherapyQuestion(
         gene=gene,
         variants=variants,
@@ -172,6 +220,7 @@ def run_plan(req: PlanRequest) -> PlanResult:
         The question; ``genome=None`` uses the bundled beta-globin locus.
     """
     t0 = time.perf_counter()
+    _check_offtarget_genome(req)
     ag = resolve_genome(req.genome, req.annotation)
     question, interp = _question(req, ag)
     plan = plan_therapy(question)
@@ -188,18 +237,47 @@ def run_plan(req: PlanRequest) -> PlanResult:
     return PlanResult(plan, interp.to_dict() if interp else None, sections, provenance)
 
 
-def write_dossier(result: PlanResult, out_dir: str | Path) -> dict[str, str]:
-    """Write ``plan.json`` and ``report.html`` atomically into ``out_dir``; return their paths."""
+def _check_offtarget_genome(req: PlanRequest) -> None:
+    """An unknown ``--offtarget-genome`` is an error before any work (never a silent fallback)."""
+    if not req.offtarget_genome:
+        return
+    from vivo.workflows.genome_index import genomes_home, list_genomes
+
+    names = sorted({info.name for info in list_genomes(req.offtarget_home)})
+    if req.offtarget_genome not in names:
+        home = genomes_home(req.offtarget_home)
+        raise InputError(
+            f"no indexed genome {req.offtarget_genome!r} in {home}",
+            hint=f"installed: {', '.join(names)}"
+            if names
+            else (f"build one first: vivo genome add {req.offtarget_genome} GENOME.fa.gz"),
+        )
+
+
+def default_out_dir(req: PlanRequest) -> str:
+    """A default output folder named after the query, e.g. ``vivo-plan-HBB-c.20A_T``."""
+    parts = [req.gene, *(v for v in (req.variant, req.second_variant) if v)]
+    name = "-".join(re.sub(r"[^A-Za-z0-9.+-]+", "_", p.strip()) for p in parts if p.strip())
+    return f"vivo-plan-{name[:80] or 'query'}"
+
+
+def write_dossier(
+    result: PlanResult, out_dir: str | Path, *, force: bool = False
+) -> dict[str, str]:
+    """Write ``plan.json`` and ``report.html`` into ``out_dir`` as one transaction.
+
+    The folder is staged next to ``out_dir`` and moved into place only when both files are
+    written and ``plan.json`` validates; an existing dossier is replaced only with ``force``.
+    """
     from vivo.reports.dossier import render_html
     from vivo.reports.schema import validate_plan
 
     data = result.to_dict()
     validate_plan(data)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"plan_json": out / "plan.json", "report_html": out / "report.html"}
-    with atomic_write(paths["plan_json"]) as fh:
-        fh.write(json.dumps(data, indent=2, default=str) + "\n")
-    with atomic_write(paths["report_html"]) as fh:
-        fh.write(render_html(data))
-    return {k: str(v) for k, v in paths.items()}
+    text = json.dumps(data, indent=2, default=str, allow_nan=False) + "\n"
+    html = render_html(data)
+    names = {"plan_json": "plan.json", "report_html": "report.html"}
+    with atomic_dir(out_dir, force=force) as stage:
+        (stage / names["plan_json"]).write_text(text, encoding="utf-8")
+        (stage / names["report_html"]).write_text(html, encoding="utf-8")
+    return {k: str(Path(out_dir) / v) for k, v in names.items()}
