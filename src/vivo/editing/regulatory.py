@@ -19,11 +19,14 @@ BCL11A binding site (TGACCA)      -118 to -113           distal TGACCA core of t
                                                          distal copy (Liu et al. 2018, Cell
                                                          173:430); the -115 HPFH cluster
                                                          (-117 G>A, -114 C>T ...) lies in it
-                                                         (Martyn et al. 2018)
-ZBTB7A/LRF binding site           -203 to -194           CCCCTTCCCC, -203 to -194 (Yang et
-(CCCCTTCCCC)                                             al. 2021, Cell Rep 36:109759,
-                                                         crystal structure; Martyn et al.
-                                                         2018: ZBTB7A binds the -200 site)
+                                                         (Martyn et al. 2018); BCL11A ZF4-6
+                                                         bound to it: Yang et al. 2019, Cell
+                                                         Res 29:960
+ZBTB7A/LRF binding site           -203 to -194           CCCCTTCCCC, -203 to -194 (ITHANET
+(CCCCTTCCCC)                                             IthaGenes ZBTB7A; structure of the
+                                                         two C:G quadruples: Yang et al.
+                                                         2021, Cell Rep 36:109759; Martyn
+                                                         et al. 2018: binds the -200 site)
 13-bp HPFH deletion               -114 to -102           13-nt deletion -102 to -114
 (between GCCTTGAC repeats)                               (Traxler et al. 2016, Nat Med
                                                          22:987), recreated there with Cas9
@@ -134,7 +137,8 @@ _SPECS: Final = (
         "CCCCTTCCCC",
         -203,
         "Martyn et al. 2018, Nat Genet 50:498 (ZBTB7A binds the -200 HPFH site); Yang et al. "
-        "2021, Cell Rep 36:109759 (ZBTB7A contacts CCCCTTCCCC, -203 to -194)",
+        "2021, Cell Rep 36:109759 (crystal structure: two C:G quadruples, CCCCTTCCCC); "
+        "ITHANET IthaGenes ZBTB7A entry (site spans -203 to -194)",
     ),
 )
 
