@@ -22,16 +22,19 @@ from vivo.knowledge import (
     load_products,
     load_vectors,
 )
+from vivo.knowledge.products import load_product_sources
 from vivo.knowledge.sources import read_data_text
 
 
-def test_every_product_row_has_matching_source_keys_and_urls() -> None:
+def test_every_product_row_has_registered_source_keys() -> None:
     rows = list(csv.DictReader(io.StringIO(read_data_text("products.csv"))))
-    assert len(rows) == len(load_products()) == 49
+    assert len(rows) == len(load_products()) == 47
+    registry = load_product_sources()
     for row in rows:
-        keys, urls = row["source_keys"].split(), row["source"].split(" | ")
-        assert keys and len(keys) == len(urls), row["brand"]
-        assert all(u.startswith("http") for u in urls), row["brand"]
+        keys = row["source_keys"].split()
+        assert keys and all(k in registry for k in keys), row["brand"]
+    for p in load_products():
+        assert all(s.url.startswith("http") for s in p.sources), p.brand
 
 
 @pytest.mark.parametrize(
@@ -55,13 +58,18 @@ def test_products_use_the_controlled_vocabulary() -> None:
 def test_unverified_values_are_flagged_not_dropped() -> None:
     assert "route" in get_product("Kymriah").unverified_fields
     assert "vector" not in get_product("Casgevy").unverified_fields  # verified (Frangoul 2021)
+    # rows whose only construct sources were trade press are flagged field by field
+    assert {"vector", "target", "route"} <= set(get_product("Aucatzyl").unverified_fields)
+    assert get_product("Encelto").vector == "" and "vector" in get_product("Encelto").unknown_fields
 
 
 def test_corrections_carry_their_new_sources() -> None:
     beqvez = get_product("beqvez")
-    assert beqvez.first_approval_date.startswith("2024-01-03")
-    assert "P-BEQ-HC" in {s.key for s in beqvez.sources}
+    assert beqvez.first_approval_date == "2024-01-03"  # Health Canada, now unverified
+    assert "first_approval_date" in beqvez.unverified_fields
+    assert {"FDA-BEQVEZ", "EMA-DURVEQTIX"} <= {s.key for s in beqvez.sources}
     assert beqvez.status == "discontinued" and not beqvez.is_current
+    assert get_product("Tecartus").first_approval_date == "2020-07-24"  # FDA product page
 
 
 def test_filters() -> None:

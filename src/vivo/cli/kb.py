@@ -27,6 +27,21 @@ def _doc(items: list[Any], key: str) -> dict[str, Any]:
     return {"schema_version": "1", key: [i.to_dict() for i in items]}
 
 
+def _keys(sources: Any) -> str:
+    return ", ".join(s.key for s in sources) or "no source"
+
+
+def _all_sources(p: Any) -> list[Any]:
+    """Every source of a product once: descriptive, status, events, signals."""
+    seen: dict[str, Any] = {}
+    groups = [p.sources, p.status_sources, *(e.sources for e in p.events)]
+    groups += [s.sources for s in p.safety]
+    for group in groups:
+        for s in group:
+            seen.setdefault(s.key, s)
+    return list(seen.values())
+
+
 @kb_app.command("products")
 def products(
     modality: Annotated[str | None, typer.Option("--modality", help="e.g. gene_editing")] = None,
@@ -44,7 +59,16 @@ def products(
 
     def render() -> None:
         t = Table(title=f"{len(found)} products")
-        for c in ("brand", "modality", "delivery", "vector", "target", "first approval", "status"):
+        for c in (
+            "brand",
+            "modality",
+            "delivery",
+            "vector",
+            "target",
+            "first approval",
+            "status (as of)",
+            "safety signals",
+        ):
             t.add_column(c)
         for p in found:
             t.add_row(
@@ -54,7 +78,8 @@ def products(
                 p.vector_class,
                 " ".join(p.target_genes),
                 f"{p.agency} {p.first_approval_date}",
-                p.status,
+                p.status_line(),
+                ", ".join(sorted({s.kind.replace("_", " ") for s in p.safety})) or "-",
             )
         console.print(t)
 
@@ -65,19 +90,46 @@ def products(
 def show(
     name: Annotated[str, typer.Argument(help="brand name, e.g. Casgevy")], as_json: JsonOpt = False
 ) -> None:
-    """Show one product with every field and its sources."""
+    """Show one product: every field, its dated status, events, safety signals and sources."""
     from vivo.knowledge import get_product
+    from vivo.knowledge.products import load_product_sources
 
     p = get_product(name)
 
+    skip = {"sources", "status_sources", "events", "safety", "unverified_fields", "unknown_fields"}
+    skip |= {"status", "status_as_of", "status_checked", "status_verified", "status_summary"}
+
     def render() -> None:
         for k, v in p.to_dict().items():
-            if k == "sources":
+            if k in skip:
                 continue
             mark = " †unverified" if k in p.unverified_fields else ""
+            if k in p.unknown_fields:
+                v, mark = "unknown", ""
             console.print(f"[bold]{k:>22}[/] {v}{mark}", markup=True, highlight=False)
-        for s in p.sources:
-            console.print(f"{'source':>22} {s.key}: {s.url}", markup=False)
+        console.print(
+            f"[bold]{'status':>22}[/] {p.status_line()}, checked {p.status_checked}",
+            highlight=False,
+        )
+        console.print(f"{'':>22} {p.status_summary}", markup=False, highlight=False)
+        console.print(f"{'':>22} sources: {_keys(p.status_sources)}", markup=False)
+        for e in p.events:
+            mark = "" if e.verified else " [unverified]"
+            console.print(
+                f"{'event':>22} {e.date} {e.region} {e.kind.replace('_', ' ')}{mark}: {e.summary}"
+                f" ({_keys(e.sources)})",
+                markup=False,
+                highlight=False,
+            )
+        for sig in p.safety:
+            console.print(f"[bold red]{'safety':>22}[/] ", end="", markup=True, highlight=False)
+            console.print(f"{sig.text()} ({_keys(sig.sources)})", markup=False, highlight=False)
+        if not p.safety:
+            console.print(f"{'safety':>22} no safety signal recorded", markup=False)
+        registry = load_product_sources()
+        for s in _all_sources(p):
+            kind = registry[s.key].kind if s.key in registry else "?"
+            console.print(f"{'source':>22} {s.key} [{kind}]: {s.url}", markup=False)
 
     emit({"schema_version": "1", "product": p.to_dict()}, as_json=as_json, render=render)
 

@@ -1,16 +1,104 @@
-"""Precedents for options: approved products from the knowledge base and published studies."""
+"""Precedents for options: approved products from the knowledge base and published studies.
+
+An option's base score is the score of its strongest precedent. A published study scores by its
+level (:data:`LEVEL_SCORE`). An approved product scores by how much of the approved-product
+credit it still earns: its *weight*, the product of a status factor (:data:`STATUS_FACTOR`) and
+one factor per safety signal (:data:`SIGNAL_FACTOR`), floored at :data:`WEIGHT_FLOOR`::
+
+    score = NO_EVIDENCE_SCORE + (LEVEL_SCORE["approved"] - NO_EVIDENCE_SCORE) * weight
+
+so a current product without signals scores 85, and every boxed warning, death, clinical hold,
+label restriction or distribution pause pulls it towards "no evidence" (40). The factors are a
+documented ranking convention, not a fitted model (docs/knowledge.md, "Precedent weight"):
+a withdrawn or lapsed product (0.7) keeps the 72 points that a withdrawn precedent had before
+signals were typed; a restriction for safety (0.85) costs less than a withdrawal; deaths attributed
+to the product cost most among signals. Unverified signals count: for ranking, an unconfirmed
+safety report is treated as a risk, not ignored.
+
+>>> round(precedent_score(product_precedents(targets=("BCL11A",), modality="gene_editing")[0]), 1)
+85.0
+>>> elevidys = product_precedents(targets=("DMD",), modality="gene_addition")[0]
+>>> elevidys.name, round(precedent_weight(elevidys), 2), round(precedent_score(elevidys), 1)
+('Elevidys', 0.55, 64.9)
+"""
 
 from __future__ import annotations
 
-from vivo.knowledge.products import Product, find_products
+from functools import cache
+
+from vivo.knowledge.products import Product, find_products, load_products
 from vivo.knowledge.sources import Source, cite
 from vivo.planning.plan import Precedent
 
-__all__ = ["LEVEL_SCORE", "best_level_score", "literature", "product_precedents"]
+__all__ = [
+    "LEVEL_SCORE",
+    "NO_EVIDENCE_SCORE",
+    "SIGNAL_FACTOR",
+    "STATUS_FACTOR",
+    "WEIGHT_FLOOR",
+    "best_level_score",
+    "literature",
+    "precedent_score",
+    "precedent_weight",
+    "product_precedents",
+    "product_weight",
+]
 
 # Base score of an option by the strongest evidence behind it.
 LEVEL_SCORE = {"approved": 85.0, "withdrawn": 72.0, "clinical": 65.0, "preclinical": 55.0}
 NO_EVIDENCE_SCORE = 40.0
+
+# Share of the approved-product credit a product keeps, by its current status.
+STATUS_FACTOR: dict[str, float] = {
+    "approved": 1.0,
+    "divesting": 0.95,  # business event: the therapy's evidence is unchanged
+    "divested": 0.95,
+    "unknown": 0.85,
+    "restricted": 0.85,  # label narrowed for safety; the signals behind it cost more below
+    "discontinued": 0.75,  # no longer supplied; the clinical evidence stands
+    "not_renewed": 0.7,
+    "withdrawn": 0.7,  # (72 - 40) / (85 - 40) = 0.71: the former withdrawn level
+    "suspended": 0.65,
+    "clinical_hold": 0.6,
+}
+# Multiplier per safety signal of the product (each signal counts once).
+SIGNAL_FACTOR: dict[str, float] = {
+    "safety_communication": 0.97,
+    "distribution_pause": 0.95,
+    "boxed_warning": 0.93,
+    "label_restriction": 0.93,
+    "clinical_hold": 0.9,
+    "death": 0.88,
+}
+WEIGHT_FLOOR = 0.4
+
+
+def product_weight(product: Product) -> float:
+    """Share (0.4-1.0) of the approved-product credit ``product`` keeps: status x signals."""
+    w = STATUS_FACTOR[product.status]
+    for s in product.safety:
+        w *= SIGNAL_FACTOR[s.kind]
+    return max(WEIGHT_FLOOR, w)
+
+
+@cache
+def _products_by_brand() -> dict[str, Product]:
+    return {p.brand: p for p in load_products()}
+
+
+def precedent_weight(p: Precedent) -> float:
+    """Weight of a precedent: its product's :func:`product_weight`, 1.0 for a published study."""
+    product = _products_by_brand().get(p.name)
+    return 1.0 if product is None else product_weight(product)
+
+
+def precedent_score(p: Precedent) -> float:
+    """Score of one precedent: a product by its weight, a study by its level."""
+    product = _products_by_brand().get(p.name)
+    if product is None:
+        return LEVEL_SCORE[p.level]
+    span = LEVEL_SCORE["approved"] - NO_EVIDENCE_SCORE
+    return NO_EVIDENCE_SCORE + span * product_weight(product)
 
 
 def _level(p: Product) -> str:
@@ -18,18 +106,19 @@ def _level(p: Product) -> str:
 
 
 def _summary(p: Product) -> str:
-    status = "" if p.status == "active" else f"; status: {p.status.replace('_', ' ')}"
     notes = f"; {p.notes}" if p.notes else ""
+    safety = "; ".join(s.text() for s in p.safety)
     return (
         f"{p.generic}; {p.agency} {p.first_approval_date}; {p.indication}; "
-        f"{p.modality_label}, {p.delivery_label}, vector: {p.vector}{status}{notes}"
+        f"{p.modality_label}, {p.delivery_label}, vector: {p.vector or 'unknown'}; "
+        f"status: {p.status_line()}" + (f"; safety: {safety}" if safety else "") + notes
     )
 
 
 def product_precedents(
     *, targets: tuple[str, ...], modality: str, delivery: str | None = None
 ) -> tuple[Precedent, ...]:
-    """Approved products of ``modality`` aimed at any of ``targets``."""
+    """Approved products of ``modality`` aimed at any of ``targets``, with status and safety."""
     seen: dict[str, Precedent] = {}
     for t in targets:
         for p in find_products(target=t, modality=modality, delivery=delivery):
@@ -49,5 +138,5 @@ def literature(key: str, level: str, summary: str) -> Precedent:
 
 
 def best_level_score(precedents: tuple[Precedent, ...]) -> float:
-    """Score of the strongest evidence among ``precedents``."""
-    return max((LEVEL_SCORE[p.level] for p in precedents), default=NO_EVIDENCE_SCORE)
+    """Score of the strongest evidence among ``precedents``, safety- and status-adjusted."""
+    return max((precedent_score(p) for p in precedents), default=NO_EVIDENCE_SCORE)

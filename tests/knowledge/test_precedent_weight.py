@@ -1,0 +1,105 @@
+"""A precedent's weight in the planner's score carries its product's status and safety signals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from vivo.knowledge import get_product
+from vivo.knowledge.products import PRODUCT_STATUSES, SIGNAL_KINDS
+from vivo.planning.evidence import (
+    LEVEL_SCORE,
+    NO_EVIDENCE_SCORE,
+    SIGNAL_FACTOR,
+    STATUS_FACTOR,
+    WEIGHT_FLOOR,
+    best_level_score,
+    literature,
+    precedent_score,
+    precedent_weight,
+    product_precedents,
+    product_weight,
+)
+
+
+def test_every_status_and_signal_kind_has_a_factor() -> None:
+    assert set(STATUS_FACTOR) == set(PRODUCT_STATUSES)
+    assert set(SIGNAL_FACTOR) == set(SIGNAL_KINDS)
+    assert all(0 < f <= 1 for f in [*STATUS_FACTOR.values(), *SIGNAL_FACTOR.values()])
+
+
+def test_status_orders_the_weight_approved_over_restricted_over_hold_and_withdrawn() -> None:
+    casgevy = get_product("Casgevy")  # approved, no signal
+    assert not casgevy.safety and product_weight(casgevy) == 1.0
+    w = {s: product_weight(replace(casgevy, status=s)) for s in PRODUCT_STATUSES}  # type: ignore[arg-type]
+    assert w["approved"] > w["divesting"] > w["restricted"] > w["discontinued"]
+    assert w["restricted"] > w["withdrawn"] > w["clinical_hold"]
+    assert w["restricted"] > w["not_renewed"]
+
+
+def test_each_safety_signal_lowers_the_weight() -> None:
+    skysona = get_product("Skysona")
+    full = product_weight(skysona)
+    for i in range(len(skysona.safety)):
+        fewer = replace(skysona, safety=skysona.safety[:i] + skysona.safety[i + 1 :])
+        assert product_weight(fewer) > full
+    floor = replace(skysona, safety=skysona.safety * 10)
+    assert product_weight(floor) == WEIGHT_FLOOR
+
+
+def test_named_products_rank_by_status_and_safety() -> None:
+    score = {
+        b: NO_EVIDENCE_SCORE
+        + (LEVEL_SCORE["approved"] - NO_EVIDENCE_SCORE) * product_weight(get_product(b))
+        for b in ("Casgevy", "Hemgenix", "Lyfgenia", "Kymriah", "Skysona", "Elevidys", "Glybera")
+    }
+    assert score["Casgevy"] == score["Hemgenix"] == LEVEL_SCORE["approved"]
+    assert score["Casgevy"] > score["Lyfgenia"] > score["Kymriah"] > score["Skysona"]
+    assert score["Skysona"] > score["Elevidys"] > NO_EVIDENCE_SCORE
+    assert score["Glybera"] == pytest.approx(71.5)  # lapsed: about the former withdrawn level
+
+
+def test_best_level_score_uses_the_adjusted_precedent() -> None:
+    dmd = product_precedents(targets=("DMD",), modality="gene_addition")
+    assert [p.name for p in dmd] == ["Elevidys"]
+    assert best_level_score(dmd) == pytest.approx(precedent_score(dmd[0]))
+    assert best_level_score(dmd) < 70.0
+    f9 = product_precedents(targets=("F9",), modality="gene_addition")
+    assert best_level_score(f9) == LEVEL_SCORE["approved"]  # Hemgenix; Beqvez discontinued
+    beqvez = next(p for p in f9 if p.name == "Beqvez")
+    assert beqvez.level == "withdrawn" and precedent_score(beqvez) < LEVEL_SCORE["approved"]
+    assert best_level_score(()) == NO_EVIDENCE_SCORE
+
+
+def test_published_studies_keep_their_level_score() -> None:
+    study = literature("Frangoul2021", "clinical", "first patients")
+    assert precedent_weight(study) == 1.0
+    assert precedent_score(study) == LEVEL_SCORE["clinical"]
+
+
+def test_precedent_summary_states_status_and_safety() -> None:
+    (elevidys,) = product_precedents(targets=("DMD",), modality="gene_addition")
+    assert "status: restricted (as of 2025-11-14)" in elevidys.summary
+    assert "boxed warning (2025-11-14)" in elevidys.summary
+    assert "death (2025-06)" in elevidys.summary
+    (casgevy,) = product_precedents(targets=("BCL11A",), modality="gene_editing")
+    assert "status: approved" in casgevy.summary and "safety:" not in casgevy.summary
+
+
+def test_kb_show_prints_status_events_and_safety(
+    cli: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(["kb", "show", "Elevidys"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "restricted (as of 2025-11-14)" in out
+    assert "boxed warning (2025-11-14)" in out and "[unverified]" in out
+    assert "FDA-ELEVIDYS-2025 [agency]" in out
+    assert cli(["kb", "show", "Glybera", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)["product"]
+    assert doc["status"] == "not_renewed" and doc["status_as_of"] == "2017-10-28"
+    assert [e["region"] for e in doc["events"]] == ["EU", "EU"]
+    assert cli(["kb", "show", "Glybra"]) == 2
+    assert "did you mean Glybera" in capsys.readouterr().err
