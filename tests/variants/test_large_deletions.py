@@ -70,3 +70,21 @@ def test_small_changes_are_not_exon_loss(query: str, primary: str) -> None:
 def test_severity_order() -> None:
     order = list(SEVERITY)
     assert order[:3] == ["transcript_ablation", "exon_loss_variant", "splice_acceptor_variant"]
+
+
+def test_whole_gene_duplication_is_transcript_amplification() -> None:
+    c = interpret_variant("HBB g.62000_64000dup").consequence
+    assert c.terms == ("transcript_amplification",)  # not "downstream gene variant"
+    assert c.exons_duplicated == (1, 2, 3) and c.protein is None
+
+
+def test_exon_duplication() -> None:
+    c = interpret_variant("HBB c.93-30_315+30dup").consequence
+    assert c.primary == "feature_elongation" and c.label == "exon duplication"
+    assert c.exons_duplicated == (2,)
+    assert c.protein is not None and c.protein.hgvs == "p.?"
+
+
+def test_small_duplications_unchanged() -> None:
+    assert interpret_variant("HBB c.20dup").consequence.primary == "frameshift_variant"
+    assert interpret_variant("HBB c.21_22insGAG").consequence.exons_duplicated == ()

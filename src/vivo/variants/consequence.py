@@ -15,6 +15,9 @@ SnpEff, not by VEP). VEP does not rank ``exon_loss_variant``; vivo places it rig
 ``transcript_ablation``, as vcf2maf does (both rank 1 there), because losing an exon removes
 the splice sites at both of its ends. The protein of an exon loss is ``p.?`` (the splicing
 outcome is not predicted); of a transcript ablation ``p.0?`` (no protein, predicted; HGVS).
+A duplication containing the whole transcript is ``transcript_amplification`` (SO:0001889)
+and one containing whole exons ``feature_elongation`` (SO:0001907; "exon duplication",
+protein ``p.?``), in VEP's order.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ SEVERITY: dict[str, str] = {
     "frameshift_variant": "frameshift",
     "stop_lost": "stop loss",
     "start_lost": "start loss",
+    "transcript_amplification": "transcript amplification",
+    "feature_elongation": "exon duplication",
     "inframe_insertion": "in-frame insertion",
     "inframe_deletion": "in-frame deletion",
     "inframe_delins": "in-frame deletion-insertion",
@@ -77,6 +82,7 @@ class Consequence:
     exon: int | None
     intron: int | None
     exons_lost: tuple[int, ...] = ()  # exon numbers (5'->3') removed whole by a deletion
+    exons_duplicated: tuple[int, ...] = ()  # exon numbers copied whole by a duplication
 
     @property
     def primary(self) -> str:
@@ -371,6 +377,28 @@ def _exons_lost(tx: Transcript, change: GenomicChange, genome: GenomeBase) -> tu
     )
 
 
+def _exons_within(tx: Transcript, iv: Interval) -> tuple[int, ...]:
+    exons = tx.exons if tx.strand is Strand.PLUS else tuple(reversed(tx.exons))
+    return tuple(k for k, e in enumerate(exons, 1) if iv.start <= e.start and e.end <= iv.end)
+
+
+def _duplication(norm: NormalizedChange, tx: Transcript) -> Consequence | None:
+    """Structural terms of a duplication that copies whole exons, or None."""
+    if norm.kind != "dup":
+        return None
+    copied = _exons_within(tx, norm.interval)
+    if not copied:
+        return None
+    if len(copied) == len(tx.exons):
+        return Consequence(("transcript_amplification",), None, None, None, (), copied)
+    pos = norm.interval.start
+    terms = (
+        "feature_elongation",
+        *sorted(_region_terms(tx, norm.interval), key=list(SEVERITY).index),
+    )
+    return Consequence(terms, ProteinChange("p.?", "p.?"), None, tx.intron_number(pos), (), copied)
+
+
 def predict_consequence(norm: NormalizedChange, tx: Transcript, genome: GenomeBase) -> Consequence:
     """Consequence of a normalized change on ``tx``.
 
@@ -378,6 +406,9 @@ def predict_consequence(norm: NormalizedChange, tx: Transcript, genome: GenomeBa
     >>> interpret_variant("HBB c.93-30_315+30del").consequence.terms[0]
     'exon_loss_variant'
     """
+    dup = _duplication(norm, tx)
+    if dup is not None:
+        return dup
     change = norm.change
     iv = _affected(change)
     lost = _exons_lost(tx, change, genome)
