@@ -1,7 +1,9 @@
-"""In vivo AAV (vivo model): Roctavian FVIII production half-life (A7), Hemgenix FIX at
-6 months within the published spread (A1/A2) and the year-5 distribution, NAb rules.
+"""In vivo AAV (vivo model): golden tests against every published number of the Hemgenix
+(HOPE-B) and Roctavian (GENEr8-1) calibrations, low responders over time, NAb rules, dose and
+weight, extreme inputs.
 
-Tolerances are stated at each assertion.
+Each published value carries its documented tolerance in ``data/aav.toml`` (also printed in
+docs/models/aav.md); the tests assert vivo is within it for 4,000 virtual patients (seed 7).
 """
 
 from __future__ import annotations
@@ -13,25 +15,49 @@ import pytest
 
 from vivo.core.errors import InputError
 from vivo.simulation.aav import (
+    MAX_DOSE_VG_PER_KG,
     ONSET_RATE_PER_WEEK,
     aav_product,
     lognormal_omega_from_mean_and_exceedance,
     nab_factor,
+    population_statistic,
     simulate_aav_population,
     transduced_fraction,
 )
+from vivo.simulation.calibration import aav_calibration
 
 
-def test_roctavian_production_half_life() -> None:
-    p = aav_product("Roctavian")
-    assert p.production_half_life_week == 123.0  # Mahlangu 2023
-    t = np.array([76.0, 76.0 + 123.0, 76 + 52.0, 76 + 104.0, 76 + 156.0])
-    rem = p.production_remaining(t)
-    assert rem[0] == 1.0 and rem[1] == pytest.approx(0.5, rel=1e-12)
-    # derived 0.75 / 0.56 / 0.42 after 1, 2, 3 years past week 76 (2-decimal rounding)
-    np.testing.assert_allclose(rem[2:], [0.75, 0.56, 0.42], atol=0.005)
-    typ = simulate_aav_population("Roctavian", time_week=t).activity_iu_per_dl[0]
-    assert typ[1] / typ[0] == pytest.approx(0.5, rel=1e-3)  # onset is complete by week 76
+@pytest.fixture(scope="module")
+def populations() -> dict[str, object]:
+    return {
+        name: simulate_aav_population(name, n_patients=4000, rng=np.random.default_rng(7))
+        for name in ("Hemgenix", "Roctavian")
+    }
+
+
+def _published(name: str) -> list[tuple[str, int]]:
+    return [(name, i) for i in range(len(aav_product(name).published))]
+
+
+@pytest.mark.parametrize(("name", "i"), _published("Hemgenix") + _published("Roctavian"))
+def test_population_matches_each_published_value(populations, name: str, i: int) -> None:
+    v = aav_product(name).published[i]
+    vivo = population_statistic(populations[name], v)
+    assert v.accepts(vivo), f"{v.label}: published {v.value}, vivo {vivo:.3f} ± {v.tolerance}"
+
+
+def test_roctavian_low_responders_grow_over_time(populations) -> None:
+    a = populations["Roctavian"].activity_iu_per_dl
+    below3 = [(a[:, wk] < 3).mean() for wk in (52, 104, 156)]
+    assert below3[0] < below3[1] < below3[2]
+    # the issue: the old model had 0.2 % below 3 IU/dL at year 3; the trial reports 24.2 %
+    assert below3[2] > 0.15
+
+
+def test_hemgenix_keeps_its_level_and_has_few_low_responders(populations) -> None:
+    a = populations["Hemgenix"].activity_iu_per_dl
+    assert 0.01 < (a[:, 78] < 5).mean() < 0.08
+    assert a[:, 260].mean() / a[:, 26].mean() > 0.85
 
 
 def test_onset_reproduces_amt061_ratio() -> None:
@@ -39,31 +65,16 @@ def test_onset_reproduces_amt061_ratio() -> None:
     assert ratio == pytest.approx(31 / 47, rel=1e-9)
 
 
-@pytest.fixture(scope="module")
-def hemgenix() -> np.ndarray:
-    pop = simulate_aav_population("Hemgenix", n_patients=4000, rng=np.random.default_rng(7))
-    return pop.activity_iu_per_dl
-
-
-def test_hemgenix_six_month_fix_within_published_spread(hemgenix: np.ndarray) -> None:
-    mean6 = hemgenix[:, 26].mean()
-    # A1: LS-mean change +36.2 (95 % CI 31.4–41.0) from baseline <= 2 IU/dL
-    assert mean6 - 2.0 >= 31.4 and mean6 <= 41.0 + 2.0
-    # A2: mean 39 IU/dL at month 6; ±5 % covers 4000-patient sampling error (SE ≈ 1.2 %)
-    assert mean6 == pytest.approx(39.0, rel=0.05)
-    assert hemgenix[:, 260].mean() == pytest.approx(36.1, rel=0.05)  # year 5
-
-
-def test_hemgenix_year5_distribution(hemgenix: np.ndarray) -> None:
-    y5 = hemgenix[:, 260]
-    bins = [
-        ((y5 >= 40) & (y5 < 100)).mean(),
-        ((y5 >= 12) & (y5 < 40)).mean(),
-        ((y5 >= 5) & (y5 < 12)).mean(),
-    ]
-    # published 31 / 48 / 9 %; the published bins cover 88 % of patients (12 % unreported),
-    # so each simulated bin may differ by up to 12 percentage points
-    np.testing.assert_allclose(bins, [0.31, 0.48, 0.09], atol=0.12)
+def test_roctavian_decline_reaches_its_plateau() -> None:
+    p = aav_product("Roctavian")
+    rem = p.production_remaining(np.array([52.0, 52.0 + p.production_half_life_week, 1e4]))
+    assert rem[0] == 1.0
+    assert rem[1] == pytest.approx(
+        p.decline_plateau_fraction + (1 - p.decline_plateau_fraction) / 2
+    )
+    assert rem[2] == pytest.approx(p.decline_plateau_fraction)
+    # the published typical half-life is recorded in the data, not used for the population
+    assert aav_calibration("Roctavian").constants["published_typical_half_life_week"] == 123.0
 
 
 def test_omega_calibration_inverts() -> None:
@@ -74,7 +85,7 @@ def test_omega_calibration_inverts() -> None:
     assert lognorm(w, scale=median).sf(40.0) == pytest.approx(0.31, rel=1e-9)
 
 
-def test_nab_rules_and_dose_response() -> None:
+def test_nab_rules_dose_response_and_weight() -> None:
     assert nab_factor(0.0) == 1.0
     assert nab_factor(200.0) > 0.95 > nab_factor(3200.0)  # HOPE-B titres barely matter
     hemgenix = simulate_aav_population("Hemgenix", nab_titre=56.9)
@@ -84,18 +95,45 @@ def test_nab_rules_and_dose_response() -> None:
     assert transduced_fraction(2e13, label_dose_vg_per_kg=2e13) == pytest.approx(0.5)
     lo = simulate_aav_population("Hemgenix", dose_vg_per_kg=1e13).activity_iu_per_dl.max()
     hi = simulate_aav_population("Hemgenix", dose_vg_per_kg=4e13).activity_iu_per_dl.max()
-    assert lo < hi < 2 * (hi - lo) + lo * 2  # saturating, not linear beyond the label dose
-    assert simulate_aav_population("Hemgenix", body_weight_kg=80).total_vg == 2e13 * 80
+    assert lo < hi < 4 * lo  # 4x the dose gives less than 4x the activity (saturating)
+    child = simulate_aav_population("Hemgenix", body_weight_kg=20.0)
+    assert child.total_vg == 2e13 * 20.0  # total vector genomes = dose per kg × weight
 
 
-def test_bad_inputs() -> None:
+def test_extreme_titres_and_doses_do_not_overflow() -> None:
+    assert nab_factor(1e300) == 0.0
+    pop = simulate_aav_population("Hemgenix", nab_titre=1e300)
+    assert np.all(np.isfinite(pop.activity_iu_per_dl)) and pop.activity_iu_per_dl.max() == 0.0
+    top = simulate_aav_population("Hemgenix", dose_vg_per_kg=MAX_DOSE_VG_PER_KG)
+    assert np.all(np.isfinite(top.activity_iu_per_dl)) and math.isfinite(top.total_vg)
+
+
+def test_disease_must_match_the_product() -> None:
+    assert aav_product("Roctavian", disease="haemophilia A").name == "Roctavian"
+    with pytest.raises(InputError, match="hemophilia A"):
+        aav_product("Roctavian", disease="hemophilia B")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"dose_vg_per_kg": -1.0}, "dose"),
+        ({"dose_vg_per_kg": math.nan}, "dose"),
+        ({"dose_vg_per_kg": 1e30}, "implausible"),
+        ({"body_weight_kg": 70_000}, "implausible"),
+        ({"body_weight_kg": math.inf}, "weight"),
+        ({"nab_titre": -5.0}, "NAb"),
+        ({"nab_titre": math.nan}, "NAb"),
+        ({"n_patients": 10}, "seeded"),
+    ],
+)
+def test_bad_inputs(kwargs: dict[str, float], match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        simulate_aav_population("Hemgenix", **kwargs)  # type: ignore[arg-type]
+
+
+def test_unknown_products() -> None:
     with pytest.raises(InputError, match="known products"):
         aav_product("Elevidys?")
-    with pytest.raises(InputError):
-        simulate_aav_population("Hemgenix", dose_vg_per_kg=-1.0)
-    with pytest.raises(InputError, match="implausible"):
-        simulate_aav_population("Hemgenix", body_weight_kg=70_000)
     with pytest.raises(InputError, match="no plasma-activity model"):
         simulate_aav_population("Zolgensma")
-    with pytest.raises(InputError, match="seeded"):
-        simulate_aav_population("Hemgenix", n_patients=10)

@@ -49,6 +49,68 @@ def test_hsc_dose_check_is_reported() -> None:
     assert r.metrics["dose_check"]["meets_minimum"] is False  # type: ignore[index]
 
 
+def test_dossier_call_uses_the_sickle_calibration_and_says_so() -> None:
+    # plan_sections calls SimulationRequest(kind=..., product=..., seed=..., patients=...)
+    r = run_simulation(SimulationRequest(kind="hsc", product="Casgevy", seed=3, patients=200))
+    assert r.metrics["disease"] == "sickle cell disease"
+    assert 37 < r.typical[365] < 43  # not the ~91 % thalassemia level
+    assert any("disease not given" in n for n in r.notes)
+    assert all(row["within_tolerance"] for row in r.metrics["validation"])  # type: ignore[union-attr]
+    tdt = run_simulation(
+        SimulationRequest(kind="hsc", product="Casgevy", disease="beta-thalassemia", patients=1)
+    )
+    assert tdt.typical[365] > 88 and tdt.provenance["disease"] == "beta-thalassemia"
+
+
+def test_cd34_dose_and_weight_change_the_result() -> None:
+    low = run_simulation(SimulationRequest("hsc", "Casgevy", cd34_per_kg=1e5, patients=1))
+    high = run_simulation(
+        SimulationRequest("hsc", "Casgevy", cd34_per_kg=2e7, weight_kg=20.0, patients=1)
+    )
+    assert low.typical[365] < 1 < 35 < high.typical[365]
+    assert high.metrics["total_cd34_cells"] == pytest.approx(2e7 * 20.0)
+    aav = run_simulation(SimulationRequest("aav", "Hemgenix", patients=1, weight_kg=20.0))
+    assert aav.metrics["total_vg"] == pytest.approx(2e13 * 20.0)
+    assert not any("70 kg assumed" in n for n in aav.notes)
+    default = run_simulation(SimulationRequest("aav", "Hemgenix", patients=1))
+    assert any("70 kg assumed" in n for n in default.notes)
+
+
+def test_roctavian_population_reports_low_responders() -> None:
+    r = run_simulation(SimulationRequest("aav", "Roctavian", patients=2000, seed=5))
+    low = r.metrics["low_responders"]
+    assert 0.15 < low["below_3_iu_per_dl_week_156"] < 0.30  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"kind": "hsc", "weight_kg": float("nan")}, "weight"),
+        ({"kind": "hsc", "weight_kg": float("inf")}, "weight"),
+        ({"kind": "aav", "weight_kg": -3.0}, "weight"),
+        ({"kind": "hsc", "cd34_per_kg": 0.0}, "CD34"),
+        ({"kind": "hsc", "cd34_per_kg": float("nan")}, "CD34"),
+        ({"kind": "hsc", "cd34_per_kg": 1e12}, "CD34"),
+        ({"kind": "hsc", "dose": 4e6, "cd34_per_kg": 5e6}, "disagree"),
+        ({"kind": "aav", "dose": float("nan")}, "dose"),
+        ({"kind": "aav", "nab_titre": float("inf")}, "NAb"),
+        ({"kind": "hsc", "editing_probability": float("nan")}, "editing"),
+        ({"kind": "hsc", "effective_moi": -1.0}, "MOI"),
+        ({"kind": "car-t", "seed": -1}, "seed"),
+        ({"kind": "car-t", "patients": 0}, "patients"),
+        ({"kind": "hsc", "disease": "  "}, "disease"),
+    ],
+)
+def test_request_validation(kwargs, match) -> None:
+    with pytest.raises(InputError, match=match):
+        SimulationRequest(**kwargs)
+
+
+def test_unknown_disease_lists_the_choices() -> None:
+    with pytest.raises(InputError, match="sickle cell disease, beta-thalassemia"):
+        run_simulation(SimulationRequest("hsc", "Casgevy", disease="cystic fibrosis", patients=1))
+
+
 def test_cli_json_and_plot(tmp_path) -> None:
     out = tmp_path / "kym.png"
     res = runner.invoke(
@@ -83,6 +145,12 @@ def test_cli_json_and_plot(tmp_path) -> None:
         ["simulate", "hsc", "--editing", "1.5"],
         ["simulate", "pk", "--product", "aspirin"],
         ["simulate", "car-t", "--patients", "0"],
+        ["simulate", "hsc", "--weight", "nan"],
+        ["simulate", "hsc", "--cd34-dose", "-4e6"],
+        ["simulate", "hsc", "--product", "Casgevy", "--disease", "hemophilia A"],
+        ["simulate", "aav", "--weight", "inf"],
+        ["simulate", "aav", "--product", "Roctavian", "--disease", "hemophilia B"],
+        ["simulate", "pk", "--weight", "0"],
     ],
 )
 def test_cli_bad_input_gives_one_line_and_exit_2(args) -> None:

@@ -15,13 +15,34 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="seed of the random generat
 PlotOpt = Annotated[str | None, typer.Option("--plot", help="write a .png or .svg plot here")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 SeriesOpt = Annotated[bool, typer.Option("--series", help="include time courses in the JSON")]
-WeightOpt = Annotated[float, typer.Option("--weight-kg", help="body weight (kg)")]
+WeightOpt = Annotated[
+    float | None,
+    typer.Option("--weight", "--weight-kg", help="body weight in kg (default 70, stated)"),
+]
+DiseaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--disease", help="calibration to use, e.g. 'sickle cell disease' or 'beta-thalassemia'"
+    ),
+]
 
 
 def _flatten(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
     if isinstance(value, dict):
         for k, v in value.items():
             _flatten(f"{prefix}.{k}" if prefix else str(k), v, rows)
+    elif isinstance(value, list) and value and all(
+        isinstance(v, dict) and "label" in v for v in value
+    ):
+        for v in value:
+            mark = "within tolerance" if v.get("within_tolerance") else "OUTSIDE tolerance"
+            rows.append(
+                (
+                    f"{prefix}: {v['label']}",
+                    f"vivo {v['vivo']:.4g} vs published {v['value']:g} ± {v['tolerance']:.3g} "
+                    f"({mark})",
+                )
+            )
     elif isinstance(value, float):
         rows.append((prefix, f"{value:.4g}"))
     else:
@@ -85,22 +106,37 @@ def car_t(
 
 def hsc(
     product: ProductOpt = None,
-    dose: Annotated[float | None, typer.Option("--dose", help="CD34+ cells/kg")] = None,
+    disease: DiseaseOpt = None,
+    cd34_dose: Annotated[
+        float | None,
+        typer.Option("--cd34-dose", "--dose", help="CD34+ cells/kg (default: trial median)"),
+    ] = None,
+    weight: WeightOpt = None,
     editing: Annotated[
         float | None, typer.Option("--editing", help="allelic editing probability (Casgevy)")
     ] = None,
     moi: Annotated[
         float | None, typer.Option("--moi", help="effective integrations per cell m (lentiviral)")
     ] = None,
+    patients: PatientsOpt = 1,
+    seed: SeedOpt = 1,
     plot: PlotOpt = None,
     as_json: JsonOpt = False,
     series: SeriesOpt = False,
 ) -> None:
-    """Ex vivo HSC therapy: dose check, editing/transduction, therapeutic Hb over time."""
+    """Ex vivo HSC therapy: dose and engraftment, editing/transduction, Hb over time."""
     from vivo.workflows.simulate import SimulationRequest
 
     req = SimulationRequest(
-        "hsc", product, dose, 1, 1, editing_probability=editing, effective_moi=moi
+        "hsc",
+        product,
+        patients=patients,
+        seed=seed,
+        editing_probability=editing,
+        effective_moi=moi,
+        disease=disease,
+        weight_kg=weight,
+        cd34_per_kg=cd34_dose,
     )
     _run(req, plot=plot, as_json=as_json, series=series)
 
@@ -108,7 +144,8 @@ def hsc(
 def aav(
     product: ProductOpt = None,
     dose: Annotated[float | None, typer.Option("--dose", help="vector genomes per kg")] = None,
-    weight_kg: WeightOpt = 70.0,
+    disease: DiseaseOpt = None,
+    weight_kg: WeightOpt = None,
     nab_titre: Annotated[float, typer.Option("--nab-titre", help="reciprocal titre")] = 0.0,
     patients: PatientsOpt = 1000,
     seed: SeedOpt = 1,
@@ -120,7 +157,14 @@ def aav(
     from vivo.workflows.simulate import SimulationRequest
 
     req = SimulationRequest(
-        "aav", product, dose, patients, seed, body_weight_kg=weight_kg, nab_titre=nab_titre
+        "aav",
+        product,
+        dose,
+        patients,
+        seed,
+        nab_titre=nab_titre,
+        disease=disease,
+        weight_kg=weight_kg,
     )
     _run(req, plot=plot, as_json=as_json, series=series)
 
@@ -128,7 +172,7 @@ def aav(
 def pk(
     product: ProductOpt = None,
     dose: Annotated[float | None, typer.Option("--dose", help="mg/kg (default: CRS rule)")] = None,
-    weight_kg: WeightOpt = 70.0,
+    weight_kg: WeightOpt = None,
     patients: PatientsOpt = 200,
     seed: SeedOpt = 1,
     plot: PlotOpt = None,
@@ -138,7 +182,7 @@ def pk(
     """Antibody PK (tocilizumab, Frey 2010 two-compartment with Michaelis–Menten)."""
     from vivo.workflows.simulate import SimulationRequest
 
-    req = SimulationRequest("pk", product, dose, patients, seed, body_weight_kg=weight_kg)
+    req = SimulationRequest("pk", product, dose, patients, seed, weight_kg=weight_kg)
     _run(req, plot=plot, as_json=as_json, series=series)
 
 

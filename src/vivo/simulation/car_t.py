@@ -35,10 +35,13 @@ from vivo.simulation.ode import (
     solve_ode,
     summarize_bands,
 )
+from vivo.simulation.results import PublishedPoint
 
 __all__ = [
     "CAR_T_PRODUCTS",
+    "CK_NOTES",
     "LISOCEL_MODEL_INFO",
+    "LISOCEL_NOTES",
     "LISO_CEL",
     "MODEL_INFO",
     "STEIN_TISAGENLECLEUCEL",
@@ -48,6 +51,7 @@ __all__ = [
     "car_t_product",
     "ck_auc",
     "ck_concentration",
+    "published_points",
     "sample_ck_population",
     "simulate_ck_ode",
     "with_typical",
@@ -419,3 +423,24 @@ def car_t_product(name: str) -> CarTProduct:
         known = ", ".join(p.name for p in CAR_T_PRODUCTS.values())
         raise InputError(f"unknown CAR-T product {name!r}", hint=f"known products: {known}")
     return CAR_T_PRODUCTS[key]
+
+
+#: Notes that go with every CAR-T course of the Stein / liso-cel models.
+CK_NOTES = ("dose is not a covariate of this model (none retained by the publication)",)
+LISOCEL_NOTES = ("levels relative to Cmax; FB and IIV borrowed from Stein 2019",)
+
+
+def published_points(model: str) -> tuple[PublishedPoint, ...]:
+    """Published values to overlay on a CAR-T course (by model key of :data:`CAR_T_PRODUCTS`).
+
+    Examples
+    --------
+    >>> published_points("stein2019")[0].source
+    'Stein 2019 Table 1'
+    """
+    if model == "stein2019":
+        p = STEIN_TISAGENLECLEUCEL
+        return (PublishedPoint(p.tmax_d, p.cmax, "typical Cmax at Tmax", "Stein 2019 Table 1"),)
+    if model == "lisocel2021":
+        return (PublishedPoint(LISO_CEL.tmax_d, 1.0, "mean Tmax", "Ogasawara 2021"),)
+    return ()

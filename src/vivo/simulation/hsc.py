@@ -19,8 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,26 +29,41 @@ from scipy.stats import gamma, poisson
 from vivo.core.errors import InputError
 from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.units import require_positive
-from vivo.simulation.ode import solve_ode
+from vivo.simulation.calibration import (
+    HscCalibration,
+    HscProduct,
+    PublishedValue,
+    _hsc_product_record,
+    hsc_calibration,
+    hsc_dose_response,
+    load_hsc_products,
+)
+from vivo.simulation.ode import Band, summarize_bands
 
 __all__ = [
     "HSC_PRODUCTS",
     "MODEL_INFO",
     "DoseCheck",
     "EditingOutcome",
+    "Engraftment",
     "HbCourse",
     "HscCourseParameters",
+    "HscOutcome",
     "HscProduct",
     "TransductionOutcome",
     "allelic_editing",
     "calibrate_share_per_unit",
     "check_cd34_dose",
     "collection_days_needed",
+    "engraftment_for_dose",
+    "graft_failure_probability",
     "hbf_per_f_cell_pg",
     "hsc_product",
+    "neutrophil_engraftment_day",
     "poisson_transduction",
     "protected_f_cell_fraction",
     "simulate_hb_course",
+    "simulate_hsc_outcome",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -72,69 +86,22 @@ FEHSE_2004 = Citation(
 )
 MODEL_INFO = ModelInfo(
     name="hsc.vivo_minimal",
-    version="1.0",
+    version="2.0",
     citation=STEINBERG_2014,
-    input_contract="CD34+ cells/kg; effective m or allelic editing probability; time in days",
-    notes="Poisson / binomial statistics are standard; the engraftment and red-cell course is "
-    "a vivo model (unpublished), see docs/models/hsc.md.",
+    input_contract="CD34+ cells/kg; disease; effective m or allelic editing probability; "
+    "time in days",
+    notes="Poisson / binomial statistics are standard; the engraftment, dose response and "
+    "red-cell course are a vivo model calibrated per disease on the pivotal trials "
+    "(data/hsc.toml), see docs/models/hsc.md.",
     extra_citations=(FEHSE_2004,),
 )
 
-Modality = Literal["editing", "lentiviral"]
-
-
-@dataclass(frozen=True, slots=True)
-class HscProduct:
-    """Label facts of an approved ex vivo HSC product."""
-
-    name: str
-    generic: str
-    modality: Modality
-    therapeutic_hb: str
-    min_cd34_per_kg: float
-    collection_target_cd34_per_kg: float | None
-    source: str
-
-
-HSC_PRODUCTS: dict[str, HscProduct] = {
-    "casgevy": HscProduct(
-        "Casgevy",
-        "exagamglogene autotemcel",
-        "editing",
-        "HbF",
-        3e6,
-        20e6,
-        "FDA label (minimum dose); EU SmPC (collection target >= 20e6 CD34+/kg)",
-    ),
-    "zynteglo": HscProduct(
-        "Zynteglo",
-        "betibeglogene autotemcel",
-        "lentiviral",
-        "HbA-T87Q",
-        5.0e6,
-        None,
-        "EU SmPC (minimum dose 5.0e6 CD34+/kg)",
-    ),
-    "lyfgenia": HscProduct(
-        "Lyfgenia",
-        "lovotibeglogene autotemcel",
-        "lentiviral",
-        "HbA-T87Q",
-        3e6,
-        None,
-        "FDA label (minimum dose 3e6 CD34+/kg; >= 48 h washout after busulfan)",
-    ),
-}
-_ALIASES = {"exa-cel": "casgevy", "beti-cel": "zynteglo", "lovo-cel": "lyfgenia"}
+HSC_PRODUCTS: dict[str, HscProduct] = {p.name.lower(): p for p in load_hsc_products()}
 
 
 def hsc_product(name: str) -> HscProduct:
     """Look up an HSC product by brand or short generic name (case-insensitive)."""
-    key = _ALIASES.get(name.strip().lower(), name.strip().lower())
-    if key not in HSC_PRODUCTS:
-        known = ", ".join(p.name for p in HSC_PRODUCTS.values())
-        raise InputError(f"unknown HSC product {name!r}", hint=f"known products: {known}")
-    return HSC_PRODUCTS[key]
+    return _hsc_product_record(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +251,9 @@ class HscCourseParameters:
 
     ``class_fractions[k]``: graft cells with k edited alleles or vector copies; each unit
     adds ``share_per_unit`` of the cell's haemoglobin as therapeutic Hb (capped at
-    ``max_share``); unmodified cells keep ``baseline_share``.
+    ``max_share``); unmodified cells keep ``baseline_share``. Red cells live a fixed
+    ``rbc_lifespan_d`` (F-cells × ``f_cell_survival_advantage``); pre-treatment red cells
+    carry ``baseline_total_hb_g_per_dl`` (None: the engrafted level).
     """
 
     class_fractions: tuple[float, ...]
@@ -297,6 +266,7 @@ class HscCourseParameters:
     rbc_lifespan_d: float = 120.0
     f_cell_survival_advantage: float = 1.0
     total_hb_g_per_dl: float = 12.0
+    baseline_total_hb_g_per_dl: float | None = None
 
     def __post_init__(self) -> None:
         total = sum(self.class_fractions)
@@ -310,6 +280,8 @@ class HscCourseParameters:
             "total_hb_g_per_dl",
         ):
             require_positive(getattr(self, name), name)
+        if self.baseline_total_hb_g_per_dl is not None:
+            require_positive(self.baseline_total_hb_g_per_dl, "baseline total Hb (g/dL)")
         for name in ("share_per_unit", "max_share", "baseline_share", "graft_chimerism"):
             v = getattr(self, name)
             if not 0 <= v <= 1:
@@ -368,39 +340,142 @@ class HbCourse:
         }
 
 
+def _cumulative_production(t: FloatArray, t50: float, w: float) -> FloatArray:
+    """∫₀ᵗ g(s) ds for the logistic g(s) = 1/(1 + e^(−(s − t50)/w)) (overflow-safe)."""
+    out: FloatArray = w * (np.logaddexp(0.0, (t - t50) / w) - np.logaddexp(0.0, -t50 / w))
+    return out
+
+
 def simulate_hb_course(
     p: HscCourseParameters, time_d: FloatArray, *, therapeutic_hb: str = "HbF"
 ) -> HbCourse:
-    """Red-cell haemoglobin after infusion: old (pre-treatment) cells decay with the red-cell
-    lifespan while graft-derived erythropoiesis rises with a logistic engraftment curve.
+    """Red-cell haemoglobin after infusion with fixed red-cell lifespans.
 
-    States (relative to the steady-state red-cell mass): F-cells, non-F-cells, therapeutic Hb.
-    Pre-treatment red cells start as non-F-cells carrying ``baseline_share``.
+    Graft erythropoiesis rises as a logistic g(t); a red cell made at time s circulates until
+    s + L (F-cells: L·s_F). Circulating graft cells are therefore P·f·∫_{t−L}^{t} g; the
+    pre-treatment red cells (uniform ages) fall linearly to zero over L. Masses are relative
+    to the engrafted steady state (P scales it to 1).
     """
+    t = np.asarray(time_d, dtype=np.float64)
+    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise InputError("time points must be a non-empty 1-D array of finite days >= 0")
     f_new, per_f = p.new_cell_shares()
     life_f = p.rbc_lifespan_d * p.f_cell_survival_advantage
     life_o = p.rbc_lifespan_d
-    # production scaled so that the engrafted steady-state red-cell mass is 1
-    prod_ss = 1.0 / (f_new * life_f + (1 - f_new) * life_o)
+    prod = 1.0 / (f_new * life_f + (1 - f_new) * life_o)
 
-    def rhs(t: float, y: FloatArray, _phase: int) -> FloatArray:
-        x = (t - p.engraftment_t50_d) / p.engraftment_width_d
-        prod = prod_ss / (1.0 + math.exp(-x)) if x > -700 else 0.0
-        return np.array([prod * f_new - y[0] / life_f, prod * (1 - f_new) - y[1] / life_o])
+    def circulating(life: float) -> FloatArray:
+        made = _cumulative_production(t, p.engraftment_t50_d, p.engraftment_width_d)
+        gone = _cumulative_production(
+            np.maximum(t - life, 0.0), p.engraftment_t50_d, p.engraftment_width_d
+        )
+        out: FloatArray = prod * (made - gone)
+        return out
 
-    y = solve_ode(
-        rhs, [0.0, 1.0], np.asarray(time_d, dtype=np.float64), states=("f_cells", "other_cells")
+    f_cells = f_new * circulating(life_f)
+    new_other = (1 - f_new) * circulating(life_o)
+    old = np.clip(1.0 - t / life_o, 0.0, None)
+    cells = f_cells + new_other + old
+    ther = per_f * f_cells + p.baseline_share * (new_other + old)
+    hb_old = (
+        p.total_hb_g_per_dl
+        if p.baseline_total_hb_g_per_dl is None
+        else p.baseline_total_hb_g_per_dl
     )
-    f_cells, o_cells = y.state("f_cells"), y.state("other_cells")
-    cells = f_cells + o_cells
-    ther = per_f * f_cells + p.baseline_share * o_cells
+    total = p.total_hb_g_per_dl * (f_cells + new_other) + hb_old * old
+    safe = np.where(cells > 0, cells, 1.0)
     return HbCourse(
-        time_d=y.time,
+        time_d=t,
         therapeutic_hb_g_per_dl=p.total_hb_g_per_dl * ther,
-        total_hb_g_per_dl=p.total_hb_g_per_dl * cells,
-        therapeutic_share=ther / cells,
-        f_cell_fraction=f_cells / cells,
+        total_hb_g_per_dl=total,
+        therapeutic_share=np.where(cells > 0, ther / safe, 0.0),
+        f_cell_fraction=np.where(cells > 0, f_cells / safe, 0.0),
         therapeutic_hb_name=therapeutic_hb,
+    )
+
+
+# ---- CD34+ dose response ---------------------------------------------------------------------
+
+
+def graft_failure_probability(cd34_per_kg: float) -> float:
+    """Probability that the infused graft fails to engraft: 1/(1 + (dose/d50)^h).
+
+    d50 = 1e6 CD34⁺/kg is a vivo assumption; h is set so that P(3e6/kg) = 2 % (0 failures in
+    the 96 exa-cel recipients of CLIMB-111/121). See docs/models/hsc.md.
+
+    Examples
+    --------
+    >>> round(graft_failure_probability(3e6), 3), round(graft_failure_probability(1e5), 3)
+    (0.02, 1.0)
+    """
+    require_positive(cd34_per_kg, "CD34+ dose (cells/kg)")
+    dr = hsc_dose_response()
+    x = math.log(cd34_per_kg / dr.graft_failure_d50_cd34_per_kg) * dr.graft_failure_hill
+    return float(1.0 / (1.0 + math.exp(min(x, 700.0))))
+
+
+def neutrophil_engraftment_day(
+    cd34_per_kg: float, *, reference_day: float, reference_cd34_per_kg: float
+) -> float:
+    """Median neutrophil engraftment day at a dose: T_ref·(d_ref/d)^b (b from Ketterer 1998).
+
+    Examples
+    --------
+    >>> round(neutrophil_engraftment_day(2e7, reference_day=27, reference_cd34_per_kg=4e6), 1)
+    24.0
+    """
+    require_positive(cd34_per_kg, "CD34+ dose (cells/kg)")
+    require_positive(reference_day, "reference engraftment day")
+    require_positive(reference_cd34_per_kg, "reference CD34+ dose (cells/kg)")
+    b = hsc_dose_response().neutrophil_exponent
+    return float(reference_day * (reference_cd34_per_kg / cd34_per_kg) ** b)
+
+
+@dataclass(frozen=True, slots=True)
+class Engraftment:
+    """What the infused CD34⁺ dose implies for engraftment."""
+
+    cd34_per_kg: float
+    minimum_cd34_per_kg: float
+    meets_minimum: bool
+    neutrophil_engraftment_day: float
+    graft_failure_probability: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready record."""
+        return {
+            "cd34_per_kg": self.cd34_per_kg,
+            "minimum_cd34_per_kg": self.minimum_cd34_per_kg,
+            "meets_minimum": self.meets_minimum,
+            "neutrophil_engraftment_day": self.neutrophil_engraftment_day,
+            "graft_failure_probability": self.graft_failure_probability,
+        }
+
+
+def engraftment_for_dose(
+    product: str, cd34_per_kg: float, *, disease: str | None = None
+) -> Engraftment:
+    """Neutrophil engraftment day and graft-failure probability at a CD34⁺ dose.
+
+    Examples
+    --------
+    >>> e = engraftment_for_dose("Casgevy", 1e6)
+    >>> e.meets_minimum, round(e.graft_failure_probability, 2)
+    (False, 0.5)
+    """
+    p = hsc_product(product)
+    cal = hsc_calibration(p.name, disease)
+    day = neutrophil_engraftment_day(
+        cd34_per_kg,
+        reference_day=cal.neutrophil_engraftment_day,
+        reference_cd34_per_kg=cal.typical_cd34_per_kg,
+    )
+    return Engraftment(
+        cd34_per_kg,
+        p.min_cd34_per_kg,
+        cd34_per_kg >= p.min_cd34_per_kg,
+        day,
+        graft_failure_probability(cd34_per_kg),
     )
 
 
@@ -410,7 +485,6 @@ def calibrate_share_per_unit(p: HscCourseParameters, target_share: float) -> Hsc
 
     Raises InputError when the target is out of reach with the given class fractions.
     """
-    from dataclasses import replace
 
     def gap(u: float) -> float:
         return replace(p, share_per_unit=u).steady_state()[0] - target_share
@@ -423,3 +497,166 @@ def calibrate_share_per_unit(p: HscCourseParameters, target_share: float) -> Hsc
             hint="raise editing/transduction or max_share",
         )
     return replace(p, share_per_unit=float(brentq(gap, 0.0, 1.0, xtol=1e-12)))
+
+
+# ---- calibrated outcome of a product in a disease at a dose ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HscOutcome:
+    """A product's calibrated course in one disease at one CD34⁺ dose.
+
+    ``typical`` is the course of the typical patient (engrafted unless graft failure is more
+    likely than not); ``population_mean_share`` averages over graft failure; ``band`` is the
+    population band when more than one patient was simulated.
+    """
+
+    product: HscProduct
+    calibration: HscCalibration
+    params: HscCourseParameters
+    engraftment: Engraftment
+    typical: HbCourse
+    engrafted: HbCourse
+    failed: HbCourse
+    population_mean_share: FloatArray
+    band: Band | None
+    n_graft_failures: int
+    n_patients: int
+    editing_probability: float | None
+    effective_moi: float | None
+    notes: tuple[str, ...]
+
+    @property
+    def published(self) -> tuple[PublishedValue, ...]:
+        """The published trial values this calibration is checked against."""
+        return self.calibration.published
+
+
+def _class_fractions(
+    product: HscProduct, *, editing_probability: float | None, effective_moi: float | None
+) -> tuple[float, ...]:
+    if product.modality == "editing":
+        if editing_probability is None:
+            raise InputError("an editing product needs an allelic editing probability")
+        return allelic_editing(editing_probability).fractions
+    if effective_moi is None:
+        raise InputError("a lentiviral product needs an effective multiplicity m")
+    return poisson_transduction(effective_moi).copy_distribution
+
+
+def _calibrated_params(
+    product: HscProduct, cal: HscCalibration, fractions: tuple[float, ...]
+) -> HscCourseParameters:
+    """Parameters with ``share_per_unit`` calibrated at the trial's editing/transduction."""
+    trial_fractions = _class_fractions(
+        product,
+        editing_probability=cal.editing_probability,
+        effective_moi=cal.effective_moi,
+    )
+    base = HscCourseParameters(
+        class_fractions=trial_fractions,
+        max_share=1.0,
+        total_hb_g_per_dl=cal.engrafted_total_hb_g_per_dl,
+        baseline_total_hb_g_per_dl=cal.baseline_total_hb_g_per_dl,
+        engraftment_t50_d=cal.neutrophil_engraftment_day,
+        rbc_lifespan_d=hsc_dose_response().rbc_lifespan_d,
+    )
+    calibrated = calibrate_share_per_unit(base, cal.target_share)
+    return replace(calibrated, class_fractions=fractions)
+
+
+def simulate_hsc_outcome(
+    product: str,
+    *,
+    disease: str | None = None,
+    cd34_per_kg: float | None = None,
+    editing_probability: float | None = None,
+    effective_moi: float | None = None,
+    time_d: FloatArray | None = None,
+    n_patients: int = 1,
+    rng: np.random.Generator | None = None,
+) -> HscOutcome:
+    """Therapeutic and total Hb after an ex vivo HSC product, calibrated per disease.
+
+    The per-allele (or per-copy) therapeutic share is calibrated on the disease's pivotal
+    trial (``data/hsc.toml``); ``editing_probability`` / ``effective_moi`` then change the
+    graft's composition; ``cd34_per_kg`` (default: the trial's typical dose) sets the
+    engraftment day and the graft-failure probability. A failed graft is rescued with
+    unmodified back-up cells: no therapeutic Hb and the disease's pre-treatment total Hb.
+
+    Examples
+    --------
+    >>> o = simulate_hsc_outcome("Casgevy", disease="sickle cell disease")
+    >>> round(100 * float(o.typical.therapeutic_share[-1]))
+    40
+    >>> low = simulate_hsc_outcome("Casgevy", cd34_per_kg=1e5)
+    >>> round(100 * float(low.typical.therapeutic_share[-1]))
+    0
+    """
+    p = hsc_product(product)
+    cal = hsc_calibration(p.name, disease)
+    dose = cal.typical_cd34_per_kg if cd34_per_kg is None else cd34_per_kg
+    require_positive(dose, "CD34+ dose (cells/kg)")
+    if n_patients < 1:
+        raise InputError(f"number of patients must be at least 1, got {n_patients}")
+    if n_patients > 1 and rng is None:
+        raise InputError("a seeded numpy Generator is required for more than one patient")
+    p_edit = cal.editing_probability if editing_probability is None else editing_probability
+    moi = cal.effective_moi if effective_moi is None else effective_moi
+    fractions = _class_fractions(p, editing_probability=p_edit, effective_moi=moi)
+    eng = engraftment_for_dose(p.name, dose, disease=cal.disease)
+    params = replace(
+        _calibrated_params(p, cal, fractions), engraftment_t50_d=eng.neutrophil_engraftment_day
+    )
+    t = np.linspace(0.0, 730.0, 731) if time_d is None else np.asarray(time_d, dtype=np.float64)
+    engrafted = simulate_hb_course(params, t, therapeutic_hb=p.therapeutic_hb)
+    failed_params = replace(
+        params, graft_chimerism=0.0, total_hb_g_per_dl=cal.baseline_total_hb_g_per_dl
+    )
+    failed = simulate_hb_course(failed_params, t, therapeutic_hb=p.therapeutic_hb)
+    pf = eng.graft_failure_probability
+    mean_share = (1 - pf) * engrafted.therapeutic_share + pf * failed.therapeutic_share
+    band, n_failed = None, 0
+    if n_patients > 1 and rng is not None:
+        fails = rng.random(n_patients) < pf
+        n_failed = int(fails.sum())
+        rows = np.where(fails[:, None], failed.therapeutic_share, engrafted.therapeutic_share)
+        band = summarize_bands(t, 100 * rows)
+    notes = _outcome_notes(p, cal, eng, disease is None)
+    return HscOutcome(
+        p,
+        cal,
+        params,
+        eng,
+        failed if pf >= 0.5 else engrafted,
+        engrafted,
+        failed,
+        mean_share,
+        band,
+        n_failed,
+        n_patients,
+        p_edit if p.modality == "editing" else None,
+        moi if p.modality == "lentiviral" else None,
+        notes,
+    )
+
+
+def _outcome_notes(
+    p: HscProduct, cal: HscCalibration, eng: Engraftment, disease_defaulted: bool
+) -> tuple[str, ...]:
+    notes = [f"calibration: {p.name} in {cal.disease} ({cal.trial})"]
+    if disease_defaulted and len(p.diseases) > 1:
+        notes.append(
+            f"disease not given: the {cal.disease} calibration was used "
+            f"(choices: {', '.join(p.diseases)})"
+        )
+    if not eng.meets_minimum:
+        notes.append(
+            f"CD34+ dose {eng.cd34_per_kg:.3g}/kg is below the {p.name} label minimum "
+            f"{eng.minimum_cd34_per_kg:.3g}/kg: not releasable under the label; "
+            f"graft-failure probability {eng.graft_failure_probability:.0%}"
+        )
+    if eng.graft_failure_probability >= 0.5:
+        notes.append("graft failure expected: rescue with unmodified back-up cells, no benefit")
+    notes.append("supportive transfusions and anaemia-driven erythropoiesis are not modelled")
+    return tuple(notes)

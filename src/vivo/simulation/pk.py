@@ -33,6 +33,7 @@ __all__ = [
     "MODEL_INFO",
     "TOCILIZUMAB_FREY2010",
     "TOCILIZUMAB_IIV_CV",
+    "TOCILIZUMAB_NOTE",
     "PkDose",
     "PkParameters",
     "PkResult",
@@ -93,6 +94,9 @@ class PkParameters:
 
 
 #: Frey 2010 typical values (nlmixr2lib transcription).
+#: What every tocilizumab course assumes (shown with the result).
+TOCILIZUMAB_NOTE = "1-h IV infusion; RA-population model (Frey 2010)"
+
 TOCILIZUMAB_FREY2010 = PkParameters(
     cl_l_per_d=0.3,
     v1_l=3.5,

@@ -6,17 +6,21 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from vivo import __version__
 from vivo.core.errors import InputError
-from vivo.core.units import require_positive
 from vivo.simulation.results import PublishedPoint, SimulationResult
+
+if TYPE_CHECKING:
+    from vivo.simulation.aav import AavPopulation
+    from vivo.simulation.hsc import HscOutcome
 
 __all__ = [
     "SimulationKind",
@@ -27,38 +31,120 @@ __all__ = [
 
 SimulationKind = Literal["car-t", "hsc", "aav", "pk"]
 DEFAULT_PRODUCT = {"car-t": "Kymriah", "hsc": "Casgevy", "aav": "Hemgenix", "pk": "tocilizumab"}
+#: Body weight assumed when none is given (kg); every result says when it was used.
+DEFAULT_WEIGHT_KG = 70.0
+_MAX_SEED = 2**63 - 1
+
+
+def _finite(value: float, name: str, lo: float, hi: float, *, hint: str, lo_open: bool) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"{name} must be a number, got {value!r}", hint=hint)
+    ok = math.isfinite(value) and (value > lo if lo_open else value >= lo) and value <= hi
+    if not ok:
+        low = f"({lo:g}" if lo_open else f"[{lo:g}"
+        raise InputError(
+            f"{name} must be finite and lie in {low}, {hi:g}], got {value!r}", hint=hint
+        )
+
+
+def _whole(value: int, name: str, lo: int, hi: int, *, hint: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InputError(f"{name} must be a whole number in {lo}..{hi}, got {value!r}", hint=hint)
 
 
 @dataclass(frozen=True, slots=True)
 class SimulationRequest:
-    """What to simulate. ``dose`` is in the kind's unit: CAR-T total CAR⁺ cells, HSC CD34⁺
-    cells/kg, AAV vg/kg, PK mg/kg. ``patients = 1`` simulates the typical patient only."""
+    """What to simulate.
+
+    ``dose`` is in the kind's unit: CAR-T total CAR⁺ cells, HSC CD34⁺ cells/kg (same as
+    ``cd34_per_kg``), AAV vg/kg, PK mg/kg. ``patients = 1`` simulates the typical patient
+    only. ``disease`` chooses the calibration of products approved for several diseases
+    (Casgevy: sickle cell disease or beta-thalassemia). ``weight_kg`` turns per-kg doses into
+    totals (default 70 kg, stated in the result); ``cd34_per_kg`` defaults to the trial's
+    typical infused dose.
+    """
 
     kind: SimulationKind
     product: str | None = None
     dose: float | None = None
     patients: int = 1000
     seed: int = 1
-    body_weight_kg: float = 70.0
     nab_titre: float = 0.0
     editing_probability: float | None = None
     effective_moi: float | None = None
+    disease: str | None = None
+    weight_kg: float | None = None
+    cd34_per_kg: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in DEFAULT_PRODUCT:
             raise InputError(
                 f"unknown simulation kind {self.kind!r}", hint="choose car-t, hsc, aav or pk"
             )
-        if self.patients < 1 or self.patients > 100_000:
-            raise InputError(f"patients must lie in 1..100000, got {self.patients}")
+        for name, text in (("product", self.product), ("disease", self.disease)):
+            if text is not None and (not isinstance(text, str) or not text.strip()):
+                raise InputError(f"{name} must be a non-empty name, got {text!r}")
+        _whole(self.patients, "patients", 1, 100_000, hint="use 1 for the typical patient")
+        _whole(self.seed, "seed", 0, _MAX_SEED, hint="any whole number >= 0")
         if self.dose is not None:
-            require_positive(self.dose, "dose")
-        require_positive(self.body_weight_kg, "body weight (kg)")
+            _finite(
+                self.dose, "dose", 0, 1e20, hint="a positive dose in the kind's unit", lo_open=True
+            )
+        _finite(
+            self.nab_titre, "NAb titre", 0, 1e12, hint="reciprocal titre, e.g. 200", lo_open=False
+        )
+        if self.editing_probability is not None:
+            _finite(
+                self.editing_probability,
+                "editing probability",
+                0,
+                1,
+                hint="a fraction",
+                lo_open=False,
+            )
+        if self.effective_moi is not None:
+            _finite(
+                self.effective_moi,
+                "effective MOI",
+                0,
+                50,
+                hint="integrations per cell, e.g. 1.5",
+                lo_open=True,
+            )
+        if self.weight_kg is not None:
+            _finite(
+                self.weight_kg, "weight (kg)", 0.5, 400, hint="body weight in kg", lo_open=False
+            )
+        if self.cd34_per_kg is not None:
+            _finite(
+                self.cd34_per_kg, "CD34+ dose (cells/kg)", 0, 1e9, hint="e.g. 4e6", lo_open=True
+            )
+            if self.dose is not None and self.kind == "hsc" and self.dose != self.cd34_per_kg:
+                raise InputError(
+                    "dose and cd34_per_kg disagree", hint="give the CD34+ dose once (cells/kg)"
+                )
 
     @property
     def product_name(self) -> str:
         """The requested product or the kind's default."""
-        return self.product or DEFAULT_PRODUCT[self.kind]
+        return (self.product or DEFAULT_PRODUCT[self.kind]).strip()
+
+    @property
+    def weight(self) -> float:
+        """Body weight used for totals (kg): the given one or the 70 kg default."""
+        return DEFAULT_WEIGHT_KG if self.weight_kg is None else self.weight_kg
+
+    def weight_note(self) -> tuple[str, ...]:
+        """A note when the default weight was used."""
+        if self.weight_kg is None:
+            return (f"weight not given: {DEFAULT_WEIGHT_KG:g} kg assumed for totals",)
+        return ()
+
+    def disease_note(self) -> tuple[str, ...]:
+        """A note when a disease was given to a model without disease calibrations."""
+        if self.disease is not None:
+            return (f"disease {self.disease!r} is not a covariate of this model",)
+        return ()
 
 
 def _provenance(
@@ -107,14 +193,7 @@ def _run_stein(req: SimulationRequest, model: str) -> SimulationResult:
             "tmax_d": _pct(pop.parameters["tmax_d"]),
             "auc_0_28d": _pct(pop.auc(28.0)),
         }
-    point = (
-        PublishedPoint(p.tmax_d, 1.0, "mean Tmax", "Ogasawara 2021")
-        if lisocel
-        else PublishedPoint(p.tmax_d, p.cmax, "typical Cmax at Tmax", "Stein 2019 Table 1")
-    )
-    notes = ["dose is not a covariate of this model (none retained by the publication)"]
-    if lisocel:
-        notes.append("levels relative to Cmax; FB and IIV borrowed from Stein 2019")
+    notes = [*car_t.CK_NOTES, *(car_t.LISOCEL_NOTES if lisocel else ()), *req.disease_note()]
     return SimulationResult(
         "car-t",
         car_t.car_t_product(req.product_name).name,
@@ -124,7 +203,7 @@ def _run_stein(req: SimulationRequest, model: str) -> SimulationResult:
         t,
         typical,
         band,
-        (point,),
+        car_t.published_points(model),
         metrics,
         _provenance(req, info.as_dict(), iiv_scale=p.iiv_scale),
         tuple(notes),
@@ -159,7 +238,10 @@ def _run_kimmel(req: SimulationRequest) -> SimulationResult:
         (),
         metrics,
         _provenance(req, km.MODEL_INFO.as_dict()),
-        ("whole-body cell numbers; no published conversion to cells/µL blood is applied",),
+        (
+            "whole-body cell numbers; no published conversion to cells/µL blood is applied",
+            *req.disease_note(),
+        ),
         log_scale=True,
         series={"progression_free": pfs, "median_tumour_cells": np.median(res.tumour_cells, 0)},
     )
@@ -177,109 +259,111 @@ def _run_car_t(req: SimulationRequest) -> SimulationResult:
 def _run_hsc(req: SimulationRequest) -> SimulationResult:
     from vivo.simulation import hsc
 
-    product = hsc.hsc_product(req.product_name)
-    metrics: dict[str, object] = {}
-    notes = [
-        "engraftment and red-cell course: vivo model (unpublished), see docs/models/hsc.md",
-        "deterministic typical patient (no published between-patient variability)",
-    ]
-    if req.dose is not None:
-        check = hsc.check_cd34_dose(product.name, req.dose)
-        metrics["dose_check"] = {
-            "cd34_per_kg": check.cd34_per_kg,
-            "minimum_cd34_per_kg": check.minimum_cd34_per_kg,
-            "meets_minimum": check.meets_minimum,
+    dose = req.cd34_per_kg if req.cd34_per_kg is not None else req.dose
+    out = hsc.simulate_hsc_outcome(
+        req.product_name,
+        disease=req.disease,
+        cd34_per_kg=dose,
+        editing_probability=req.editing_probability,
+        effective_moi=req.effective_moi,
+        n_patients=req.patients,
+        rng=np.random.default_rng(req.seed) if req.patients > 1 else None,
+    )
+    eng, cal, typ = out.engraftment, out.calibration, out.typical
+    share, f_cells = out.params.steady_state()
+    metrics: dict[str, object] = {
+        "disease": cal.disease,
+        "calibration": f"{out.product.name} in {cal.disease} ({cal.trial})",
+        "dose_check": eng.to_dict(),
+        "total_cd34_cells": eng.cd34_per_kg * req.weight,
+        "weight_kg": req.weight,
+        "engrafted_steady_state": {
+            "therapeutic_share": share,
+            "f_cell_fraction": f_cells,
+            "therapeutic_hb_g_per_dl": share * out.params.total_hb_g_per_dl,
+            "total_hb_g_per_dl": out.params.total_hb_g_per_dl,
+        },
+        "validation": _hsc_validation(out),
+    }
+    if out.editing_probability is not None:
+        metrics["editing"] = {
+            "p_allele": out.editing_probability,
+            "alleles_0_1_2": list(hsc.allelic_editing(out.editing_probability).fractions),
         }
-        if not check.meets_minimum:
-            notes.append(f"dose below the {product.name} label minimum")
-    point: PublishedPoint | None
-    if product.modality == "editing":
-        p_edit = 0.8 if req.editing_probability is None else req.editing_probability
-        edit = hsc.allelic_editing(p_edit)
-        params = hsc.calibrate_share_per_unit(
-            hsc.HscCourseParameters(
-                class_fractions=edit.fractions, max_share=1.0, total_hb_g_per_dl=13.1
-            ),
-            11.9 / 13.1,
-        )
-        metrics["editing"] = {"p_allele": p_edit, "alleles_0_1_2": list(edit.fractions)}
-        point = PublishedPoint(
-            365.0, 100 * 11.9 / 13.1, "HbF share, TDT with TI", "Locatelli 2024 NEJM"
-        )
-        if req.editing_probability is None:
-            notes.append("allelic editing 0.8 assumed (unverified 80-90 % range)")
-    else:
-        m = 1.0 if req.effective_moi is None else req.effective_moi
-        tr = hsc.poisson_transduction(m)
-        params = hsc.HscCourseParameters(class_fractions=_renorm(tr.copy_distribution))
+    if out.effective_moi is not None:
+        tr = hsc.poisson_transduction(out.effective_moi)
         metrics["transduction"] = {
-            "m": m,
+            "m": tr.m,
             "fraction_transduced": tr.fraction_transduced,
             "vcn_per_transduced_cell": tr.vcn_per_transduced_cell,
             "bulk_vcn": tr.bulk_vcn,
         }
-        point = (
-            PublishedPoint(
-                182.6, 40.0, "median HbA-T87Q share >= 40 %", "HGB-206 group C, EHA 2020"
-            )
-            if product.name == "Lyfgenia"
-            else None
-        )
-    t = np.linspace(0.0, 730.0, 731)
-    course = hsc.simulate_hb_course(params, t, therapeutic_hb=product.therapeutic_hb)
-    share, f_cells = params.steady_state()
-    metrics["steady_state"] = {
-        "therapeutic_share": share,
-        "f_cell_fraction": f_cells,
-        "therapeutic_hb_g_per_dl": share * params.total_hb_g_per_dl,
-    }
+    if req.patients > 1:
+        metrics["graft_failures"] = {"n": out.n_graft_failures, "of": req.patients}
+    published = tuple(
+        PublishedPoint(v.time, v.value, v.label, v.source)
+        for v in out.published
+        if v.quantity == "therapeutic_share_percent"
+    )
     return SimulationResult(
         "hsc",
-        product.name,
-        f"{product.therapeutic_hb} share of total Hb",
+        out.product.name,
+        f"{out.product.therapeutic_hb} share of total Hb",
         "%",
         "days",
-        t,
-        100 * course.therapeutic_share,
-        None,
-        (point,) if point else (),
+        typ.time_d,
+        100 * typ.therapeutic_share,
+        out.band,
+        published,
         metrics,
-        _provenance(req, hsc.MODEL_INFO.as_dict(), n_patients=1),  # deterministic
-        tuple(notes),
+        _provenance(req, hsc.MODEL_INFO.as_dict(), calibration=cal.trial, disease=cal.disease),
+        (*out.notes, *req.weight_note()),
         series={
-            "f_cells_percent": 100 * course.f_cell_fraction,
-            "therapeutic_hb_g_per_dl": course.therapeutic_hb_g_per_dl,
-            "total_hb_g_per_dl": course.total_hb_g_per_dl,
+            "population_mean_percent": 100 * out.population_mean_share,
+            "f_cells_percent": 100 * typ.f_cell_fraction,
+            "therapeutic_hb_g_per_dl": typ.therapeutic_hb_g_per_dl,
+            "total_hb_g_per_dl": typ.total_hb_g_per_dl,
         },
     )
 
 
-def _renorm(dist: tuple[float, ...]) -> tuple[float, ...]:
-    total = sum(dist)
-    return tuple(x / total for x in dist)
+def _hsc_validation(out: HscOutcome) -> list[dict[str, object]]:
+    """vivo's engrafted course against each published number of the calibration."""
+    course = out.engrafted
+    series = {
+        "therapeutic_share_percent": 100 * course.therapeutic_share,
+        "total_hb_g_per_dl": course.total_hb_g_per_dl,
+        "therapeutic_hb_g_per_dl": course.therapeutic_hb_g_per_dl,
+        "f_cells_percent": 100 * course.f_cell_fraction,
+    }
+    rows = []
+    for v in out.published:
+        vivo = float(np.interp(v.time, course.time_d, series[v.quantity]))
+        rows.append({**v.to_dict(), "vivo": vivo, "within_tolerance": v.accepts(vivo)})
+    return rows
 
 
 def _run_aav(req: SimulationRequest) -> SimulationResult:
     from vivo.simulation import aav
+    from vivo.simulation.ode import summarize_bands
 
-    rng = np.random.default_rng(req.seed)
+    product = aav.aav_product(req.product_name, disease=req.disease)
     pop = aav.simulate_aav_population(
-        req.product_name,
+        product.name,
         dose_vg_per_kg=req.dose,
-        body_weight_kg=req.body_weight_kg,
+        body_weight_kg=req.weight,
         nab_titre=req.nab_titre,
         n_patients=req.patients,
-        rng=rng,
+        rng=np.random.default_rng(req.seed),
     )
     typical = aav.simulate_aav_population(
-        req.product_name,
-        dose_vg_per_kg=req.dose,
-        body_weight_kg=req.body_weight_kg,
-        nab_titre=req.nab_titre,
+        product.name, dose_vg_per_kg=req.dose, body_weight_kg=req.weight, nab_titre=req.nab_titre
     )
     p, a = pop.product, pop.activity_iu_per_dl
     metrics: dict[str, object] = {
+        "disease": p.disease,
         "dose_vg_per_kg": pop.dose_vg_per_kg,
+        "weight_kg": pop.body_weight_kg,
         "total_vg": pop.total_vg,
         "nab_titre": pop.nab_titre,
         "nab_factor": pop.nab_factor,
@@ -290,17 +374,19 @@ def _run_aav(req: SimulationRequest) -> SimulationResult:
         "production_half_life_weeks": p.production_half_life_week,
         "assay": p.assay,
     }
-    notes = ["vivo model (unpublished structure), calibrated on the cited means"]
+    if req.patients > 1:
+        metrics["low_responders"] = {
+            f"below_{thr:g}_iu_per_dl_week_{wk}": float((a[:, wk] < thr).mean())
+            for wk in (52, 156, 260)
+            for thr in (3.0, 5.0)
+        }
+        metrics["validation"] = _aav_validation(pop)
+    notes = ["vivo model (unpublished structure), calibrated on the cited trial numbers"]
     if not pop.eligible:
         notes.append(
             f"NAb titre {req.nab_titre:g} excludes this patient under the {p.name} label rule"
         )
     published = tuple(PublishedPoint(t, v, lab, p.source) for t, v, lab in p.published_points)
-    band = None
-    if req.patients > 1:
-        from vivo.simulation.ode import summarize_bands
-
-        band = summarize_bands(pop.time_week, a)
     return SimulationResult(
         "aav",
         p.name,
@@ -309,13 +395,24 @@ def _run_aav(req: SimulationRequest) -> SimulationResult:
         "weeks",
         pop.time_week,
         typical.activity_iu_per_dl[0],
-        band,
+        summarize_bands(pop.time_week, a) if req.patients > 1 else None,
         published,
         metrics,
         _provenance(req, aav.MODEL_INFO.as_dict()),
-        tuple(notes),
+        (*notes, *req.weight_note()),
         series={"population_mean": a.mean(axis=0)} if req.patients > 1 else {},
     )
+
+
+def _aav_validation(pop: AavPopulation) -> list[dict[str, object]]:
+    """The simulated population against each published number of the product."""
+    from vivo.simulation.aav import population_statistic
+
+    rows = []
+    for v in pop.product.published:
+        vivo = population_statistic(pop, v)
+        rows.append({**v.to_dict(), "vivo": vivo, "within_tolerance": v.accepts(vivo)})
+    return rows
 
 
 def _run_pk(req: SimulationRequest) -> SimulationResult:
@@ -325,17 +422,14 @@ def _run_pk(req: SimulationRequest) -> SimulationResult:
 
     if req.product_name.strip().lower() != "tocilizumab":
         raise InputError(f"unknown PK drug {req.product_name!r}", hint="known drugs: tocilizumab")
-    mg = (
-        pk.tocilizumab_crs_dose_mg(req.body_weight_kg)
-        if req.dose is None
-        else req.dose * req.body_weight_kg
-    )
+    mg = pk.tocilizumab_crs_dose_mg(req.weight) if req.dose is None else req.dose * req.weight
     doses = [pk.PkDose(0.0, mg, 1.0 / 24.0)]
     t = np.linspace(0.0, 56.0, 561)
     typ = pk.simulate_pk(pk.TOCILIZUMAB_FREY2010, doses, t)
     nca = compute_nca(t, typ.conc_mg_per_l, auc_window_d=(0.0, 56.0), terminal_points=50)
     metrics: dict[str, object] = {
         "dose_mg": mg,
+        "weight_kg": req.weight,
         "typical_nca": nca.to_dict(),
         "parameters": pk.TOCILIZUMAB_FREY2010.to_dict(),
     }
@@ -357,7 +451,7 @@ def _run_pk(req: SimulationRequest) -> SimulationResult:
         (),
         metrics,
         _provenance(req, pk.MODEL_INFO.as_dict()),
-        ("1-h IV infusion; RA-population model (Frey 2010)",),
+        (pk.TOCILIZUMAB_NOTE, *req.weight_note(), *req.disease_note()),
         log_scale=True,
     )
 
