@@ -51,6 +51,8 @@ def test_motif_positions_match_the_literature(gene: str) -> None:
     for m in motifs:
         assert len(m.interval) == m.rel_end - m.rel_start + 1
         assert m.source
+        d = m.to_dict()
+        assert d["end_1based"] - d["start_1based"] + 1 == len(m.sequence)
 
 
 def test_hpfh_point_mutation_bases() -> None:
@@ -84,6 +86,7 @@ def test_the_115_guide_ranks_first(gene: str) -> None:
     assert top.cut_rel_tss == (-116, -115)
     assert top.disrupts == ("BCL11A", "HPFH deletion")
     assert top.inside == 2 and top.distance_bp == 0
+    assert top.to_dict()["cut_tss_relative"] == "-116/-115"
     # every guide that disrupts something ranks before every guide that does not
     flags = [bool(x.disrupts) for x in ranked]
     assert flags == sorted(flags, reverse=True)

@@ -173,6 +173,21 @@ class RegulatoryMotif:
         """``"BCL11A -118..-113"``."""
         return f"{self.factor} {self.rel_start}..{self.rel_end}"
 
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready record (``start_1based`` / ``end_1based``: plus-strand, inclusive)."""
+        return {
+            "name": self.name,
+            "factor": self.factor,
+            "kind": self.kind,
+            "gene": self.gene,
+            "contig": self.contig,
+            "start_1based": self.interval.start + 1,
+            "end_1based": self.interval.end,
+            "sequence": self.sequence,
+            "tss_relative": [self.rel_start, self.rel_end],
+            "source": self.source,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class MotifGuide:
@@ -198,6 +213,21 @@ class MotifGuide:
     def cut_label(self) -> str:
         """``"-116/-115"``."""
         return f"{self.cut_rel_tss[0]}/{self.cut_rel_tss[1]}"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready record."""
+        return {
+            "spacer": self.guide.spacer,
+            "pam": self.guide.pam,
+            "strand": str(self.guide.strand),
+            "gene": self.gene,
+            "cut_tss_relative": self.cut_label,
+            "disrupts": list(self.disrupts),
+            "inside": self.inside,
+            "near": self.near,
+            "distance_bp": self.distance_bp,
+            "score": self.score,
+        }
 
 
 def tss_position(tx: Transcript) -> int:
