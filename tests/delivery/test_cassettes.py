@@ -62,10 +62,31 @@ def test_oversized_dystrophin_fails_aav_with_numbers() -> None:
 
 
 def test_soft_zone_warns() -> None:
-    tg = make_transgene("big", protein="M" + "A" * 1250)
+    tg = make_transgene("big", protein="M" + "A" * 1400)
     c = design_cassette(tg, vector="AAV", tissue="liver")
     assert 4700 < c.payload_bp() <= 5000
     assert check_cassette(c).check("capacity").status == "warn"
+
+
+def test_tight_aav_payload_drops_the_intron_and_uses_the_short_polya() -> None:
+    names = lambda c: [e.part.name for e in c.elements]  # noqa: E731
+    small = design_cassette(make_transgene("f9ish", protein="M" + "A" * 460), vector="AAV",
+                            tissue="liver")  # fmt: skip
+    assert "chimeric_intron" in names(small) and "bGH_polyA" in names(small)
+    big = design_cassette(make_transgene("big", protein="M" + "A" * 1250), vector="AAV",
+                          tissue="liver")  # fmt: skip
+    assert "chimeric_intron" not in names(big) and "SPA" in names(big)
+    assert big.payload_bp() <= 4700  # fits once compacted (it was 4,839 bp with intron + bGH)
+
+
+def test_micro_dystrophin_is_the_shortened_dmd_that_fits_one_aav() -> None:
+    from vivo.delivery.transgenes import get_transgene
+
+    micro = get_transgene("DMD", variant="micro-dystrophin")
+    c = design_cassette(micro, vector="AAV", tissue="muscle")
+    assert check_cassette(c).check("capacity").status in ("pass", "warn")
+    full = design_cassette(get_transgene("DMD"), vector="AAV", tissue="muscle")
+    assert check_cassette(full).check("capacity").status == "fail"
 
 
 def test_cds_hygiene_checks_catch_motifs() -> None:

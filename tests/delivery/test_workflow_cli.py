@@ -102,7 +102,7 @@ def test_cli_oversized_construct_is_one_line_and_writes_nothing(
         err.startswith("vivo: error: the construct does not fit its vector")
         and err.count("\n") == 1
     )
-    assert "7,485 bp over the ssAAV hard limit of 5,000 bp" in err and "dual AAV" in err
+    assert "7,173 bp over the ssAAV hard limit of 5,000 bp" in err and "dual AAV" in err
     assert list(tmp_path.iterdir()) == []  # checked before anything was written
 
 

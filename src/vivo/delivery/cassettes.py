@@ -209,7 +209,13 @@ def default_layout(
     unit: list[Part] = [*prom, *kozak, cds]
     if vector.name == "ssAAV":
         intron = [] if erythroid else [get_part("chimeric_intron")]
-        return [get_part("AAV2_ITR_5"), *prom, *intron, *kozak, cds, polya, get_part("AAV2_ITR_3")]
+        itrs = [get_part("AAV2_ITR_5"), get_part("AAV2_ITR_3")]
+        full = [itrs[0], *prom, *intron, *kozak, cds, polya, itrs[1]]
+        if vector.soft_limit_bp and sum(p.length_bp for p in full) > vector.soft_limit_bp:
+            # A tight payload (micro-dystrophin, BDD-FVIII) drops the intron and uses the 49-bp
+            # synthetic polyA, as the approved large-cargo AAV constructs do (docs/cassettes.md).
+            return [itrs[0], *prom, *kozak, cds, get_part("SPA"), itrs[1]]
+        return full
     if vector.name == "scAAV":
         return [get_part("AAV2_ITR_5"), *unit, get_part("SPA"), get_part("AAV2_ITR_3")]
     if vector.family == "lentivirus":

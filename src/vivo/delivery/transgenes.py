@@ -211,8 +211,22 @@ def _dmd() -> Transgene:
                      "only, not bundled; length from UniProt, unverified here")  # fmt: skip
 
 
+def _micro_dmd() -> Transgene:
+    # 138 kDa (Mendell et al. 2020, JAMA Neurol 77:1122, doi:10.1001/jamaneurol.2020.1484);
+    # residues estimated at the average 110 Da per amino acid: 138,000 / 110 = 1,255 aa.
+    residues = round(138_000 / 110)
+    return Transgene("DMD", None, None, 3 * residues + 3, "none",
+                     sources=("Mendell2020 doi:10.1001/jamaneurol.2020.1484",),
+                     notes="micro-dystrophin of delandistrogene moxeparvovec (Elevidys): "
+                     "N-terminus, R1-R3, R24, H1/H3/H4, cysteine-rich domain; 138 kDa, size "
+                     "only (length estimated at 110 Da per residue), sequence not bundled",
+                     variant="micro-dystrophin")  # fmt: skip
+
+
 #: gene → builder of the bundled transgene.
 TRANSGENES: Final = {"HBB": _hbb, "F9": _f9, "DMD": _dmd}
+#: (gene, engineered form) → builder: shortened transgenes that fit one AAV
+ENGINEERED: Final = {("DMD", "micro-dystrophin"): _micro_dmd}
 
 
 def get_transgene(gene: str, *, variant: str | None = None) -> Transgene:
@@ -223,6 +237,8 @@ def get_transgene(gene: str, *, variant: str | None = None) -> Transgene:
             f"no bundled transgene {gene!r}",
             hint=f"bundled: {', '.join(TRANSGENES)}; pass your own CDS or protein instead",
         )
+    if variant is not None and (key, variant.strip().lower()) in ENGINEERED:
+        return ENGINEERED[(key, variant.strip().lower())]()
     tg = TRANSGENES[key]()
     if variant is None:
         return tg

@@ -52,6 +52,7 @@ NULL_CONSEQUENCES = frozenset(
         "stop gained",
         "frameshift",
         "start lost",
+        "start loss",
         "splice donor",
         "splice acceptor",
         "exon loss",

@@ -13,7 +13,13 @@ from dataclasses import replace
 from vivo.planning.context import Context
 from vivo.planning.plan import Option
 from vivo.planning.strategies._common import AAV_SIMULATION_PRODUCTS, BENIGN_CONVERSIONS
-from vivo.planning.strategies.add import add_aav_in_vivo, add_aav_shortened, add_lentiviral_hsc
+from vivo.planning.strategies.add import (
+    add_aav_in_vivo,
+    add_aav_shortened,
+    add_ex_vivo_skin_grafts,
+    add_lentiviral_hsc,
+    add_topical_hsv,
+)
 from vivo.planning.strategies.correct import (
     _correcting_editor,
     correct_base_edit,
@@ -39,6 +45,8 @@ BUILDERS: tuple[Builder, ...] = (
     add_lentiviral_hsc,
     add_aav_in_vivo,
     add_aav_shortened,
+    add_topical_hsv,
+    add_ex_vivo_skin_grafts,
     silence,
     correct_hdr,
     correct_base_edit,

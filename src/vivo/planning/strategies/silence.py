@@ -46,42 +46,60 @@ def silence(ctx: Context) -> Option | None:
     return _allele_specific(ctx, delivery, vehicle, cell)
 
 
+#: the published precedent of each tolerated knockout, with the editor it used (the option
+#: follows the precedent's editor: PCSK9 was knocked out by adenine base editing, not a nuclease)
+KNOCKOUT_PRECEDENTS: dict[str, tuple[str, str, str, str]] = {
+    "TTR": (
+        "SpCas9",
+        "Gillmore2021",
+        "clinical",
+        "NTLA-2001: one LNP infusion of Cas9 mRNA and a "
+        "TTR guide lowered serum TTR by a mean 87% at 0.3 mg/kg.",
+    ),
+    "PCSK9": (
+        "ABE",
+        "Musunuru2021",
+        "preclinical",
+        "LNP-delivered adenine base editor disrupted a PCSK9 splice donor in "
+        "macaque liver; blood PCSK9 fell by about 90% and LDL cholesterol by about 60%.",
+    ),
+}
+
+
 def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str) -> Option:
-    keys = {
-        "TTR": (
-            "Gillmore2021",
-            "clinical",
-            "NTLA-2001: one LNP infusion of Cas9 mRNA and a "
-            "TTR guide lowered serum TTR by a mean 87% at 0.3 mg/kg.",
-        ),
-        "PCSK9": (
-            "Musunuru2021",
-            "preclinical",
-            "LNP-delivered adenine base editor knocked "
-            "out PCSK9 in macaque liver; LDL cholesterol fell by about 60%.",
-        ),
-    }
-    precedents: tuple[Precedent, ...] = ()
-    if ctx.gene in keys:
-        precedents = (literature(*keys[ctx.gene]),)
+    editor, key, level, summary = KNOCKOUT_PRECEDENTS.get(ctx.gene, ("SpCas9", "", "", ""))
+    precedents: tuple[Precedent, ...] = (literature(key, level, summary),) if key else ()
     precedents += product_precedents(targets=(ctx.gene,), modality="rna")
+    if editor == "ABE":
+        title = f"In vivo base-editing knockout of {ctx.gene} (ABE, splice-site disruption)"
+        how = (
+            "An adenine base editor changes the conserved G of a splice donor (GT) in an early "
+            "intron, so the transcript is mis-spliced and no protein is made: no double-strand "
+            "break, no donor. vivo designs the candidate protospacers of the early exons below; "
+            "the splice-donor ABE design itself is not covered yet."
+        )
+        edit_risks = (*risks.BASE_EDIT, *risks.LNP)
+    else:
+        title = f"In vivo knockout of {ctx.gene} (both alleles)"
+        how = "A frameshift in an early coding exon, made by NHEJ after one Cas9 cut."
+        edit_risks = (*risks.DSB, *risks.LNP)
     opt = Option(
         id="silence-knockout",
-        title=f"In vivo knockout of {ctx.gene} (both alleles)",
+        title=title,
         family="silence",
         delivery=delivery,
         vehicle=vehicle,
-        editor="SpCas9",
+        editor=editor,
         cell_source=cell,
         feasibility="possible",
         score=0.0,
         rationale=(
             f"Gain of function: the mutant protein is harmful, and losing {ctx.gene} "
             "entirely is tolerated, so a plain knockout removes the source.",
-            "A frameshift in an early coding exon, made by NHEJ after one Cas9 cut.",
+            how,
         ),
         precedents=precedents,
-        risks=(*risks.DSB, *risks.LNP),
+        risks=edit_risks,
         designs=(
             with_needs(
                 ctx,
