@@ -210,8 +210,9 @@ def default_layout(
     if vector.name == "ssAAV":
         intron = [] if erythroid else [get_part("chimeric_intron")]
         itrs = [get_part("AAV2_ITR_5"), get_part("AAV2_ITR_3")]
-        full = [itrs[0], *prom, *intron, *kozak, cds, polya, itrs[1]]
-        if vector.soft_limit_bp and sum(p.length_bp for p in full) > vector.soft_limit_bp:
+        full: list[Part | DesignElement] = [itrs[0], *prom, *intron, *kozak, cds, polya, itrs[1]]
+        size = sum(p.length_bp for p in full if isinstance(p, Part))
+        if vector.soft_limit_bp and size > vector.soft_limit_bp:
             # A tight payload (micro-dystrophin, BDD-FVIII) drops the intron and uses the 49-bp
             # synthetic polyA, as the approved large-cargo AAV constructs do (docs/cassettes.md).
             return [itrs[0], *prom, *kozak, cds, get_part("SPA"), itrs[1]]

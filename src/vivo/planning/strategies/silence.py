@@ -5,7 +5,7 @@ from __future__ import annotations
 from vivo.planning import risks
 from vivo.planning.context import Context
 from vivo.planning.evidence import best_level_score, literature, product_precedents
-from vivo.planning.plan import DeliveryMode, Option, Precedent
+from vivo.planning.plan import DeliveryMode, Option, Precedent, Risk
 from vivo.planning.requests import GuideDesign, OffTargetDesign
 from vivo.planning.strategies._common import (
     EDIT_ROUTE,
@@ -78,7 +78,7 @@ def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str)
             "break, no donor. vivo designs the candidate protospacers of the early exons below; "
             "the splice-donor ABE design itself is not covered yet."
         )
-        edit_risks = (*risks.BASE_EDIT, *risks.LNP)
+        edit_risks: tuple[Risk, ...] = (*risks.BASE_EDIT, *risks.LNP)
     else:
         title = f"In vivo knockout of {ctx.gene} (both alleles)"
         how = "A frameshift in an early coding exon, made by NHEJ after one Cas9 cut."
