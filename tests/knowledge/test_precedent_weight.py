@@ -103,3 +103,16 @@ def test_kb_show_prints_status_events_and_safety(
     assert [e["region"] for e in doc["events"]] == ["EU", "EU"]
     assert cli(["kb", "show", "Glybra"]) == 2
     assert "did you mean Glybera" in capsys.readouterr().err
+
+
+def test_kb_products_lists_status_and_filters_current(
+    cli: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(["kb", "products", "--vector", "AAV", "--json"]) == 0
+    every = {p["brand"]: p for p in json.loads(capsys.readouterr().out)["products"]}
+    assert every["Glybera"]["status"] == "not_renewed"
+    assert every["Elevidys"]["safety"] and every["Elevidys"]["status_as_of"] == "2025-11-14"
+    assert cli(["kb", "products", "--vector", "AAV", "--current", "--json"]) == 0
+    current = {p["brand"] for p in json.loads(capsys.readouterr().out)["products"]}
+    assert "Glybera" not in current and "Roctavian" not in current and "Beqvez" not in current
+    assert {"Hemgenix", "Elevidys", "Zolgensma"} <= current

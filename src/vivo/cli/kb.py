@@ -48,14 +48,19 @@ def products(
     target: Annotated[str | None, typer.Option("--target", help="gene or antigen, e.g. F9")] = None,
     delivery: Annotated[str | None, typer.Option("--delivery", help="in_vivo or ex_vivo")] = None,
     vector: Annotated[str | None, typer.Option("--vector", help="e.g. AAV, LV")] = None,
+    current: Annotated[
+        bool, typer.Option("--current", help="only products not withdrawn, lapsed or discontinued")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List approved products, filtered."""
+    """List approved products with their dated status and safety signals, filtered."""
     from rich.table import Table
 
     from vivo.knowledge import find_products
 
-    found = find_products(modality=modality, target=target, delivery=delivery, vector=vector)
+    found = find_products(
+        modality=modality, target=target, delivery=delivery, vector=vector, current_only=current
+    )
 
     def render() -> None:
         t = Table(title=f"{len(found)} products")
