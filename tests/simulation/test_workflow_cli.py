@@ -159,3 +159,10 @@ def test_cli_bad_input_gives_one_line_and_exit_2(args) -> None:
     with pytest.raises(SystemExit) as exc:
         main(args)
     assert exc.value.code == 2
+
+
+def test_yescarta_dose_follows_the_label_per_kg_rule() -> None:
+    child = run_simulation(SimulationRequest("car-t", "Yescarta", patients=1, weight_kg=20.0))
+    adult = run_simulation(SimulationRequest("car-t", "Yescarta", patients=1, weight_kg=120.0))
+    assert child.metrics["dose_car_t_cells"] == pytest.approx(4e7)  # 2e6/kg
+    assert adult.metrics["dose_car_t_cells"] == pytest.approx(2e8)  # capped at 2e8

@@ -31,15 +31,17 @@ def _flatten(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
     if isinstance(value, dict):
         for k, v in value.items():
             _flatten(f"{prefix}.{k}" if prefix else str(k), v, rows)
-    elif isinstance(value, list) and value and all(
-        isinstance(v, dict) and "label" in v for v in value
+    elif (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and "label" in v for v in value)
     ):
         for v in value:
             mark = "within tolerance" if v.get("within_tolerance") else "OUTSIDE tolerance"
             rows.append(
                 (
                     f"{prefix}: {v['label']}",
-                    f"vivo {v['vivo']:.4g} vs published {v['value']:g} ± {v['tolerance']:.3g} "
+                    f"vivo {v['vivo']:.4g} vs published {v['published']:g} ± {v['tolerance']:.3g} "
                     f"({mark})",
                 )
             )

@@ -36,7 +36,14 @@ from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.units import require_positive
 from vivo.simulation.ode import Band, solve_ode, summarize_bands
 
-__all__ = ["KIMMEL_TYPICAL", "MODEL_INFO", "KimmelParameters", "KimmelResult", "simulate_kimmel"]
+__all__ = [
+    "KIMMEL_TYPICAL",
+    "MODEL_INFO",
+    "KimmelParameters",
+    "KimmelResult",
+    "simulate_kimmel",
+    "yescarta_label_dose_cells",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -281,3 +288,22 @@ def simulate_kimmel(
     return KimmelResult(
         t, normal, car, tumour, cured, cure_t, prog_t, {"r_b_per_d": r_b, "k_c_cells": k_c}
     )
+
+
+#: Yescarta label dose: 2e6 CAR-positive viable T cells per kg, at most 2e8 (FDA label sec. 2).
+YESCARTA_CELLS_PER_KG = 2e6
+YESCARTA_MAX_CELLS = 2e8
+
+
+def yescarta_label_dose_cells(weight_kg: float) -> float:
+    """Total CAR⁺ cells of the Yescarta label dose for a body weight (2e6/kg, max 2e8).
+
+    Examples
+    --------
+    >>> yescarta_label_dose_cells(20.0), yescarta_label_dose_cells(120.0)
+    (40000000.0, 200000000.0)
+    """
+    require_positive(weight_kg, "body weight (kg)")
+    if weight_kg > 400:
+        raise InputError(f"body weight {weight_kg} kg is implausible (expected kg)")
+    return min(YESCARTA_CELLS_PER_KG * weight_kg, YESCARTA_MAX_CELLS)

@@ -20,6 +20,7 @@ from vivo.simulation.results import PublishedPoint, SimulationResult
 
 if TYPE_CHECKING:
     from vivo.simulation.aav import AavPopulation
+    from vivo.simulation.calibration import PublishedValue
     from vivo.simulation.hsc import HscOutcome
 
 __all__ = [
@@ -216,13 +217,17 @@ def _run_kimmel(req: SimulationRequest) -> SimulationResult:
 
     from vivo.simulation import car_t_kimmel as km
 
-    p = km.KIMMEL_TYPICAL if req.dose is None else replace(km.KIMMEL_TYPICAL, c0_cells=req.dose)
+    cells = req.dose
+    if cells is None and req.weight_kg is not None:
+        cells = km.yescarta_label_dose_cells(req.weight_kg)
+    p = km.KIMMEL_TYPICAL if cells is None else replace(km.KIMMEL_TYPICAL, c0_cells=cells)
     rng = np.random.default_rng(req.seed)
     res = km.simulate_kimmel(p, req.patients, rng, vary=req.patients > 1)
     typical = km.simulate_kimmel(p, 1, np.random.default_rng(req.seed), vary=False)
     pfs = res.progression_free()
     idx = {m: int(np.searchsorted(res.time_d, m * 30.4375)) for m in (6, 12, 24)}
     metrics = {
+        "dose_car_t_cells": p.c0_cells,
         **res.summary(),
         **{f"progression_free_{m}mo": float(pfs[min(i, pfs.size - 1)]) for m, i in idx.items()},
     }
@@ -339,8 +344,20 @@ def _hsc_validation(out: HscOutcome) -> list[dict[str, object]]:
     rows = []
     for v in out.published:
         vivo = float(np.interp(v.time, course.time_d, series[v.quantity]))
-        rows.append({**v.to_dict(), "vivo": vivo, "within_tolerance": v.accepts(vivo)})
+        rows.append(_validation_row(v, vivo))
     return rows
+
+
+def _validation_row(v: PublishedValue, vivo: float) -> dict[str, object]:
+    return {
+        "label": v.label,
+        "published": v.value,
+        "kind": v.kind,
+        "tolerance": v.tolerance,
+        "vivo": vivo,
+        "within_tolerance": v.accepts(vivo),
+        "source": f"{v.source} ({v.verified})",
+    }
 
 
 def _run_aav(req: SimulationRequest) -> SimulationResult:
@@ -410,8 +427,7 @@ def _aav_validation(pop: AavPopulation) -> list[dict[str, object]]:
 
     rows = []
     for v in pop.product.published:
-        vivo = population_statistic(pop, v)
-        rows.append({**v.to_dict(), "vivo": vivo, "within_tolerance": v.accepts(vivo)})
+        rows.append(_validation_row(v, population_statistic(pop, v)))
     return rows
 
 
