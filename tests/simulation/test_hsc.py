@@ -217,3 +217,33 @@ def test_user_editing_changes_the_calibrated_outcome() -> None:
 def test_bad_doses(dose: float) -> None:
     with pytest.raises(InputError):
         simulate_hsc_outcome("Casgevy", cd34_per_kg=dose)
+
+
+@given(
+    st.floats(0.05, 1.0),
+    st.floats(5.0, 80.0),
+    st.floats(1.0, 20.0),
+    st.floats(60.0, 150.0),
+    st.floats(5.0, 15.0),
+)
+def test_course_is_bounded_for_any_parameters(p, t50, width, life, hb_before) -> None:
+    params = HscCourseParameters(
+        class_fractions=allelic_editing(p).fractions,
+        engraftment_t50_d=t50,
+        engraftment_width_d=width,
+        rbc_lifespan_d=life,
+        baseline_total_hb_g_per_dl=hb_before,
+    )
+    c = simulate_hb_course(params, np.linspace(0.0, 1000.0, 201))
+    assert np.all((c.therapeutic_share >= 0) & (c.therapeutic_share <= 1))
+    assert np.all((c.f_cell_fraction >= 0) & (c.f_cell_fraction <= 1 + 1e-12))
+    assert np.all(np.isfinite(c.total_hb_g_per_dl)) and np.all(c.total_hb_g_per_dl > 0)
+    assert c.therapeutic_share[-1] == pytest.approx(params.steady_state()[0], abs=1e-6)
+
+
+@given(st.floats(1e3, 1e9), st.floats(1.01, 10.0))
+def test_more_cells_never_raise_failure_or_delay_engraftment(dose, factor) -> None:
+    assert graft_failure_probability(dose * factor) <= graft_failure_probability(dose)
+    a = neutrophil_engraftment_day(dose, reference_day=27.0, reference_cd34_per_kg=4e6)
+    b = neutrophil_engraftment_day(dose * factor, reference_day=27.0, reference_cd34_per_kg=4e6)
+    assert b < a
