@@ -19,7 +19,7 @@ safety report is treated as a risk, not ignored.
 85.0
 >>> elevidys = product_precedents(targets=("DMD",), modality="gene_addition")[0]
 >>> elevidys.name, round(precedent_weight(elevidys), 2), round(precedent_score(elevidys), 1)
-('Elevidys', 0.55, 64.9)
+('Elevidys', 0.53, 63.6)
 """
 
 from __future__ import annotations
