@@ -247,3 +247,20 @@ def test_more_cells_never_raise_failure_or_delay_engraftment(dose, factor) -> No
     a = neutrophil_engraftment_day(dose, reference_day=27.0, reference_cd34_per_kg=4e6)
     b = neutrophil_engraftment_day(dose * factor, reference_day=27.0, reference_cd34_per_kg=4e6)
     assert b < a
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Sickle cell anaemia", "sickle cell disease"),
+        ("HbS/β0-thalassemia", "sickle cell disease"),
+        ("β0/β+ thalassemia", "beta-thalassemia"),
+        ("transfusion-dependent β-thalassemia", "beta-thalassemia"),
+        ("TDT", "beta-thalassemia"),
+        ("haemophilia B", "hemophilia B"),
+    ],
+)
+def test_disease_names_are_canonicalised(text: str, canonical: str) -> None:
+    from vivo.simulation.calibration import canonical_disease
+
+    assert canonical_disease(text) == canonical

@@ -9,6 +9,8 @@ Examples
 --------
 >>> canonical_disease("β-thalassaemia")
 'beta-thalassemia'
+>>> canonical_disease("HbS/β0-thalassemia"), canonical_disease("β0/β+ thalassemia")
+('sickle cell disease', 'beta-thalassemia')
 >>> hsc_calibration("Casgevy", "SCD").target_share
 0.4
 >>> [p.name for p in load_hsc_products()]
@@ -18,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -60,6 +63,11 @@ _DISEASE_SYNONYMS = {
     "thalassemia": "beta-thalassemia",
     "thalassaemia": "beta-thalassemia",
     "tdt": "beta-thalassemia",
+    "hbs beta thalassemia": "sickle cell disease",
+    "hbs beta thalassaemia": "sickle cell disease",
+    "sickle beta thalassemia": "sickle cell disease",
+    "sickle beta thalassaemia": "sickle cell disease",
+    "sickle cell beta thalassemia": "sickle cell disease",
     "hemophilia a": "hemophilia A",
     "haemophilia a": "hemophilia A",
     "hemophilia b": "hemophilia B",
@@ -74,8 +82,11 @@ def canonical_disease(name: str) -> str:
 
     Unknown names come back cleaned but otherwise unchanged (the caller decides).
     """
-    text = name.strip().lower().replace("β", "beta ").replace("-", " ").replace("_", " ")
-    text = " ".join(text.replace("beta  ", "beta ").split())
+    text = name.strip().lower().replace("β", "beta ").replace("ß", "beta ")
+    for sep in "-_/":
+        text = text.replace(sep, " ")
+    text = re.sub(r"\bbeta\s*(0|\+|zero|plus)", "beta", " ".join(text.split()))
+    text = re.sub(r"\b(beta )+", "beta ", text + " ").strip()  # β0/β+ thalassemia
     return _DISEASE_SYNONYMS.get(text, text)
 
 
