@@ -369,7 +369,7 @@ def _product_row(
             hint=f"one of {', '.join(_VERIFICATION)}",
         )
     if verification == "unchecked":
-        unverified += [f for f in _CONSTRUCT_FIELDS if f not in unverified and f not in unknown]
+        unverified += [f for f in _CONSTRUCT_FIELDS if text[f] and f not in unverified]
     checks = {
         "modality_class": MODALITIES,
         "delivery": get_args(Delivery),
