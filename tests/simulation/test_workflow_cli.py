@@ -99,6 +99,10 @@ def test_roctavian_population_reports_low_responders() -> None:
         ({"kind": "car-t", "seed": -1}, "seed"),
         ({"kind": "car-t", "patients": 0}, "patients"),
         ({"kind": "hsc", "disease": "  "}, "disease"),
+        ({"kind": "hsc", "dose": 1e20}, "CD34"),
+        ({"kind": "car-t", "dose": 1e20}, "CAR"),
+        ({"kind": "pk", "dose": 1e4}, "mg/kg"),
+        ({"kind": "hsc", "patients": True}, "patients"),
     ],
 )
 def test_request_validation(kwargs, match) -> None:

@@ -35,6 +35,23 @@ DEFAULT_PRODUCT = {"car-t": "Kymriah", "hsc": "Casgevy", "aav": "Hemgenix", "pk"
 #: Body weight assumed when none is given (kg); every result says when it was used.
 DEFAULT_WEIGHT_KG = 70.0
 _MAX_SEED = 2**63 - 1
+#: Optional numeric fields: label, lower bound, upper bound, lower bound excluded, hint.
+_RANGES: dict[str, tuple[str, float, float, bool, str]] = {
+    "nab_titre": ("NAb titre", 0, 1e12, False, "reciprocal titre, e.g. 200"),
+    "editing_probability": ("editing probability", 0, 1, False, "a fraction"),
+    "effective_moi": ("effective MOI", 0, 50, True, "integrations per cell, e.g. 1.5"),
+    "weight_kg": ("weight (kg)", 0.5, 400, False, "body weight in kg"),
+    "cd34_per_kg": ("CD34+ dose (cells/kg)", 0, 1e9, True, "e.g. 4e6"),
+}
+#: Dose unit and upper bound per kind: far above every approved dose, below numeric trouble
+#: (CAR-T: highest label doses ~1e9 cells; CD34+: ~2e7/kg; AAV: 1.1e14 vg/kg; tocilizumab
+#: 12 mg/kg).
+_DOSE_LIMITS = {
+    "car-t": ("total CAR+ cells", 1e11),
+    "hsc": ("CD34+ cells/kg", 1e9),
+    "aav": ("vg/kg", 1e16),
+    "pk": ("mg/kg", 100.0),
+}
 
 
 def _finite(value: float, name: str, lo: float, hi: float, *, hint: str, lo_open: bool) -> None:
@@ -88,42 +105,17 @@ class SimulationRequest:
         _whole(self.patients, "patients", 1, 100_000, hint="use 1 for the typical patient")
         _whole(self.seed, "seed", 0, _MAX_SEED, hint="any whole number >= 0")
         if self.dose is not None:
-            _finite(
-                self.dose, "dose", 0, 1e20, hint="a positive dose in the kind's unit", lo_open=True
+            unit, top = _DOSE_LIMITS[self.kind]
+            _finite(self.dose, f"dose ({unit})", 0, top, hint=f"give {unit}", lo_open=True)
+        for field, (label, lo, hi, lo_open, hint) in _RANGES.items():
+            value = getattr(self, field)
+            if value is not None:
+                _finite(value, label, lo, hi, hint=hint, lo_open=lo_open)
+        both = self.cd34_per_kg is not None and self.dose is not None
+        if both and self.kind == "hsc" and self.dose != self.cd34_per_kg:
+            raise InputError(
+                "dose and cd34_per_kg disagree", hint="give the CD34+ dose once (cells/kg)"
             )
-        _finite(
-            self.nab_titre, "NAb titre", 0, 1e12, hint="reciprocal titre, e.g. 200", lo_open=False
-        )
-        if self.editing_probability is not None:
-            _finite(
-                self.editing_probability,
-                "editing probability",
-                0,
-                1,
-                hint="a fraction",
-                lo_open=False,
-            )
-        if self.effective_moi is not None:
-            _finite(
-                self.effective_moi,
-                "effective MOI",
-                0,
-                50,
-                hint="integrations per cell, e.g. 1.5",
-                lo_open=True,
-            )
-        if self.weight_kg is not None:
-            _finite(
-                self.weight_kg, "weight (kg)", 0.5, 400, hint="body weight in kg", lo_open=False
-            )
-        if self.cd34_per_kg is not None:
-            _finite(
-                self.cd34_per_kg, "CD34+ dose (cells/kg)", 0, 1e9, hint="e.g. 4e6", lo_open=True
-            )
-            if self.dose is not None and self.kind == "hsc" and self.dose != self.cd34_per_kg:
-                raise InputError(
-                    "dose and cd34_per_kg disagree", hint="give the CD34+ dose once (cells/kg)"
-                )
 
     @property
     def product_name(self) -> str:
