@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from vivo.cli.main import main
-from vivo.planning.requests import GuideDesign
 from vivo.workflows.plan import PlanRequest, run_plan, write_dossier
-from vivo.workflows.plan_sections import SectionContext, build_section
 
 
 def test_hbb_dossier_end_to_end(tmp_path: Path) -> None:
@@ -45,18 +43,6 @@ def test_f9_without_bundled_sequence_still_plans(tmp_path: Path) -> None:
     needs = [s for s in result.sections if s.status == "needs_sequence"]
     assert needs and all("--genome" in s.message for s in needs)
     write_dossier(result, tmp_path)
-
-
-def test_a_failing_engine_becomes_a_clear_message() -> None:
-    from vivo.genome.bundled import beta_globin_locus
-
-    ctx = SectionContext(genome=beta_globin_locus(), variant=None, seed=0)
-    req = GuideDesign(purpose="guides at the variant", gene="HBB", site="variant", window_bp=40)
-    s = build_section(ctx, req, option_id="x", sequence_available=True)
-    assert s.status == "unavailable" and s.message.startswith("engine not available: ")
-    bogus = GuideDesign(purpose="guides", gene="NOSUCHGENE", site="early_exons")
-    s = build_section(ctx, bogus, option_id="x", sequence_available=True)
-    assert s.status == "unavailable" and "NOSUCHGENE" in s.message
 
 
 def test_cli_plan_json_and_kb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,13 +107,13 @@ def test_f9_aav_option_designs_from_shipped_cds() -> None:
 
 
 def test_a_missing_plotting_library_drops_only_the_figure(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vivo.reports.sim_plots as sim_plots
+    import vivo.workflows.dossier.simulation as sim_section
     from vivo.core.errors import DataError
 
     def no_matplotlib(*args: object, **kwargs: object) -> bytes:
         raise DataError("plots need matplotlib (pip install 'vivo[plot]')")
 
-    monkeypatch.setattr(sim_plots, "render_simulation_plot", no_matplotlib)
+    monkeypatch.setattr(sim_section, "render_simulation_plot", no_matplotlib)
     result = run_plan(PlanRequest("HBB", "c.20A>T"))
     sims = [s for s in result.sections if s.engine == "simulation"]
     assert sims and all(s.status == "ok" and s.rows and not s.figures for s in sims)

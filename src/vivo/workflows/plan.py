@@ -22,8 +22,8 @@ from vivo.planning.decision import normalize_gene
 from vivo.planning.plan import Sex, Zygosity
 from vivo.variants.hgvs import HgvsVariant, format_hgvs, parse_hgvs
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
+from vivo.workflows.dossier import DossierInputs, SectionResult, build_sections
 from vivo.workflows.genomes import resolve_genome
-from vivo.workflows.plan_sections import SectionContext, SectionResult, build_section
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -189,26 +189,18 @@ def _question(
 def _sections(
     plan: Plan, ag: AnnotatedGenome, interp: VariantInterpretation | None, req: PlanRequest
 ) -> tuple[SectionResult, ...]:
-    ctx = SectionContext(
+    inputs = DossierInputs(
         genome=ag,
         variant=interp,
         seed=req.seed,
         offtarget_genome=req.offtarget_genome,
         offtarget_home=req.offtarget_home,
     )
-    out = []
-    for option in plan.feasible[: req.max_design_options]:
-        ctx.spacers, ctx.nuclease = {}, "SpCas9"  # designs of one option never leak to another
-        for design in option.designs:
-            out.append(
-                build_section(
-                    ctx,
-                    design,
-                    option_id=option.id,
-                    sequence_available=plan.question.sequence_available,
-                )
-            )
-    return tuple(out)
+    return build_sections(
+        plan.feasible[: req.max_design_options],
+        inputs,
+        sequence_available=plan.question.sequence_available,
+    )
 
 
 def run_plan(req: PlanRequest) -> PlanResult:
