@@ -80,13 +80,17 @@ def test_published_studies_keep_their_level_score() -> None:
     assert precedent_score(study) == LEVEL_SCORE["clinical"]
 
 
-def test_precedent_summary_states_status_and_safety() -> None:
+def test_precedents_carry_status_as_of_weight_and_safety() -> None:
     (elevidys,) = product_precedents(targets=("DMD",), modality="gene_addition")
-    assert "status: restricted (as of 2025-11-14)" in elevidys.summary
-    assert "boxed warning (2025-11-14)" in elevidys.summary
-    assert "death (2025-06)" in elevidys.summary
+    assert elevidys.status.startswith("restricted (as of 2025-11-14)")
+    assert elevidys.as_of == "2025-11-14" and elevidys.weight < 1.0
+    assert any(s.startswith("boxed warning (2025-11-14)") for s in elevidys.safety)
+    assert any(s.startswith("death (2025-06)") for s in elevidys.safety)
+    d = elevidys.to_dict()
+    assert d["safety"] and d["status"] and d["weight"] == round(elevidys.weight, 3)
     (casgevy,) = product_precedents(targets=("BCL11A",), modality="gene_editing")
-    assert "status: approved" in casgevy.summary and "safety:" not in casgevy.summary
+    assert casgevy.status.startswith("approved") and casgevy.safety == ()
+    assert casgevy.weight == 1.0
 
 
 def test_kb_show_prints_status_events_and_safety(

@@ -24,8 +24,10 @@ safety report is treated as a risk, not ignored.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
+from vivo.knowledge.diseases import Disease
 from vivo.knowledge.products import Product, find_products, load_products
 from vivo.knowledge.sources import Source, cite
 from vivo.planning.plan import Precedent
@@ -107,23 +109,55 @@ def _level(p: Product) -> str:
 
 def _summary(p: Product) -> str:
     notes = f"; {p.notes}" if p.notes else ""
-    safety = "; ".join(s.text() for s in p.safety)
     return (
         f"{p.generic}; {p.agency} {p.first_approval_date}; {p.indication}; "
-        f"{p.modality_label}, {p.delivery_label}, vector: {p.vector or 'unknown'}; "
-        f"status: {p.status_line()}" + (f"; safety: {safety}" if safety else "") + notes
+        f"{p.modality_label}, {p.delivery_label}, vector: {p.vector or 'unknown'}" + notes
+    )
+
+
+def _precedent(p: Product) -> Precedent:
+    return Precedent(
+        p.brand,
+        _level(p),  # type: ignore[arg-type]
+        _summary(p),
+        p.sources,
+        status=p.status_line(),
+        as_of=p.status_as_of,
+        weight=product_weight(p),
+        safety=tuple(s.text() for s in p.safety),
+    )
+
+
+def treats(product: Product, disease: Disease) -> bool:
+    """Whether ``product``'s indication names ``disease`` (its name or an alias, whole words)."""
+    text = product.indication.lower()
+    return any(
+        re.search(rf"(?<![a-z0-9]){re.escape(n.lower())}(?![a-z0-9])", text)
+        for n in (disease.name, *disease.aliases)
     )
 
 
 def product_precedents(
-    *, targets: tuple[str, ...], modality: str, delivery: str | None = None
+    *,
+    targets: tuple[str, ...],
+    modality: str,
+    delivery: str | None = None,
+    disease: Disease | None = None,
 ) -> tuple[Precedent, ...]:
-    """Approved products of ``modality`` aimed at any of ``targets``, with status and safety."""
-    seen: dict[str, Precedent] = {}
+    """Approved products of ``modality`` aimed at any of ``targets``, with status and safety.
+
+    With ``disease``, products indicated for that disease are kept when there are any (Zynteglo
+    is a precedent for beta-thalassemia, not for sickle cell disease); otherwise every product
+    for the targets is kept (the same gene, another indication).
+    """
+    seen: dict[str, Product] = {}
     for t in targets:
         for p in find_products(target=t, modality=modality, delivery=delivery):
-            seen.setdefault(p.brand, Precedent(p.brand, _level(p), _summary(p), p.sources))  # type: ignore[arg-type]
-    return tuple(seen.values())
+            seen.setdefault(p.brand, p)
+    products = list(seen.values())
+    if disease is not None and any(treats(p, disease) for p in products):
+        products = [p for p in products if treats(p, disease)]
+    return tuple(_precedent(p) for p in products)
 
 
 def literature(key: str, level: str, summary: str) -> Precedent:

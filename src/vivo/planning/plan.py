@@ -155,12 +155,22 @@ class DecisionStep:
 
 @dataclass(frozen=True, slots=True)
 class Precedent:
-    """An approved product, clinical programme or published study that supports an option."""
+    """An approved product, clinical programme or published study that supports an option.
+
+    For a product, ``status`` and ``as_of`` are its regulatory status and the date of the latest
+    evidence for it, ``safety`` its safety signals (boxed warnings, deaths, holds, restrictions)
+    and ``weight`` the share of the approved-product credit it keeps
+    (:func:`vivo.planning.evidence.product_weight`); a published study has weight 1.
+    """
 
     name: str
     level: Literal["approved", "withdrawn", "clinical", "preclinical"]
     summary: str
     sources: tuple[Source, ...]
+    status: str = ""
+    as_of: str = ""
+    weight: float = 1.0
+    safety: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -169,6 +179,10 @@ class Precedent:
             "level": self.level,
             "summary": self.summary,
             "sources": [s.to_dict() for s in self.sources],
+            "status": self.status,
+            "as_of": self.as_of,
+            "weight": round(self.weight, 3),
+            "safety": list(self.safety),
         }
 
 

@@ -93,7 +93,7 @@ def add_lentiviral_hsc(ctx: Context) -> Option | None:
             vehicle=vector,
         )
     precedents = product_precedents(
-        targets=(ctx.gene,), modality="gene_addition", delivery="ex_vivo"
+        disease=ctx.disease, targets=(ctx.gene,), modality="gene_addition", delivery="ex_vivo"
     )
     rationale = [
         f"Adds a working {_transgene(ctx)} to the patient's own stem cells; the vector "
@@ -144,8 +144,8 @@ def add_lentiviral_hsc(ctx: Context) -> Option | None:
             ),
         ),
     )
-    penalty = 5.0 if any("boxed" in p.summary.lower() for p in precedents) else 0.0
-    return finish_option(opt, best_level_score(precedents) - penalty)
+    # boxed warnings and other safety signals are already in the precedents' weights
+    return finish_option(opt, best_level_score(precedents))
 
 
 def add_aav_in_vivo(ctx: Context) -> Option | None:
@@ -197,7 +197,7 @@ def add_aav_shortened(ctx: Context) -> Option | None:
 
 def _aav_option(ctx: Context, title: str, *, shortened: bool) -> Option:
     precedents = product_precedents(
-        targets=(ctx.gene,), modality="gene_addition", delivery="in_vivo"
+        disease=ctx.disease, targets=(ctx.gene,), modality="gene_addition", delivery="in_vivo"
     )
     rationale = [
         f"A working copy of {ctx.gene} expressed from a tissue-specific promoter in "
@@ -263,7 +263,9 @@ def add_topical_hsv(ctx: Context) -> Option | None:
         return impossible_option(ctx, "add-hsv-topical", title, "add", blocked, vehicle="HSV1")
     precedents = tuple(
         p
-        for p in product_precedents(targets=(ctx.gene,), modality="gene_addition")
+        for p in product_precedents(
+            disease=ctx.disease, targets=(ctx.gene,), modality="gene_addition"
+        )
         if "HSV" in p.summary
     )
     opt = Option(
@@ -314,7 +316,7 @@ def add_ex_vivo_skin_grafts(ctx: Context) -> Option | None:
             ctx, "add-skin-grafts", title, "add", blocked, delivery="ex_vivo", vehicle="gRV"
         )
     precedents = product_precedents(
-        targets=(ctx.gene,), modality="gene_modified_cell", delivery="ex_vivo"
+        disease=ctx.disease, targets=(ctx.gene,), modality="gene_modified_cell", delivery="ex_vivo"
     )
     opt = Option(
         id="add-skin-grafts",

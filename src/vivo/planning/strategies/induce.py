@@ -21,7 +21,7 @@ def induce_hbf(ctx: Context) -> Option | None:
     if not {"HBG1", "HBG2"} & set(ctx.compensating) or ctx.tissue != "blood":
         return None
     precedents = (
-        *product_precedents(targets=("BCL11A",), modality="gene_editing"),
+        *product_precedents(disease=ctx.disease, targets=("BCL11A",), modality="gene_editing"),
         literature(
             "Bauer2013",
             "preclinical",

@@ -69,7 +69,7 @@ KNOCKOUT_PRECEDENTS: dict[str, tuple[str, str, str, str]] = {
 def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str) -> Option:
     editor, key, level, summary = KNOCKOUT_PRECEDENTS.get(ctx.gene, ("SpCas9", "", "", ""))
     precedents: tuple[Precedent, ...] = (literature(key, level, summary),) if key else ()
-    precedents += product_precedents(targets=(ctx.gene,), modality="rna")
+    precedents += product_precedents(disease=ctx.disease, targets=(ctx.gene,), modality="rna")
     if editor == "ABE":
         title = f"In vivo base-editing knockout of {ctx.gene} (ABE, splice-site disruption)"
         how = (
