@@ -31,6 +31,23 @@ def test_plan_json_validates_and_a_broken_one_does_not(hbb_doc: dict) -> None:  
     blank["sections"].append(dict(blank["sections"][0], status="unavailable", message="oops"))
     with pytest.raises(DataError, match="engine not available"):
         validate_plan(blank, required=True)
+    # design params are typed: a window given as text, or a missing field, does not validate
+    guide = next(
+        d for o in hbb_doc["plan"]["options"] for d in o["designs"] if d["engine"] == "guides"
+    )
+    assert isinstance(guide["params"]["upstream_bp"], int)
+    for bad in ({"upstream_bp": "300"}, {"site": "exon 1"}):
+        typed = copy.deepcopy(hbb_doc)
+        d = next(
+            d for o in typed["plan"]["options"] for d in o["designs"] if d["engine"] == "guides"
+        )
+        d["params"].update(bad)
+        with pytest.raises(DataError):
+            validate_plan(typed, required=True)
+    failed = copy.deepcopy(hbb_doc)
+    failed["sections"].append(dict(failed["sections"][0], status="failed", message="oops"))
+    with pytest.raises(DataError, match="could not run"):
+        validate_plan(failed, required=True)
 
 
 def test_html_is_self_contained_and_shows_every_section(hbb_doc: dict) -> None:  # type: ignore[type-arg]

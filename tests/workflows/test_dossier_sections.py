@@ -84,6 +84,9 @@ def test_offtargets_search_the_spacers_passed_to_them(sickle: DossierInputs) -> 
     assert s.status == "ok" and set(_column(s, "spacer")) == {"CATGGTGCACCTGACTCCTG"}
     # the HBD paralog site (1 mismatch) is found next to the on-target
     assert sorted(_column(s, "mismatches"))[:2] == [0, 1]
+    assert "patient allele" not in s.message
+    edited = SpacerSet("guides", "HBB", "SpCas9", mine.spacers, patient_allele=True)
+    assert "designed on the patient allele" in _run(req, sickle, earlier=[edited]).message
 
 
 def test_hbg_promoter_guides_are_ranked_by_the_motif_they_disrupt(sickle: DossierInputs) -> None:

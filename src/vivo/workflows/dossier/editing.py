@@ -34,7 +34,7 @@ def base_edit_section(req: BaseEditDesign, inputs: DossierInputs) -> Section:
     if best:  # off-targets are searched for the designs sharing the top design's Cas variant
         cas = best[0].editor.nuclease
         same = tuple(d.guide.spacer for d in best if d.editor.nuclease.name == cas.name)
-        spacers = SpacerSet("base_editing", req.gene, cas, same)
+        spacers = SpacerSet("base_editing", req.gene, cas, same, patient_allele=True)
     rows = tuple(
         (
             d.editor.name,
@@ -94,7 +94,9 @@ def donor_section(req: DonorDesign, inputs: DossierInputs) -> Section:
         ("spacer", "PAM", "cut to edit (bp)", "blocking mutations", "ssODN nt", "ssODN", "protein"),
         rows,
         (("engine", "vivo.editing.donors.design_donors"), ("nuclease", req.nuclease)),
-        spacers=SpacerSet("donor", req.gene, req.nuclease, tuple(d.guide.spacer for d in best)),
+        spacers=SpacerSet(
+            "donor", req.gene, req.nuclease, tuple(d.guide.spacer for d in best), True
+        ),
         status="ok" if best else "none_found",
     )
 
@@ -131,6 +133,8 @@ def prime_edit_section(req: PrimeEditDesign, inputs: DossierInputs) -> Section:
         ("spacer", "PBS nt", "RTT nt", "3' extension (RTT+PBS)", "nicking guides", "protein"),
         rows,
         (("engine", "vivo.editing.prime_editing.design_pegrnas"),),
-        spacers=SpacerSet("prime_editing", req.gene, "SpCas9", tuple(p.guide.spacer for p in best)),
+        spacers=SpacerSet(
+            "prime_editing", req.gene, "SpCas9", tuple(p.guide.spacer for p in best), True
+        ),
         status="ok" if best else "none_found",
     )

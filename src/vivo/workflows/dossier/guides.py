@@ -133,7 +133,9 @@ def guide_section(req: GuideDesign, inputs: DossierInputs, indexes: SiteIndexes)
         columns,
         rows,
         provenance,
-        spacers=SpacerSet("guides", req.gene, nuclease, tuple(g.spacer for g in best)),
+        spacers=SpacerSet(
+            "guides", req.gene, nuclease, tuple(g.spacer for g in best), bool(allele)
+        ),
         status="ok" if best else "none_found",
     )
 

@@ -33,7 +33,7 @@ def offtarget_section(
     patient = (
         "; spacers were designed on the patient allele, so a site over the variant shows it "
         "as a mismatch"
-        if spacers.source != "guides"
+        if spacers.patient_allele
         else ""
     )
     nuclease = spacers.nuclease

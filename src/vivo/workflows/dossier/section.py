@@ -102,12 +102,14 @@ class DossierInputs:
 @dataclass(frozen=True, slots=True)
 class SpacerSet:
     """The best spacers a guide-making section chose, best first, and their nuclease (a catalog
-    name, or a base editor's Cas variant)."""
+    name, or a base editor's Cas variant). ``patient_allele``: designed on the patient's allele
+    (the genome in use with the variant applied), not on the genome in use."""
 
     source: SpacerSource
     gene: str
     nuclease: str | Nuclease
     spacers: tuple[str, ...]
+    patient_allele: bool = False
 
     @property
     def nuclease_name(self) -> str:
