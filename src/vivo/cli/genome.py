@@ -1,51 +1,69 @@
-"""`vivo genome add/list`: build and list on-disk genome indexes for the off-target search."""
+"""`vivo genome add/list/remove`: the on-disk genome store of the off-target search."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from vivo.cli import validate as v
 from vivo.cli.output import console, emit
 
-genome_app = typer.Typer(help="Build and list genome indexes (off-target search).")
+genome_app = typer.Typer(help="Build, list and remove genome indexes (off-target search).")
+
+
+def _check_home(value: str | None) -> str | None:
+    """``--home``: a folder that exists or can be created, and is writable."""
+    if value is not None:
+        from vivo.io.genome_store import GenomeStore
+
+        v.as_bad_parameter(lambda: GenomeStore.at(value).check_writable())
+    return value
+
+
+def _nucleases() -> list[str]:
+    from vivo.editing.nucleases import NUCLEASES
+
+    return list(NUCLEASES)
+
+
 HomeOpt = Annotated[
-    str | None, typer.Option("--home", help="index folder (default $VIVO_HOME/genomes)")
+    str | None,
+    typer.Option(
+        "--home", callback=_check_home, help="genome store folder (default $VIVO_HOME/genomes)"
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")]
 
 
 @genome_app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="short name, e.g. hg38")],
-    source: Annotated[str, typer.Argument(help="FASTA (.fa, .fa.gz) or .2bit file")],
+    source: Annotated[str, typer.Argument(help="FASTA (plain, gzip, bgzip), 2bit or GenBank file")],
     nuclease: Annotated[
-        list[str] | None, typer.Option("--nuclease", help="nuclease(s) to index (SpCas9)")
+        list[str] | None,
+        v.choice_option("--nuclease", choices=_nucleases, help="nuclease(s) to index (SpCas9)"),
     ] = None,
     pam: Annotated[
         list[str] | None, typer.Option("--pam", help="index only these PAMs (e.g. NGG, NAG)")
     ] = None,
     home: HomeOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Build the index of a genome (2-bit sequence + PAM-site table), atomically."""
-    from rich.progress import Progress
+    """Add a genome (2-bit sequence + one PAM-site table per PAM set), or add PAM sets to it.
 
+    PAM sets already in the store are kept; one that is rebuilt replaces only itself.
+    """
+    from vivo.cli._progress import progress_reporter
     from vivo.workflows.genome_index import build_genome_index
 
+    v.as_bad_parameter(lambda: v.check_input_file(source))
     nucs = tuple(nuclease or ["SpCas9"])
-    pams = tuple(pam or ())
-    if as_json or not console.is_terminal:
-        info = build_genome_index(name, source, nucleases=nucs, home=home, pams=pams)
-    else:
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("building", total=1.0)
-
-            def report(what: str, fraction: float) -> None:
-                bar.update(task, description=what, completed=fraction)
-
-            info = build_genome_index(name, source, nucleases=nucs, home=home, progress=report,
-                                      pams=pams)  # fmt: skip
+    with progress_reporter(quiet=quiet or as_json) as report:
+        info = build_genome_index(name, source, nucleases=nucs, home=home, progress=report,
+                                  pams=tuple(pam or ()))  # fmt: skip
     data = {"schema_version": "1", **info.to_dict()}
     emit(data, as_json=as_json, render=lambda: console.print(
         f"[bold]{info.name}[/]: {info.total_length:,} bp in {info.contigs} contigs, "
@@ -54,24 +72,47 @@ def add(
 
 @genome_app.command("list")
 def list_(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
-    """List the genome indexes."""
+    """List the genomes of the store, their PAM sets and any damage."""
     from rich.table import Table
 
+    from vivo.io.places import genomes_home
     from vivo.workflows.genome_index import list_genomes
 
     infos = list_genomes(home)
-    data = {"schema_version": "1", "genomes": [i.to_dict() for i in infos]}
+    data: dict[str, Any] = {"schema_version": "1", "home": str(genomes_home(home)),
+                            "genomes": [i.to_dict() for i in infos]}  # fmt: skip
 
     def render() -> None:
-        table = Table(title="genome indexes")
+        table = Table(title=f"genome indexes in {genomes_home(home)}")
         for col in ("name", "length (bp)", "contigs", "PAM sets", "vivo", "source"):
             table.add_column(col)
         for i in infos:
+            if i.problem:
+                table.add_row(i.name, "", "", ", ".join(i.pam_sets), "",
+                              f"[red]damaged:[/] {i.problem}")  # fmt: skip
+                continue
             table.add_row(i.name, f"{i.total_length:,}", str(i.contigs), ", ".join(i.pam_sets),
                           i.vivo_version, i.source)  # fmt: skip
         console.print(table)
 
     emit(data, as_json=as_json, render=render)
+
+
+@genome_app.command("remove")
+def remove(
+    name: Annotated[str, typer.Argument(help="genome name (see `vivo genome list`)")],
+    pam_set: Annotated[
+        str | None,
+        typer.Option("--pam-set", help="remove only this PAM set, e.g. 3prime-NGG-NAG-NGA"),
+    ] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Remove a genome from the store, or only one of its PAM sets."""
+    from vivo.workflows.genome_index import remove_genome
+
+    remove_genome(name, pam_set_key=pam_set, home=home)
+    what = f"PAM set {pam_set} of {name}" if pam_set else name
+    console.print(f"removed {what}")
 
 
 def register(app: typer.Typer) -> None:

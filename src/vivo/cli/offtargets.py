@@ -2,46 +2,91 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from vivo.cli.output import console, emit
+from vivo.cli import validate as v
+from vivo.cli.output import console, emit, print_table, sequence_table
+
+
+class SiteFormat(StrEnum):
+    """File format of ``--output``."""
+
+    tsv = "tsv"
+    json = "json"
+    bed = "bed"
+
+
+class BackendChoice(StrEnum):
+    """Where the search runs (``auto``: GPU if usable, else numba CPU, else numpy)."""
+
+    auto = "auto"
+    numpy = "numpy"
+    cpu = "cpu"
+    gpu = "gpu"
+    dask = "dask"
+
+
+def _nucleases() -> list[str]:
+    from vivo.editing.nucleases import NUCLEASES
+
+    return list(NUCLEASES)
+
+
+def _check_home(value: str | None) -> str | None:
+    """``--home`` of a search: an existing folder."""
+    from pathlib import Path
+
+    if value is not None and not Path(value).is_dir():
+        raise typer.BadParameter(
+            f"{value!r} is not a folder (see the genome store with: vivo genome list)"
+        )
+    return value
 
 
 def offtargets(
     guides: Annotated[list[str] | None, typer.Argument(help="spacers (no PAM)")] = None,
     genome: Annotated[str, typer.Option("--genome", help="indexed genome name")] = "",
     guides_file: Annotated[
-        str | None, typer.Option("--guides", help="file, one spacer per line")
+        str | None, v.input_file_option("--guides", help="file, one spacer per line")
     ] = None,
-    nuclease: Annotated[str, typer.Option("--nuclease")] = "SpCas9",
-    mismatches: Annotated[int, typer.Option("--mismatches", help="0-6")] = 4,
-    dna_bulges: Annotated[int, typer.Option("--dna-bulges", help="0-2")] = 0,
-    rna_bulges: Annotated[int, typer.Option("--rna-bulges", help="0-2")] = 0,
-    backend: Annotated[str, typer.Option("--backend", help="auto|numpy|cpu|gpu|dask")] = "auto",
+    nuclease: Annotated[str, v.choice_option("--nuclease", choices=_nucleases)] = "SpCas9",
+    mismatches: Annotated[int, v.int_option("--mismatches", min=0, max=6)] = 4,
+    dna_bulges: Annotated[int, v.int_option("--dna-bulges", min=0, max=2)] = 0,
+    rna_bulges: Annotated[int, v.int_option("--rna-bulges", min=0, max=2)] = 0,
+    backend: Annotated[
+        BackendChoice, typer.Option("--backend", case_sensitive=False, help="where to search")
+    ] = BackendChoice.auto,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address")
     ] = None,
     max_hits: Annotated[
-        int | None, typer.Option("--max-hits", help="cap per guide (reported)")
+        int | None,
+        v.int_option("--max-hits", min=1, max=10**9, help="cap per guide (reported)"),
     ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="write sites to this file")
+        str | None, v.output_file_option("--output", "-o", help="write sites to this file")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="tsv|json|bed for --output")] = "tsv",
-    home: Annotated[str | None, typer.Option("--home", help="index folder")] = None,
+    fmt: Annotated[
+        SiteFormat, typer.Option("--format", case_sensitive=False, help="format of --output")
+    ] = SiteFormat.tsv,
+    home: Annotated[
+        str | None, typer.Option("--home", callback=_check_home, help="genome store folder")
+    ] = None,
     annotation: Annotated[
-        str | None, typer.Option("--annotation", help="GTF/GFF3: annotate hits with genes")
+        str | None, v.input_file_option("--annotation", help="GTF/GFF3: annotate hits with genes")
     ] = None,
     pam: Annotated[
         list[str] | None, typer.Option("--pam", help="index built for these PAMs only")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+    force: v.Force = False,
 ) -> None:
     """Find every off-target site of each guide (mismatches, DNA/RNA bulges, alt PAMs)."""
-    from rich.table import Table
-
+    from vivo.cli._progress import progress_reporter
     from vivo.core.errors import InputError
     from vivo.workflows.offtargets import (
         OffTargetRequest,
@@ -52,40 +97,31 @@ def offtargets(
 
     if not genome:
         raise InputError("--genome is required", hint="list indexes with: vivo genome list")
-    if fmt not in ("tsv", "json", "bed"):
-        raise InputError(f"unknown --format {fmt!r}", hint="use tsv, json or bed")
     request = OffTargetRequest(
         genome=genome, guides=guides_from(guides or [], guides_file), nuclease=nuclease,
         max_mismatches=mismatches, dna_bulges=dna_bulges, rna_bulges=rna_bulges,
-        backend=backend, scheduler=scheduler, home=home, max_hits_per_guide=max_hits,
+        backend=backend.value, scheduler=scheduler, home=home, max_hits_per_guide=max_hits,
         annotation=annotation, pams=tuple(pam or ()),
     )  # fmt: skip
-    run = run_offtargets(request)
+    with progress_reporter(quiet=quiet or as_json) as report:
+        run = run_offtargets(request, progress=report)
     if output:
-        write_sites(run, output, fmt)  # type: ignore[arg-type]
+        write_sites(run, output, fmt.value)
     data = run.to_dict() if not output else {
         "schema_version": "1", "provenance": run.provenance, "output": output,
         "guides": [g.summary() for g in run.guides],
     }  # fmt: skip
 
     def render() -> None:
-        table = Table(title=f"off-targets in {genome} ({run.provenance['backend']})")
-        for col in (
-            "guide",
-            "sites",
-            "by mismatches",
-            "bulged",
-            "MIT spec.",
-            "CFD spec.",
-            "capped",
-        ):
-            table.add_column(col)
+        cols = ("guide", "sites", "by mismatches", "bulged", "MIT spec.", "CFD spec.", "capped")
+        title = f"off-targets in {genome} ({run.provenance['backend']})"
+        table = sequence_table(cols, ("guide",), title=title)
         for g in run.guides:
             s = g.summary()
             table.add_row(g.spacer, str(s["n_sites"]), "/".join(map(str, g.counts_by_mismatches)),
                           str(g.bulged_sites), f"{g.specificity.mit_specificity:.1f}",
                           f"{g.specificity.cfd_specificity:.3f}", "yes" if g.capped else "no")  # fmt: skip  # noqa: E501
-        console.print(table)
+        print_table(table, sequences=[g.spacer for g in run.guides], copy_hint="use --json")
         if output:
             console.print(f"sites written to {output}")
 

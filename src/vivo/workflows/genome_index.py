@@ -1,29 +1,30 @@
 # mypy: disable-error-code="no-untyped-call,unused-ignore"
-"""On-disk genome indexes for the off-target search (`vivo genome add/list`).
+"""Build and open genome indexes for the off-target search (`vivo genome add/list/remove`).
 
-Layout of ``<home>/<name>/``::
+This workflow composes: check the source file, take the genome's build lock in the store
+(:mod:`vivo.io.genome_store`: layout, metadata, locks, staging), pack the genome, write one
+sorted site table per PAM set, and commit. Several PAM sets of one genome coexist:
 
-    meta.json                  format version, vivo version, source path/size/mtime/sha256, contigs
-    genome/*.npy               2-bit packed bases, non-ACGT bit mask, soft-masked runs, offsets
-    sites/<PAM set>/*.npy      sorted PAM-site table (memory-mapped at search time) + info.json
+* a new PAM set of a genome already in the store (same source content, current format) is
+  added next to the others, the packed genome reused;
+* a PAM set that is already there is rebuilt and replaces only itself;
+* a genome whose source changed, whose index was written by another vivo version or whose
+  packed arrays are damaged is rebuilt whole, with every PAM set it had (so nothing is lost).
 
-Every build writes into a temporary folder next to the target and renames it into place, so
-an interrupted build leaves nothing a later run would use. ``home`` is an explicit argument,
-else ``$VIVO_HOME/genomes``, else ``~/.local/share/vivo/genomes``.
+Progress is reported as ``progress(what, done, total, unit)`` with ``unit`` ``"bp"`` (packing)
+or ``"sites"`` (site tables). ``home`` is an explicit argument, else ``$VIVO_HOME/genomes``,
+else ``~/.local/share/vivo/genomes``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
-import mmap
 import os
 import shutil
-import struct
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,69 +47,38 @@ from vivo.editing.offtarget.index import (
     pack_codes,
     padded_length,
 )
-from vivo.io.atomic import write_text_atomic
-from vivo.io.genomes import open_genome
+from vivo.io.genome_store import (
+    FORMAT_VERSION,
+    GenomeMeta,
+    GenomeStore,
+    IndexInfo,
+    check_name,
+)
+from vivo.io.genomes import GENOME_FORMATS, open_genome
+from vivo.io.places import genomes_home
+from vivo.io.sniff import require_file, require_format
+from vivo.io.twobit import read_twobit_index
 
 __all__ = [
     "FORMAT_VERSION",
     "IndexInfo",
+    "Progress",
     "build_genome_index",
     "genomes_home",
+    "index_checksum",
     "list_genomes",
     "open_index",
+    "remove_genome",
 ]
 
-FORMAT_VERSION = 2
-Progress = Callable[[str, float], None]
-_GENOME_ARRAYS = ("packed", "other", "masked", "lengths", "offsets")
-_SITE_ARRAYS = ("win", "nmask", "pos", "meta", "bucket_start", "pw", "dbucket_start", "dw", "drow")
-_TWOBIT_SIGNATURE = 0x1A412743
+#: ``progress(what, done, total, unit)``: ``unit`` is ``"bp"`` or ``"sites"``
+Progress = Callable[[str, int, int, str], None]
 #: 2bit codes (T0 C1 A2 G3) -> vivo codes (A0 C1 G2 T3), four bases per byte.
 _TB = np.array([3, 1, 0, 2], dtype=np.uint8)
 _TB_BYTE = np.zeros((256, 4), dtype=np.uint8)
 for _b in range(256):
     _TB_BYTE[_b] = _TB[[(_b >> 6) & 3, (_b >> 4) & 3, (_b >> 2) & 3, _b & 3]]
 _BASES_PER_STEP = 1 << 26
-
-
-@dataclass(frozen=True, slots=True)
-class IndexInfo:
-    """What ``vivo genome list`` shows about one index."""
-
-    name: str
-    path: Path
-    source: str
-    sha256: str
-    total_length: int
-    contigs: int
-    pam_sets: tuple[str, ...]
-    vivo_version: str
-    format_version: int
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready fields."""
-        return {f: str(v) if isinstance(v, Path) else v for f, v in self._items()}
-
-    def _items(self) -> list[tuple[str, object]]:
-        return [(f, getattr(self, f)) for f in self.__dataclass_fields__]  # type: ignore[attr-defined]
-
-
-def genomes_home(home: str | os.PathLike[str] | None = None) -> Path:
-    """Index folder: ``home``, else ``$VIVO_HOME/genomes``, else ~/.local/share/vivo/genomes."""
-    if home is not None:
-        return Path(home)
-    env = os.environ.get("VIVO_HOME")
-    if env:
-        return Path(env) / "genomes"
-    return Path.home() / ".local" / "share" / "vivo" / "genomes"
-
-
-def _check_name(name: str) -> str:
-    if not name or not all(c.isalnum() or c in "._-" for c in name) or name.startswith("."):
-        raise InputError(
-            f"genome name {name!r} is not allowed", hint="use letters, digits, '.', '_' or '-'"
-        )
-    return name
 
 
 def _sha256(path: Path) -> str:
@@ -119,38 +89,12 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _twobit_records(source: Path) -> list[tuple[str, int, np.ndarray, np.ndarray, int]] | None:  # type: ignore[type-arg]
-    """``(name, length, N blocks, mask blocks, packed-data offset)`` per record of a version-0
-    .2bit file, or ``None`` for anything else."""
-    with open(source, "rb") as fh:
-        head = fh.read(16)
-        if len(head) < 16:
-            return None
-        sig, version, count, _ = struct.unpack("<IIII", head)
-        if sig != _TWOBIT_SIGNATURE or version != 0:
-            return None
-        index = []
-        for _ in range(count):
-            (size,) = struct.unpack("<B", fh.read(1))
-            name = fh.read(size).decode()
-            (offset,) = struct.unpack("<I", fh.read(4))
-            index.append((name, offset))
-        out = []
-        for name, offset in index:
-            fh.seek(offset)
-            length, nn = struct.unpack("<II", fh.read(8))
-            nblocks = np.frombuffer(fh.read(8 * nn), dtype="<u4").reshape(2, nn).T.astype(np.int64)
-            (nm,) = struct.unpack("<I", fh.read(4))
-            mblocks = np.frombuffer(fh.read(8 * nm), dtype="<u4").reshape(2, nm).T.astype(np.int64)
-            out.append((name, length, nblocks, mblocks, offset + 16 + 8 * (nn + nm)))
-    return out
-
-
 def _pack_twobit(source: Path, folder: Path, progress: Progress | None) -> dict[str, object]:
     """Convert a .2bit file chunk by chunk (bounded memory) into the packed genome arrays."""
-    recs = _twobit_records(source)
-    assert recs is not None
+    recs = [(r.name, r.length, r.n_blocks, r.mask_blocks, r.data_offset)
+            for r in read_twobit_index(source)]  # fmt: skip
     padded = [padded_length(r[1]) for r in recs]
+    total_bp, done_bp = sum(r[1] for r in recs), 0
     offsets = np.concatenate([[0], np.cumsum(padded)[:-1]]).astype(np.int64)
     total = int(sum(padded))
     (folder / "genome").mkdir(parents=True)
@@ -175,9 +119,10 @@ def _pack_twobit(source: Path, folder: Path, progress: Progress | None) -> dict[
             g = int(offsets[i]) + lo
             packed[g // 4 : g // 4 + len(p)] = p
             other[g // 8 : g // 8 + len(o)] = o
+            if progress:
+                progress(f"packing {name}", done_bp + real, total_bp, "bp")
+        done_bp += length
         masked.append(np.stack([mblocks[:, 0], mblocks[:, 0] + mblocks[:, 1]], axis=1) + offsets[i])
-        if progress:
-            progress(f"packing {name}", (i + 1) / len(recs))
     packed.flush()
     other.flush()
     del packed, other, raw
@@ -192,14 +137,15 @@ def _pack_twobit(source: Path, folder: Path, progress: Progress | None) -> dict[
 
 
 def _write_genome(source: Path, folder: Path, progress: Progress | None) -> dict[str, object]:
-    if _twobit_records(source) is not None:
+    if require_format(source, GENOME_FORMATS).format == "2bit":
         return _pack_twobit(source, folder, progress)
     ag = open_genome(source)
     genome = ag.genome
     names, lengths, offsets, packed, other, masked = [], [], [], [], [], []
     offset = 0
     contigs = genome.contig_names()
-    for i, name in enumerate(contigs):
+    total_bp = sum(genome.contig_length(c) for c in contigs)
+    for name in contigs:
         seq = genome.fetch_region(name, 0, genome.contig_length(name))
         codes = encode(seq)
         pad = np.full(padded_length(len(codes)), 4, dtype=np.uint8)
@@ -214,7 +160,7 @@ def _write_genome(source: Path, folder: Path, progress: Progress | None) -> dict
         offset += len(pad)
         del seq, codes, pad
         if progress:
-            progress(f"packing {name}", (i + 1) / len(contigs))
+            progress(f"packing {name}", sum(lengths), total_bp, "bp")
     (folder / "genome").mkdir(parents=True)
     arrays: dict[str, np.ndarray] = {  # type: ignore[type-arg]
         "packed": np.concatenate(packed),
@@ -228,12 +174,6 @@ def _write_genome(source: Path, folder: Path, progress: Progress | None) -> dict
     return {"contigs": names}
 
 
-def _load_genome(folder: Path, names: list[str]) -> PackedGenome:
-    a = {k: np.load(folder / "genome" / f"{k}.npy", mmap_mode="r") for k in _GENOME_ARRAYS}
-    return PackedGenome(tuple(names), np.asarray(a["lengths"]), np.asarray(a["offsets"]),
-                        a["packed"], a["other"], np.asarray(a["masked"]))  # fmt: skip
-
-
 def _write_sites(
     genome: PackedGenome,
     pams: PamSet,
@@ -245,7 +185,7 @@ def _write_sites(
     """Write the sorted site tables of one PAM set (numba when installed, else numpy)."""
     from vivo.editing.offtarget._kernels import build
 
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     if build.available():
         _write_sites_numba(genome, pams, folder, max_sites_per_pass, progress)
     else:
@@ -287,6 +227,8 @@ def _write_sites_numba(
 
     k = KEY_BASES
     pieces = build.chunk_pieces(genome.offsets, genome.lengths, pams.length)
+    if progress:
+        progress(f"counting {pams.key} sites", 0, 1, "sites")
     counts, dcounts = build.count_sites(genome.packed, genome.other, pieces, pams, nkey=k,
                                         min_room=MIN_ROOM)  # fmt: skip
     starts = np.concatenate([[0], np.cumsum(counts.sum(axis=0))]).astype(np.int64)
@@ -297,14 +239,14 @@ def _write_sites_numba(
               "pw": np.uint32}  # fmt: skip
     offs = {key: _new_npy(folder / f"{key}.npy", dt, n) for key, dt in dtypes.items()}
     passes = _key_passes(starts, 4**k + 1, max_rows)
-    for i, (klo, khi) in enumerate(passes):
+    for klo, khi in passes:
         part = build.fill_sites(genome.packed, genome.other, pieces, pams, counts, (klo, khi),
                                 nkey=k, min_room=MIN_ROOM, pos_dtype=pos_dtype)  # fmt: skip
         for key, arr in part.items():
             _write_at(folder / f"{key}.npy", offs[key], int(starts[klo]), arr)
         del part
         if progress:
-            progress(f"indexing {pams.key}", 0.8 * (i + 1) / len(passes))
+            progress(f"indexing {pams.key}", int(starts[khi]), n, "sites")
     np.save(folder / "bucket_start.npy", starts)
     dstart = np.concatenate([[0], np.cumsum(dcounts)]).astype(np.int64)
     np.save(folder / "dbucket_start.npy", dstart)
@@ -313,12 +255,12 @@ def _write_sites_numba(
              "drow": _new_npy(folder / "drow.npy", row_dtype, nd)}  # fmt: skip
     pw = np.load(folder / "pw.npy", mmap_mode="r")
     dpasses = _key_passes(dstart, 4**k, max_rows)
-    for i, (dlo, dhi) in enumerate(dpasses):
+    for dlo, dhi in dpasses:
         dw, drow = build.fill_distal(starts, pw, dstart, (dlo, dhi), nkey=k, row_dtype=row_dtype)
         _write_at(folder / "dw.npy", doffs["dw"], int(dstart[dlo]), dw)
         _write_at(folder / "drow.npy", doffs["drow"], int(dstart[dlo]), drow)
         if progress:
-            progress(f"indexing {pams.key} (distal)", 0.8 + 0.2 * (i + 1) / len(dpasses))
+            progress(f"indexing {pams.key} (distal table)", int(dstart[dhi]), nd, "sites")
     del pw
 
 
@@ -331,6 +273,7 @@ def _write_sites_numpy(
     k = KEY_BASES
     total = sum(count_pam_sites(genome.contig_codes(i), pams) for i in range(nc))
     passes = max(1, -(-total // max_sites_per_pass))
+    done = 0
     bounds = np.linspace(0, 4**k + 1, passes + 1).astype(np.int64)
     for p in range(passes):
         parts = [
@@ -343,8 +286,9 @@ def _write_sites_numpy(
         part.mkdir()
         for key in ("key", "win", "nmask", "pos", "meta"):
             np.save(part / f"{key}.npy", getattr(s, key))
+        done += len(s.key)
         if progress:
-            progress(f"indexing {pams.key}", (p + 1) / passes)
+            progress(f"indexing {pams.key}", done, total, "sites")
     _concat_parts(folder, passes, k, genome)
     win = np.load(folder / "win.npy")
     pw = ((win >> np.uint64(20)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
@@ -388,118 +332,143 @@ def build_genome_index(
     max_sites_per_pass: int = 250_000_000,
     pams: tuple[str, ...] = (),
 ) -> IndexInfo:
-    """Build (or rebuild) the index of genome ``name`` from a FASTA(.gz)/2bit/GenBank file.
+    """Add genome ``name`` from a FASTA(.gz)/2bit/GenBank file, or add PAM sets to it.
 
-    The whole build happens in a temporary folder that replaces ``<home>/<name>`` at the end.
-    ``pams`` restricts the PAM set (e.g. ``("NGG", "NAG")``; default: canonical plus every
-    alternative PAM of each nuclease). A version-0 .2bit file is converted chunk by chunk;
-    ``max_sites_per_pass`` bounds the rows held in memory at once (about 22 bytes each).
+    ``nucleases`` and ``pams`` choose the PAM sets (``pams`` restricts each nuclease's set,
+    e.g. ``("NGG", "NAG")``; default: canonical plus every alternative PAM). What is already
+    in the store is kept (see the module docstring); everything is staged next to its target
+    and renamed into place, so an interrupted or failed build leaves the store as it was.
+    A version-0 .2bit file is converted chunk by chunk; ``max_sites_per_pass`` bounds the site
+    rows held in memory at once (about 22 bytes each).
     """
-    _check_name(name)
-    src = Path(source)
-    if not src.is_file():
-        raise InputError(f"no such genome file: {src}", hint="give a .fa, .fa.gz or .2bit file")
-    root = genomes_home(home)
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".building", dir=root))
-    try:
-        meta = _write_genome(src, tmp, progress)
-        genome = _load_genome(tmp, list(meta["contigs"]))  # type: ignore[call-overload]
-        keys = []
-        for nuc in nucleases:
-            pset = pam_set(get_nuclease(nuc), pams=pams)
-            keys.append(pset.key)
-            _write_sites(genome, pset, tmp / "sites" / pset.key,
-                         max_sites_per_pass=max_sites_per_pass, progress=progress)  # fmt: skip
-        stat = src.stat()
-        meta.update({
-            "format_version": FORMAT_VERSION, "vivo_version": __version__, "name": name,
-            "source": str(src.resolve()), "source_size": stat.st_size,
-            "source_mtime": stat.st_mtime, "sha256": _sha256(src), "pam_sets": keys,
-            "total_length": genome.total_length,
-        })  # fmt: skip
-        write_text_atomic(tmp / "meta.json", json.dumps(meta, indent=1))
-        _swap_into_place(tmp, root / name)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return _info(root / name)
+    check_name(name)
+    if max_sites_per_pass < 1:
+        raise InputError("max_sites_per_pass must be at least 1")
+    src = require_file(source, "genome file")
+    require_format(src, (*GENOME_FORMATS, "text", "empty"), what="a genome file")
+    if not nucleases:
+        raise InputError("no nuclease given", hint="e.g. --nuclease SpCas9")
+    requested = list({p.key: p for p in (pam_set(get_nuclease(n), pams=pams)
+                                          for n in nucleases)}.values())  # fmt: skip
+    store = GenomeStore.at(home)
+    with store.building(name):
+        meta = _reusable_genome(store, name, src)
+        if meta is None:
+            kept = [store.pam_set(name, k) for k in _readable_sets(store, name)]
+            todo = requested + [p for p in kept if p.key not in {r.key for r in requested}]
+            _build_whole(store, name, src, todo, max_sites_per_pass, progress)
+        else:
+            _add_sets(store, name, meta, requested, max_sites_per_pass, progress)
+    return store.info(name)
 
 
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _read_meta(folder: Path, name: str) -> dict[str, object]:
-    meta_path = folder / "meta.json"
-    if not meta_path.is_file():
-        raise InputError(
-            f"genome {name!r} has no index in {folder.parent}",
-            hint=f"build it with: vivo genome add {name} GENOME.fa",
-        )
-    try:
-        meta: dict[str, object] = json.loads(meta_path.read_text())
-    except json.JSONDecodeError as exc:
-        raise DataError(f"index of {name!r} is corrupt ({exc})",
-                        hint=f"rebuild it: vivo genome add {name} FILE") from exc  # fmt: skip
-    return meta
-
-
-def _info(folder: Path) -> IndexInfo:
-    meta = _read_meta(folder, folder.name)
-    return IndexInfo(
-        name=folder.name, path=folder, source=str(meta.get("source", "")),
-        sha256=str(meta.get("sha256", "")), total_length=int(meta.get("total_length", 0)),  # type: ignore[call-overload]
-        contigs=len(meta.get("contigs", [])),  # type: ignore[arg-type]
-        pam_sets=tuple(meta.get("pam_sets", [])),  # type: ignore[arg-type]
-        vivo_version=str(meta.get("vivo_version", "")),
-        format_version=int(meta.get("format_version", 0)),  # type: ignore[call-overload]
-    )  # fmt: skip
-
-
-def list_genomes(home: str | os.PathLike[str] | None = None) -> list[IndexInfo]:
-    """Every index under ``home`` (temporary and broken folders are skipped)."""
-    root = genomes_home(home)
-    if not root.is_dir():
-        return []
+def _readable_sets(store: GenomeStore, name: str) -> list[str]:
     out = []
-    for folder in sorted(root.iterdir()):
-        if folder.name.startswith(".") or not (folder / "meta.json").is_file():
+    for key in store.pam_set_keys(name):
+        try:
+            store.pam_set(name, key)
+        except (DataError, InputError):
             continue
-        out.append(_info(folder))
+        out.append(key)
     return out
 
 
-def _check_version(meta: dict[str, object], name: str) -> None:
-    rebuild = f"rebuild it: vivo genome add {name} {meta.get('source', 'FILE')}"
-    if meta.get("format_version") != FORMAT_VERSION or meta.get("vivo_version") != __version__:
+def _reusable_genome(store: GenomeStore, name: str, src: Path) -> GenomeMeta | None:
+    """The genome's metadata when its packed genome can be kept: current format, intact
+    arrays, and the same source content as ``src``."""
+    if not (store.folder(name) / "meta.json").is_file():
+        return None
+    try:
+        meta = store.read_meta(name)
+        if not meta.current:
+            return None
+        store.load_genome(name, meta)
+    except DataError:
+        return None
+    st = src.stat()
+    if st.st_size != meta.source_size:
+        return None
+    same_file = str(src.resolve()) == meta.source and st.st_mtime == meta.source_mtime
+    return meta if same_file or _sha256(src) == meta.sha256 else None
+
+
+def _build_whole(
+    store: GenomeStore, name: str, src: Path, sets: list[PamSet], max_rows: int,
+    progress: Progress | None,
+) -> None:  # fmt: skip
+    stage = store.stage(store.root, name)
+    try:
+        found = _write_genome(src, stage, progress)
+        stat = src.stat()
+        meta = GenomeMeta(
+            name=name, contigs=tuple(found["contigs"]), total_length=0,  # type: ignore[arg-type]
+            format_version=FORMAT_VERSION, vivo_version=__version__, source=str(src.resolve()),
+            source_size=stat.st_size, source_mtime=stat.st_mtime, sha256=_sha256(src),
+            pam_sets=tuple(p.key for p in sets),
+        )  # fmt: skip
+        genome = store.load_genome(name, meta, folder=stage)
+        meta = dataclasses.replace(meta, total_length=genome.total_length)
+        for pset in sets:
+            _write_sites(genome, pset, stage / "sites" / pset.key, max_sites_per_pass=max_rows,
+                         progress=progress)  # fmt: skip
+        store.write_meta(stage, meta)
+        del genome
+        store.swap(stage, store.folder(name))
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _add_sets(
+    store: GenomeStore, name: str, meta: GenomeMeta, sets: list[PamSet], max_rows: int,
+    progress: Progress | None,
+) -> None:  # fmt: skip
+    folder = store.folder(name)
+    genome = store.load_genome(name, meta)
+    for pset in sets:
+        stage = store.stage(folder / "sites", pset.key)
+        try:
+            _write_sites(genome, pset, stage, max_sites_per_pass=max_rows, progress=progress)
+            store.swap(stage, folder / "sites" / pset.key)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+    store.write_meta(folder, dataclasses.replace(meta, pam_sets=store.pam_set_keys(name)))
+
+
+def remove_genome(
+    name: str, *, pam_set_key: str | None = None, home: str | os.PathLike[str] | None = None
+) -> None:
+    """Remove genome ``name`` from the store, or only its PAM set ``pam_set_key``."""
+    GenomeStore.at(home).remove(name, pam_set_key)
+
+
+def list_genomes(home: str | os.PathLike[str] | None = None) -> list[IndexInfo]:
+    """Every genome of the store (a damaged one with its ``problem``)."""
+    return GenomeStore.at(home).genomes()
+
+
+def _check_version(meta: GenomeMeta, name: str) -> None:
+    if not meta.current:
         raise DataError(
-            f"index of {name!r} was built by vivo {meta.get('vivo_version')} (format "
-            f"{meta.get('format_version')}); this is vivo {__version__} (format {FORMAT_VERSION})",
-            hint=rebuild,
+            f"index of {name!r} was built by vivo {meta.vivo_version} (format "
+            f"{meta.format_version}); this is vivo {__version__} (format {FORMAT_VERSION})",
+            hint=f"rebuild it (its PAM sets are kept): vivo genome add {name} {meta.source}",
         )
 
 
-def _check_fresh(meta: dict[str, object], name: str) -> None:
-    rebuild = f"rebuild it: vivo genome add {name} {meta.get('source', 'FILE')}"
-    src = Path(str(meta.get("source", "")))
+def _check_fresh(meta: GenomeMeta, name: str) -> None:
+    src = Path(meta.source)
     if not src.is_file():
         return  # the source may have moved; the index itself is self-contained
     st = src.stat()
-    if st.st_size == meta.get("source_size") and st.st_mtime == meta.get("source_mtime"):
+    if st.st_size == meta.source_size and st.st_mtime == meta.source_mtime:
         return
-    if st.st_size != meta.get("source_size") or _sha256(src) != meta.get("sha256"):
+    if st.st_size != meta.source_size or _sha256(src) != meta.sha256:
         raise DataError(
             f"the source of genome {name!r} ({src}) changed since its index was built "
             "(checksum differs)",
-            hint=rebuild,
+            hint=f"rebuild it (its PAM sets are kept): vivo genome add {name} {src}",
         )
 
 
@@ -511,40 +480,25 @@ def open_index(
     check_source: bool = True,
     pams: tuple[str, ...] = (),
 ) -> SiteIndex:
-    """Memory-map the index of ``name`` for ``nuclease`` (checked against version and source);
-    ``pams`` selects an index built with a restricted PAM set."""
-    folder = genomes_home(home) / _check_name(name)
-    meta = _read_meta(folder, name)
+    """Memory-map the index of ``name`` for ``nuclease`` (checked against version, source and
+    the shapes of its arrays); ``pams`` selects an index built with a restricted PAM set."""
+    store = GenomeStore.at(home)
+    meta = store.read_meta(name)
     _check_version(meta, name)
     if check_source:
         _check_fresh(meta, name)
-    pset = pam_set(get_nuclease(nuclease), pams=pams)
-    site_dir = folder / "sites" / pset.key
-    if not (site_dir / "info.json").is_file():
+    nuc = get_nuclease(nuclease)
+    pset = pam_set(nuc, pams=pams)
+    flags = f" --nuclease {nuc.name}" + "".join(f" --pam {p}" for p in pams)
+    if pset.key not in store.pam_set_keys(name):
+        have = ", ".join(store.pam_set_keys(name)) or "none"
         raise InputError(
-            f"genome {name!r} has no site index for {pset.key}",
-            hint=f"add one: vivo genome add {name} {meta.get('source', 'FILE')} "
-            f"--nuclease {nuclease}",
+            f"genome {name!r} has no site index for {pset.key} (it has: {have})",
+            hint=f"add it (the others are kept): vivo genome add {name} {meta.source}{flags}",
         )
-    info = json.loads((site_dir / "info.json").read_text())
-    genome = _load_genome(folder, list(meta["contigs"]))  # type: ignore[call-overload]
-    a = {k: _random_access(np.load(site_dir / f"{k}.npy", mmap_mode="r")) for k in _SITE_ARRAYS}
-    return SiteIndex(genome=genome, pams=pset, key_bases=int(info["key_bases"]),
-                     bucket_start=np.asarray(a["bucket_start"]), win=a["win"], nmask=a["nmask"],
-                     pos=a["pos"], meta=a["meta"], pw=a["pw"],
-                     dbucket_start=np.asarray(a["dbucket_start"]), dw=a["dw"],
-                     drow=a["drow"])  # fmt: skip
-
-
-def _random_access(arr: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
-    """Tell the kernel that ``arr`` (a memory map) is read at random: no read-around, so a
-    search pages in (and keeps resident) only the buckets it reads."""
-    m = getattr(arr, "_mmap", None)
-    if m is not None and hasattr(m, "madvise") and hasattr(mmap, "MADV_RANDOM"):
-        m.madvise(mmap.MADV_RANDOM)
-    return arr
+    return store.open_sites(name, meta, pset, repair=flags)
 
 
 def index_checksum(name: str, home: str | os.PathLike[str] | None = None) -> str:
     """The recorded sha256 of the genome's source file (for provenance)."""
-    return str(_read_meta(genomes_home(home) / name, name).get("sha256", ""))
+    return GenomeStore.at(home).read_meta(name).sha256

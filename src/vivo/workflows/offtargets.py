@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,6 +25,7 @@ from vivo.editing.offtarget.results import GuideOffTargets, OffTargetSite
 from vivo.editing.offtarget.search import decode_hits, iter_offtargets, plan_search, run_kernel
 from vivo.genome.annotation import Annotation
 from vivo.io.atomic import atomic_write
+from vivo.io.sniff import read_text, require_file
 from vivo.workflows.genome_index import genomes_home, index_checksum, open_index
 
 __all__ = [
@@ -38,6 +39,10 @@ __all__ = [
 ]
 
 OutputFormat = Literal["tsv", "json", "bed"]
+OUTPUT_FORMATS: tuple[str, ...] = ("tsv", "json", "bed")
+#: ``progress(what, done, total, unit)``, here with ``unit == "guides"``
+Progress = Callable[[str, int, int, str], None]
+_BACKENDS = ("auto", "numpy", "cpu", "gpu", "dask")
 SCHEMA_VERSION = "1"
 _TSV_FIELDS = (
     "guide", "contig", "start", "end", "strand", "pam", "site", "aligned_guide", "aligned_site",
@@ -65,6 +70,17 @@ class OffTargetRequest:
     annotation: str | None = None
     pams: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.backend.strip().lower() not in _BACKENDS:
+            raise InputError(
+                f"unknown backend {self.backend!r}", hint="use " + ", ".join(_BACKENDS)
+            )
+        for what, value in (("guides_per_task", self.guides_per_task), ("shards", self.shards)):
+            if not 1 <= value <= 1_000_000:
+                raise InputError(f"{what}={value} is out of range", hint="use 1-1,000,000")
+        if self.max_hits_per_guide is not None and self.max_hits_per_guide < 1:
+            raise InputError("max_hits_per_guide must be at least 1 (or None for no cap)")
+
 
 @dataclass(frozen=True, slots=True)
 class OffTargetRun:
@@ -91,11 +107,9 @@ class OffTargetRun:
 
 def read_guides(path: str | os.PathLike[str]) -> tuple[str, ...]:
     """Spacers from a text file: one per line (first column of TSV/CSV; '#' comments)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such guides file: {p}")
+    p = require_file(path, "guides file")
     out = []
-    for line in p.read_text().splitlines():
+    for line in read_text(p, what="guides file (one spacer per line)").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -131,7 +145,9 @@ def _client(scheduler: str | None):  # type: ignore[no-untyped-def]
         ) from exc
 
 
-def _run_dask(request: OffTargetRequest, plan_args: dict[str, object]) -> OffTargetRun:
+def _run_dask(
+    request: OffTargetRequest, plan_args: dict[str, object], progress: Progress | None
+) -> OffTargetRun:
     inner = resolve_backend("auto" if request.backend == "dask" else request.backend)
     home = str(genomes_home(request.home))
     index = open_index(request.genome, nuclease=request.nuclease, home=home, pams=request.pams)
@@ -148,12 +164,25 @@ def _run_dask(request: OffTargetRequest, plan_args: dict[str, object]) -> OffTar
                           pure=False)
             for a in range(0, len(plan.spacers), step) for s in range(len(cuts) - 1)
         ]  # fmt: skip
-        hits = concat_hits(client.gather(futures))
+        hits = concat_hits(
+            _gather(client, futures, progress, len(plan.spacers), step / (len(cuts) - 1))
+        )
     finally:
         client.close()
     settings = dataclasses.replace(plan.settings, backend=f"dask({inner})")
     plan = dataclasses.replace(plan, settings=settings)
     return OffTargetRun(tuple(decode_hits(plan, hits, 0)), _provenance(request, settings))
+
+
+def _gather(client, futures: list, progress: Progress | None, n: int, per_task: float) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Results of the Dask tasks in submission order, reporting guides as tasks finish."""
+    if progress is None:
+        return list(client.gather(futures))
+    from distributed import as_completed
+
+    for done, _ in enumerate(as_completed(futures), start=1):
+        progress("searching (dask)", min(n, int(done * per_task)), n, "guides")
+    return list(client.gather(futures))
 
 
 def _annotation(path: str | None) -> Annotation | None:
@@ -175,8 +204,9 @@ def _provenance(request: OffTargetRequest, settings: object) -> dict[str, object
     }
 
 
-def run_offtargets(request: OffTargetRequest) -> OffTargetRun:
-    """Search every guide of ``request`` in its genome's index."""
+def run_offtargets(request: OffTargetRequest, *, progress: Progress | None = None) -> OffTargetRun:
+    """Search every guide of ``request`` in its genome's index; ``progress`` is told the
+    guides searched after each batch."""
     plan_args: dict[str, object] = {
         "nuclease": request.nuclease, "max_mismatches": request.max_mismatches,
         "dna_bulges": request.dna_bulges, "rna_bulges": request.rna_bulges,
@@ -184,12 +214,23 @@ def run_offtargets(request: OffTargetRequest) -> OffTargetRun:
         "annotation": _annotation(request.annotation),
     }  # fmt: skip
     if request.backend == "dask" or request.scheduler is not None:
-        return _run_dask(request, plan_args)
+        return _run_dask(request, plan_args, progress)
     index = open_index(request.genome, nuclease=request.nuclease, home=request.home,
                        pams=request.pams)  # fmt: skip
-    guides = tuple(iter_offtargets(index, request.guides, backend=request.backend, **plan_args))  # type: ignore[arg-type]
+    found = []
+    n = len(request.guides)
+    if progress:
+        progress("searching", 0, n, "guides")
+    for g in iter_offtargets(index, request.guides, backend=request.backend, **plan_args):  # type: ignore[arg-type]
+        found.append(g)
+        if progress and (len(found) % _PROGRESS_EVERY == 0 or len(found) == n):
+            progress("searching", len(found), n, "guides")
+    guides = tuple(found)
     settings = plan_search(index, request.guides, backend=request.backend, **plan_args).settings  # type: ignore[arg-type]
     return OffTargetRun(guides, _provenance(request, settings))
+
+
+_PROGRESS_EVERY = 8
 
 
 def _tsv_value(v: object) -> str:
@@ -204,6 +245,8 @@ def _tsv_value(v: object) -> str:
 
 def write_sites(run: OffTargetRun, path: str | os.PathLike[str], fmt: OutputFormat) -> Path:
     """Write every site atomically as TSV (header), JSON (schema 1) or BED6 (0-based)."""
+    if fmt not in OUTPUT_FORMATS:
+        raise InputError(f"unknown output format {fmt!r}", hint="use tsv, json or bed")
     with atomic_write(path, "w") as fh:
         if fmt == "json":
             json.dump(run.to_dict(), fh, indent=1)

@@ -146,3 +146,30 @@ def test_writers_and_cli(genome, tmp_path, capsys, cli) -> None:  # type: ignore
     assert cli(["offtargets", "--genome", "toy", "--home", str(home), "ACGN", "--json"]) == 2
     assert cli(["genome", "list", "--home", str(home), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["genomes"][0]["name"] == "toy"
+
+
+def test_progress_and_bad_options(genome, tmp_path, capsys, cli) -> None:  # type: ignore[no-untyped-def]
+    _, home, _ = genome
+    calls: list[tuple[str, int, int, str]] = []
+    guides = (G,) * 20
+    run_offtargets(OffTargetRequest("toy", guides, home=str(home), max_mismatches=1),
+                   progress=lambda *a: calls.append(a))  # fmt: skip
+    assert calls[0][1:] == (0, 20, "guides") and calls[-1][1:] == (20, 20, "guides")
+    assert [c[1] for c in calls] == sorted(c[1] for c in calls)
+    base = ["offtargets", "--genome", "toy", "--home", str(home), G]
+    binary = tmp_path / "guides.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 20)
+    afile = tmp_path / "afile.txt"
+    afile.write_text("x")
+    for bad in (["--mismatches", "nan"], ["--mismatches", "7"], ["--dna-bulges", "-1"],
+                ["--max-hits", "0"], ["--format", "xml"], ["--backend", "tpu"],
+                ["--nuclease", "SpCas"], ["--guides", str(binary)], ["-o", str(tmp_path)],
+                ["-o", str(afile / "sub")], ["--home", str(afile)],
+                ["--guides", str(tmp_path / "missing.txt")]):  # fmt: skip
+        capsys.readouterr()
+        assert cli(base + bad) == 2, bad
+        err = capsys.readouterr().err
+        assert err.startswith("vivo: error:") and "Traceback" not in err, bad
+    with pytest.raises(InputError, match="backend"):
+        OffTargetRequest("toy", (G,), backend="tpu")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile.txt", "guides.txt"]

@@ -8,12 +8,74 @@ backends can be compared row for row.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["GuideBatch", "Limits", "RawHits", "concat_hits", "empty_hits", "guide_words"]
+__all__ = [
+    "CompileListener",
+    "GuideBatch",
+    "Limits",
+    "RawHits",
+    "compile_listener",
+    "compiling",
+    "concat_hits",
+    "empty_hits",
+    "guide_words",
+    "needs_compiling",
+]
+
+#: ``listener(what, starting)``: called with ``True`` before a one-time kernel compilation
+#: and ``False`` after it (the interface layers show a notice and a spinner)
+CompileListener = Callable[[str, bool], None]
+_LISTENERS: list[CompileListener] = []
+
+
+@contextlib.contextmanager
+def compile_listener(listener: CompileListener) -> Iterator[None]:
+    """Call ``listener`` around kernel compilations while the block runs."""
+    _LISTENERS.append(listener)
+    try:
+        yield
+    finally:
+        _LISTENERS.remove(listener)
+
+
+def needs_compiling(*dispatchers: Any) -> bool:
+    """Whether calling any of these numba dispatchers will compile it: not yet compiled in
+    this process and no entry in numba's on-disk cache (``NUMBA_CACHE_DIR`` or
+    ``__pycache__``)."""
+    for d in dispatchers:
+        if getattr(d, "signatures", None):
+            continue
+        try:
+            index = Path(d._cache._cache_file._index_path)
+        except AttributeError:  # not a caching dispatcher: nothing to tell
+            continue
+        if not index.is_file():
+            return True
+    return False
+
+
+@contextlib.contextmanager
+def compiling(what: str, *dispatchers: Any) -> Iterator[None]:
+    """Tell the listeners that ``what`` is being compiled, when calling ``dispatchers`` in
+    the block will compile them (a one-time cost per machine)."""
+    if not _LISTENERS or not needs_compiling(*dispatchers):
+        yield
+        return
+    for listener in list(_LISTENERS):
+        listener(what, True)
+    try:
+        yield
+    finally:
+        for listener in list(_LISTENERS):
+            listener(what, False)
 
 
 @dataclass(frozen=True, slots=True)

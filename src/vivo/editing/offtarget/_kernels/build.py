@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vivo.core.errors import InputError
+from vivo.editing.offtarget._kernels import compiling
 from vivo.editing.offtarget.encoding import WINDOW, PamSet
 
 __all__ = ["CHUNKS", "available", "chunk_pieces", "count_sites", "fill_distal", "fill_sites"]
@@ -235,10 +236,12 @@ _REV5 = np.array(
 def _scan(packed, other, pieces, pams: PamSet, mode: int, counts, dcounts, key_range, cursor,  # type: ignore[no-untyped-def]
           out) -> None:  # fmt: skip
     lut_plus, lut_minus = _pam_luts(pams)
-    _compiled()["scan"](packed, other, pieces["off"], pieces["len"], pieces["lo"], pieces["hi"],
-                        pieces["chunk"], CHUNKS, lut_plus, lut_minus, pams.length,
-                        pams.side == "5prime", MIN_ROOM_BUILD[0], _REV5, mode, counts, dcounts,
-                        key_range[0], key_range[1], cursor, *out)  # fmt: skip
+    scan = _compiled()["scan"]
+    with compiling("index builder kernels", scan):
+        scan(packed, other, pieces["off"], pieces["len"], pieces["lo"], pieces["hi"],
+             pieces["chunk"], CHUNKS, lut_plus, lut_minus, pams.length, pams.side == "5prime",
+             MIN_ROOM_BUILD[0], _REV5, mode, counts, dcounts, key_range[0], key_range[1],
+             cursor, *out)  # fmt: skip
 
 
 MIN_ROOM_BUILD = [14]

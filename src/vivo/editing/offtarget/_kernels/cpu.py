@@ -31,6 +31,7 @@ from vivo.editing.offtarget._kernels import (
     GuideBatch,
     Limits,
     RawHits,
+    compiling,
     concat_hits,
     empty_hits,
     guide_words,
@@ -130,7 +131,8 @@ def _pigeon_sites(
         rows = np.empty((b1 - b0, _CAP), dtype=np.int64)
         mms = np.empty((b1 - b0, _CAP), dtype=np.int8)
         counts = np.zeros(b1 - b0, dtype=np.int64)
-        k["pigeon"](words[b0:b1], glen[b0:b1], limits.mismatches, *arrays, rows, mms, counts)
+        with compiling("mismatch search kernel", k["pigeon"]):
+            k["pigeon"](words[b0:b1], glen[b0:b1], limits.mismatches, *arrays, rows, mms, counts)
         for gi in range(b0, b1):
             c = int(counts[gi - b0])
             r, m = rows[gi - b0, : min(c, _CAP)], mms[gi - b0, : min(c, _CAP)]
@@ -185,8 +187,9 @@ def _bulge_hits(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
         picks = np.empty((b1 - b0, cap, ndelta), dtype=np.int8)
         counts = np.zeros(b1 - b0, dtype=np.int64)
         stats = np.zeros((b1 - b0, 4), dtype=np.int64)
-        k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, picks, counts,
-                              words[b0:b1], stats)  # fmt: skip
+        with compiling("bulged search kernel", k["bulge_candidates"]):
+            k["bulge_candidates"](gcodes[b0:b1], glen[b0:b1], *args, rows, picks, counts,
+                                  words[b0:b1], stats)  # fmt: skip
         for gi in range(b0, b1):
             c = int(counts[gi - b0])
             r, p = rows[gi - b0, : min(c, cap)], picks[gi - b0, : min(c, cap)]
@@ -271,6 +274,15 @@ def find_sites(
     if _bulge_pigeon_ok(index, guides, limits):
         _warm(index, len(guides), "bulge")
         return _bulge_hits(index, guides, limits, lo, hi)
+    with compiling("general search kernels", k["enumerate_keys"], k["verify"], k["fill"]):
+        return _general_sites(index, guides, limits, lo, hi)
+
+
+def _general_sites(
+    index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, hi: int
+) -> RawHits:
+    """Key enumeration, parallel verification and hit decoding (the general kernel)."""
+    k = _compiled()
     rlo, rhi, rguide = _ranges(index, guides, limits, lo, hi)
     sizes = rhi - rlo
     coff = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
