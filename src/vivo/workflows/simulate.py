@@ -297,10 +297,12 @@ def _run_hsc(req: SimulationRequest) -> SimulationResult:
         }
     if req.patients > 1:
         metrics["graft_failures"] = {"n": out.n_graft_failures, "of": req.patients}
+    # one point per published level on the % axis (the rest are in metrics["validation"])
+    shares = [v for v in out.published if v.quantity == "therapeutic_share_percent"]
     published = tuple(
         PublishedPoint(v.time, v.value, v.label, v.source)
-        for v in out.published
-        if v.quantity == "therapeutic_share_percent"
+        for i, v in enumerate(shares)
+        if all(abs(v.value - w.value) > 1e-9 for w in shares[:i])
     )
     return SimulationResult(
         "hsc",
