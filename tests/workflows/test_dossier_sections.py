@@ -110,6 +110,9 @@ def test_mutant_allele_guides_do_not_exist_on_the_normal_allele(
     req = GuideDesign(purpose="p", gene="HBB", site="variant", window_bp=40, allele="mutant")
     s = _run(req, sickle)
     assert s.status == "ok" and s.rows
+    # the variant is the N of this guide's PAM (CCTG|TGG): both alleles are cut, so it is left out
+    assert "CATGGTGCACCTGACTCCTG" not in _column(s, "spacer")
+    assert _column(s, "variant in")[0] == "spacer, 2 nt from PAM"  # seed mismatch ranks first
     contig = locus.genome.fetch_region("U01317.1", 0, locus.genome.contig_length("U01317.1"))
     for spacer, pam, where in zip(
         _column(s, "spacer"), _column(s, "PAM"), _column(s, "variant in"), strict=True

@@ -91,7 +91,7 @@ def guide_section(req: GuideDesign, inputs: DossierInputs, indexes: SiteIndexes)
         return _hbg_promoter_section(req, inputs, indexes, nuclease, locus)
     tx = inputs.genome.gene(req.gene).canonical
     genome: GenomeBase = inputs.genome.genome
-    allele: dict[str, str] = {}
+    allele: dict[str, tuple[int, str]] = {}  # spacer -> (nt from PAM, 0 in it; label)
     if req.allele == "mutant":
         genome, found, allele = _mutant_allele_guides(inputs, nuclease, locus, target)
     else:
@@ -101,8 +101,8 @@ def guide_section(req: GuideDesign, inputs: DossierInputs, indexes: SiteIndexes)
     def key(g: Guide) -> tuple[float, float, float]:
         s = _value(g, scored.model)
         dist = abs(g.target_distance_bp or 0) if target is not None else 0
-        tier = _ALLELE_TIER.get(allele.get(g.spacer, "").split(",")[0], 0)
-        return (tier, dist, -(s if s is not None else -1.0))
+        seed = allele[g.spacer][0] if allele else 0  # nearer the PAM discriminates better
+        return (seed, dist, -(s if s is not None else -1.0))
 
     best = sorted(scored.guides, key=key)[:TOP_N]
     spec, spec_note = _genome_specificity(inputs, indexes, nuclease, [g.spacer for g in best])
@@ -120,7 +120,7 @@ def guide_section(req: GuideDesign, inputs: DossierInputs, indexes: SiteIndexes)
     rows = tuple(
         (
             *_cells(g, scored.model),
-            *((allele[g.spacer],) if allele else ()),
+            *((allele[g.spacer][1],) if allele else ()),
             *((spec[g.spacer],) if spec else ()),
         )
         for g in best
@@ -238,14 +238,12 @@ def _motif_row(m: MotifGuide, model: str, spec: dict[str, float]) -> tuple[objec
 
 # ---------------------------------------------------------------- allele-specific guides
 
-_ALLELE_TIER = {"PAM": 0, "spacer": 1}
-
 
 def _mutant_allele_guides(
     inputs: DossierInputs, nuclease: Nuclease, locus: Locus, target: int | None
-) -> tuple[GenomeBase, list[Guide], dict[str, str]]:
+) -> tuple[GenomeBase, list[Guide], dict[str, tuple[int, str]]]:
     """Guides of the patient's allele whose protospacer or PAM fixed bases hold the variant,
-    with where the variant lies (``"PAM"`` or ``"spacer, N nt from PAM"``)."""
+    with where the variant lies (see :func:`_variant_position`)."""
     if inputs.variant is None or target is None:
         raise Unavailable("no interpreted variant to design mutant-allele guides for")
     change = inputs.variant.normalized.change
@@ -254,12 +252,12 @@ def _mutant_allele_guides(
     )
     changed = _changed_bases(change)
     kept: list[Guide] = []
-    where: dict[str, str] = {}
+    where: dict[str, tuple[int, str]] = {}
     for g in find_guides(patient, locus, nuclease, target=target, selection="cut"):
-        label = _variant_position(g, nuclease, changed)
-        if label:
+        found = _variant_position(g, nuclease, changed)
+        if found is not None:
             kept.append(g)
-            where[g.spacer] = label
+            where[g.spacer] = found
     return patient, kept, where
 
 
@@ -271,19 +269,21 @@ def _changed_bases(change: GenomicChange) -> Interval:
     return Interval(max(0, change.start - 1), change.start + 1)
 
 
-def _variant_position(g: Guide, nuclease: Nuclease, changed: Interval) -> str:
-    """Where the variant lies in the guide's site ("" when only in the PAM's N or outside)."""
+def _variant_position(g: Guide, nuclease: Nuclease, changed: Interval) -> tuple[int, str] | None:
+    """Where the variant lies in the guide's site: ``(0, "PAM")`` for a fixed PAM base,
+    ``(n, "spacer, n nt from PAM")`` in the protospacer; ``None`` when only in the PAM's N
+    (which does not tell the alleles apart) or outside the site."""
     pam_hits = [
         i
         for i in range(len(g.pam))
         if changed.start <= _pam_base(g, i) < changed.end and nuclease.pam[i] != "N"
     ]
     if pam_hits:
-        return "PAM"
+        return 0, "PAM"
     lo, hi = max(changed.start, g.protospacer.start), min(changed.end, g.protospacer.end)
     hits = range(lo, hi)
     if not hits:
-        return ""
+        return None
     pam_side_3 = nuclease.pam_side == "3prime"
     plus = g.strand is Strand.PLUS
     dist = [
@@ -292,7 +292,7 @@ def _variant_position(g: Guide, nuclease: Nuclease, changed: Interval) -> str:
         else (p - g.protospacer.start + 1 if plus else g.protospacer.end - p)
         for p in hits
     ]
-    return f"spacer, {min(dist)} nt from PAM"
+    return min(dist), f"spacer, {min(dist)} nt from PAM"
 
 
 def _pam_base(g: Guide, i: int) -> int:
