@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from vivo.cli.output import console, emit
+from vivo.cli.validate import choice_option
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 kb_app = typer.Typer(
@@ -42,11 +43,24 @@ def _all_sources(p: Any) -> list[Any]:
     return list(seen.values())
 
 
+def _modalities() -> tuple[str, ...]:
+    from vivo.knowledge.products import MODALITIES
+
+    return tuple(MODALITIES)
+
+
 @kb_app.command("products")
 def products(
-    modality: Annotated[str | None, typer.Option("--modality", help="e.g. gene_editing")] = None,
+    modality: Annotated[
+        str | None, choice_option("--modality", choices=_modalities, help="e.g. gene_editing")
+    ] = None,
     target: Annotated[str | None, typer.Option("--target", help="gene or antigen, e.g. F9")] = None,
-    delivery: Annotated[str | None, typer.Option("--delivery", help="in_vivo or ex_vivo")] = None,
+    delivery: Annotated[
+        str | None,
+        choice_option(
+            "--delivery", choices=lambda: ("in_vivo", "ex_vivo"), help="in_vivo or ex_vivo"
+        ),
+    ] = None,
     vector: Annotated[str | None, typer.Option("--vector", help="e.g. AAV, LV")] = None,
     current: Annotated[
         bool, typer.Option("--current", help="only products not withdrawn, lapsed or discontinued")
