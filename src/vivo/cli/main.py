@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import importlib
 import pkgutil
+import re
 import sys
 from typing import Annotated, Any
 
@@ -97,7 +98,12 @@ def _register_commands() -> None:
 _register_commands()
 
 
+_LONG_TOKEN = re.compile(r"\S{121,}")
+
+
 def _say(line: str) -> None:
+    """Print one error line; a pasted 4,000-digit number or sequence is shown shortened."""
+    line = _LONG_TOKEN.sub(lambda m: f"{m[0][:60]}…[{len(m[0]):,} chars]…{m[0][-20:]}", line)
     err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
