@@ -148,3 +148,44 @@ def test_no_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main([])
     assert info.value.code == 0 and "Usage" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("exc", "needle", "code"),
+    [
+        (EOFError("Compressed file ended before the end-of-stream marker"), "truncated", 2),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "bad"), "not UTF-8", 2),
+        (PermissionError(13, "Permission denied", "/ro/x.fa.fai"), "permission denied", 2),
+        (OSError(30, "Read-only file system", "/ro/x"), "read-only file system", 2),
+        (KeyboardInterrupt(), "interrupted", 130),
+    ],
+)
+def test_main_turns_environment_failures_into_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    exc: BaseException, needle: str, code: int,
+) -> None:  # fmt: skip
+    def boom(*_a: object, **_k: object) -> None:
+        raise exc
+
+    monkeypatch.setattr("vivo.cli.variant.run_variant", boom)
+    with pytest.raises(SystemExit) as info:
+        main(["variant", "HBB", "c.20A>T"])
+    _, err = capsys.readouterr()
+    assert info.value.code == code
+    assert err.startswith("vivo: error:") and needle in err and err.count("\n") == 1
+
+
+def test_a_bug_still_shows_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def bug(*_a: object, **_k: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("vivo.cli.variant.run_variant", bug)
+    with pytest.raises(ZeroDivisionError):
+        main(["variant", "HBB", "c.20A>T"])
+
+
+def test_long_pasted_tokens_are_shortened(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["variant", "HBB", "c." + "9" * 4000 + "A>T"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith("vivo: error:") and len(err) < 600
