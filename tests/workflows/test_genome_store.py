@@ -207,3 +207,13 @@ def test_progress_reports_bases_then_sites(tmp_path: Path, source: Path) -> None
     assert bp[-1][1] == bp[-1][2] == 2000 + 23 + 300  # every base packed
     sites = [c for c in calls if c[3] == "sites" and c[2] > 1]
     assert sites and all(0 <= c[1] <= c[2] for c in sites) and sites[-1][1] == sites[-1][2]
+
+
+def test_killed_mid_swap_restores_the_previous_genome(tmp_path: Path, source: Path) -> None:
+    home = tmp_path / "home"
+    gi.build_genome_index("toy", source, home=home, pams=("NGG",))
+    os.replace(home / "toy", home / ".toy.pid999999999.x.old")  # as a killed swap leaves it
+    (home / ".toy.pid999999999.abcd.building").mkdir()
+    gi.build_genome_index("toy", source, home=home, pams=("NAG",))
+    assert gi.list_genomes(home)[0].pam_sets == (NAG, NGG)
+    assert sorted(p.name for p in home.iterdir()) == ["toy"]

@@ -43,10 +43,12 @@ def _bar(console: Console) -> Progress:
 
 
 @contextlib.contextmanager
-def progress_reporter(*, quiet: bool = False) -> Iterator[ProgressFn | None]:
-    """A progress callback drawing on stderr, or ``None`` when ``quiet`` or stderr is not a
-    terminal (piped, redirected, CI)."""
-    console = Console(stderr=True)
+def progress_reporter(
+    *, quiet: bool = False, console: Console | None = None
+) -> Iterator[ProgressFn | None]:
+    """A progress callback drawing on ``console`` (default: stderr), or ``None`` when
+    ``quiet`` or the console is not a terminal (piped, redirected, CI)."""
+    console = console or Console(stderr=True)
     if quiet or not console.is_terminal:
         yield None
         return

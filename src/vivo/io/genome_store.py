@@ -260,9 +260,14 @@ class GenomeStore:
             else:
                 legacy = path.name.startswith(f".{locked_name}.") and path.parent == self.root
                 stale = legacy or time.time() - path.stat().st_mtime > _LEGACY_AGE_S
-            if stale:
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
+            if not stale:
+                continue
+            target = path.parent / (m.group("name") if m else "")
+            if m and path.name.endswith(".old") and not target.exists():
+                os.replace(path, target)  # killed mid-swap: the previous version comes back
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
         return removed
 
     def stage(self, parent: Path, name: str) -> Path:

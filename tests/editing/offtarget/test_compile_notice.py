@@ -34,3 +34,29 @@ def test_compiling_notifies_only_when_needed(tmp_path: Path) -> None:
     with k.compiling("search kernel", cold):  # no listener: nothing to tell
         pass
     assert len(events) == 2
+
+
+def test_cli_progress_shows_notice_and_is_quiet_when_piped(tmp_path: Path) -> None:
+    import io
+    import re
+
+    from rich.console import Console
+
+    from vivo.cli._progress import progress_reporter
+
+    cold = _fake(tmp_path / "kernel.nbi", [])
+    buf = io.StringIO()
+    term = Console(file=buf, force_terminal=True, width=400)
+    with progress_reporter(console=term) as report:
+        assert report is not None
+        report("packing chr1", 500, 1000, "bp")
+        with k.compiling("bulged search kernel", cold):
+            pass
+        report("indexing 3prime-NGG", 10, 10, "sites")
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
+    assert "compiling the bulged search kernel for this machine (first run only" in shown
+    piped = Console(file=io.StringIO(), force_terminal=False)
+    with progress_reporter(console=piped) as report:
+        assert report is None
+    with progress_reporter(console=term, quiet=True) as report:
+        assert report is None
