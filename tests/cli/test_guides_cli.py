@@ -65,13 +65,25 @@ def test_cas12a_region_is_marked_unscored(capsys: pytest.CaptureFixture[str]) ->
         (["guides", "--region", "U01317.1:100-110"], "shorter than one"),
         (["guides", "HBB", "--exon", "1", "-n", "AsCas12a", "-m", "ruleset1"], "SpCas9 model"),
         (["guides", "HBB", "--exon", "7"], "no exon 7"),
+        (["guides", "HBB", "--around", "c." + "9" * 5000], "13 or more digits"),
+        (["guides", "HBB", "--around", "g.9999999999"], "lies outside U01317.1"),
+        (["guides", "HBB", "--around", "c.20", "--window", "0"], "outside the range 1..100000"),
+        (["guides", "HBB", "--top", "nan"], "--top"),
+        (["guides", "HBB", "--weights", "efficiency=inf"], "finite"),
+        (
+            ["guides", "HBB", "--weights", "efficiency=0,specificity=0,flags=0,distance=0"],
+            "above 0",
+        ),
+        (["guides", "HBB", "--format", "xml"], "'table', 'tsv', 'json'"),
+        (["guides", "HBB", "--pam-side", "left"], "'3prime', '5prime'"),
+        (["guides", "HBB", "-o", "/proc/x.tsv"], "system folder"),
     ],
 )
 def test_bad_input_exits_2(
     capsys: pytest.CaptureFixture[str], args: list[str], needle: str
 ) -> None:
     code, _, err = _run(capsys, *args)
-    assert code == 2 and needle in err
+    assert code == 2 and needle in err and err.startswith("vivo: error:") and err.count("\n") == 1
 
 
 def test_nucleases_json(capsys: pytest.CaptureFixture[str]) -> None:

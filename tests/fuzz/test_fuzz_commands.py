@@ -76,7 +76,17 @@ def test_guides_numbers_and_choices(harness: Harness, data: st.DataObject) -> No
     with harness.sandbox() as box:
         target = data.draw(st.sampled_from(["--around", "--exon", "--region"]))
         value = {
-            "--around": harness.text("c.20", "c.92+1", "g.62206", "c.20A>T", "c.0", "c.-5000"),
+            "--around": harness.text(
+                "c.20",
+                "c.92+1",
+                "g.62206",
+                "c.20A>T",
+                "c.0",
+                "c.-5000",
+                "c." + "9" * 5000,
+                "g.9999999999",
+                "c.5+99999999999",
+            ),
             "--exon": harness.number(1, 3),
             "--region": harness.text("U01317.1:62000-62300", "U01317.1:5-1", "chrZ:1-10"),
         }[target]

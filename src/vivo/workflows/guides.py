@@ -154,6 +154,11 @@ def _nuclease(req: GuideRequest) -> Nuclease:
 
 
 def _coding_position(text: str, tx: Transcript) -> int:
+    if re.search(r"\d{13,}", text):  # also keeps int() away from 4,300-digit numbers
+        raise InputError(
+            f"position {text[:40]!r} has a number of 13 or more digits",
+            hint="give a position inside the gene, e.g. c.20 or g.62206",
+        )
     m = _POS.match(text.strip())
     if m is None:
         variant = parse_hgvs(text, gene=tx.gene_name)
@@ -185,8 +190,14 @@ def _target(req: GuideRequest, ag: AnnotatedGenome) -> tuple[Locus, Transcript |
         return exon_locus(tx, req.exon), tx, None
     if req.around:
         pos = _coding_position(req.around, tx)
+        size = ag.genome.contig_length(tx.contig)
+        if not 0 <= pos < size:
+            raise InputError(
+                f"--around {req.around}: position {pos + 1:,} lies outside {tx.contig} "
+                f"(1..{size:,})"
+            )
         locus = window_locus(tx.contig, pos, req.window_bp)
-        end = min(locus.end, ag.genome.contig_length(tx.contig))
+        end = min(locus.end, size)
         return Locus(locus.contig, Interval(locus.start, end)), tx, pos
     return Locus(tx.contig, tx.span, tx.strand), tx, None
 
