@@ -402,7 +402,7 @@ def simulate_aav_population(
 
 
 def population_statistic(pop: AavPopulation, value: PublishedValue) -> float:
-    """The population's counterpart of a published value (mean, median or a fraction) at the
+    """The population's counterpart of a published value (mean, median, SD or a fraction) at the
     simulated week nearest to ``value.time``.
 
     Examples
@@ -419,6 +419,8 @@ def population_statistic(pop: AavPopulation, value: PublishedValue) -> float:
         return float(col.mean())
     if value.quantity == "median":
         return float(np.median(col))
+    if value.quantity == "sd":
+        return float(col.std(ddof=1)) if col.size > 1 else 0.0
     if value.quantity == "fraction_below":
         return float((col < lo).mean())
     if value.quantity == "fraction_at_least":
