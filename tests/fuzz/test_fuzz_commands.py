@@ -142,6 +142,8 @@ def test_guides_paths(harness: Harness, data: st.DataObject) -> None:
                     "--region",
                     st.sampled_from(["chr1:1-200", "chr1:100-50", "U01317.1:62000-62100"]),
                 ),
+                ("--offtarget-genome", harness.text("toy")),
+                ("--offtarget-home", harness.output()),
             ],
         )
         res = harness.check(args, box)

@@ -175,6 +175,11 @@ def run_edit(request: EditRequest) -> EditResult:
             f"--editor chooses base editors, but the strategy is {request.strategy!r}",
             hint="use --strategy base, or drop --editor",
         )
+    if request.genbank_out and request.strategy != "hdr":
+        raise InputError(
+            f"--genbank writes HDR donors, but the strategy is {request.strategy!r}",
+            hint="use --strategy hdr, or drop --genbank",
+        )
     ag = resolve_genome(request.genome, request.annotation)
     if request.strategy == "knockout":
         gene = request.variant.replace(":", " ").split()[0]
