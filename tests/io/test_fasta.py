@@ -73,11 +73,11 @@ def test_read_only_folder_is_not_written(tmp_path: Path, data_dir: Path) -> None
 
 @pytest.mark.parametrize("cut", [10, 30, -8])
 def test_truncated_gzip_is_a_format_error(tmp_path: Path, data_dir: Path, cut: int) -> None:
-    data = gzip.compress((data_dir / "fasta" / "valid_multi.fa").read_bytes() * 20)
+    data = gzip.compress(b">chr1\n" + b"ACGTTGCAAC" * 6 * 300 + b"\n")
     bad = tmp_path / "t.fa.gz"
     bad.write_bytes(data[:cut])
     for reader in (read_fasta, FastaGenome, open_fasta, open_genome):
-        with pytest.raises(FormatError, match="t.fa.gz"):
+        with pytest.raises(FormatError, match=r"t\.fa\.gz: (truncated|corrupt) .*gzip"):
             reader(bad)
 
 

@@ -85,7 +85,7 @@ def list_(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
     def render() -> None:
         table = Table(title=f"genome indexes in {genomes_home(home)}")
         for col in ("name", "length (bp)", "contigs", "PAM sets", "vivo", "source"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for i in infos:
             if i.problem:
                 table.add_row(i.name, "", "", ", ".join(i.pam_sets), "",

@@ -111,21 +111,27 @@ def _compression(head: bytes) -> Compression | None:
 
 
 def _decompressed_head(path: Path) -> bytes:
-    """Up to 64 KiB of decompressed data (a truncated stream yields what could be read)."""
+    """Up to 64 KiB of decompressed data, member after member (bgzip writes many); a truncated
+    stream yields what could be decoded, and undecodable data is a :class:`FormatError`."""
     out = bytearray()
-    with contextlib.suppress(*GZIP_ERRORS), gzip.open(path, "rb") as fh:
+    pending = b""
+    with open(path, "rb") as fh:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         while len(out) < _HEAD_BYTES:
-            block = fh.read(_HEAD_BYTES - len(out))
-            if not block:
+            pending = pending or fh.read(1 << 16)
+            if not pending:
                 break
-            out += block
-    if not out:
-        # nothing decodable at all: say so now rather than "empty"
-        try:
-            with gzip.open(path, "rb") as fh:
-                fh.read(1)
-        except GZIP_ERRORS as exc:
-            raise FormatError(f"corrupt gzip data ({exc})", path=str(path)) from exc
+            try:
+                out += d.decompress(pending, _HEAD_BYTES - len(out))
+            except zlib.error as exc:
+                if not out:
+                    raise FormatError(f"corrupt gzip data ({exc})", path=str(path)) from exc
+                break
+            if d.eof:  # next member (bgzip blocks, concatenated gzip files)
+                pending = d.unused_data
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                pending = d.unconsumed_tail
     return bytes(out)
 
 
