@@ -106,9 +106,12 @@ def test_dask_local_cluster_matches_cpu(genome) -> None:  # type: ignore[no-unty
     guides = (G, "ACGTTGCAACGTTGCAACGT")
     base = OffTargetRequest("toy", guides, home=str(home), max_mismatches=3, dna_bulges=1)
     local = run_offtargets(base)
+    calls: list[tuple[str, int, int, str]] = []
     dask = run_offtargets(OffTargetRequest(**{**_fields(base), "backend": "dask", "shards": 2,
-                                              "guides_per_task": 1}))  # fmt: skip
+                                              "guides_per_task": 1}),
+                          progress=lambda *a: calls.append(a))  # fmt: skip
     assert dask.provenance["backend"].startswith("dask(")
+    assert len(calls) == 4 and calls[-1][1:] == (2, 2, "guides")  # 2 guides x 2 shards
     assert list(dask.sites()) == list(local.sites())
 
 
