@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from vivo.cli._progress import progress_reporter
 from vivo.cli.output import console, emit
 from vivo.cli.validate import (
     Force,
@@ -89,6 +90,7 @@ def plan(
     force: Force = False,
     seed: Seed = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print plan.json to stdout")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress display")] = False,
 ) -> None:
     """Plan a gene or cell therapy: genotype, decision flow, ranked strategies, designs, dossier."""
     from vivo.planning import PatientFacts
@@ -116,7 +118,8 @@ def plan(
     target = out or default_out_dir(req)
     if out is None:
         check_output_dir(target, force=force)  # before any work, like --out
-    result = run_plan(req)
+    with progress_reporter(quiet=quiet or as_json) as progress:
+        result = run_plan(req, progress=progress)
     paths = write_dossier(result, target, force=force)
     emit(result.to_dict(), as_json=as_json, render=lambda: _render(result, paths))
 

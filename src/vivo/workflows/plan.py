@@ -9,6 +9,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -187,7 +188,11 @@ def _question(
 
 
 def _sections(
-    plan: Plan, ag: AnnotatedGenome, interp: VariantInterpretation | None, req: PlanRequest
+    plan: Plan,
+    ag: AnnotatedGenome,
+    interp: VariantInterpretation | None,
+    req: PlanRequest,
+    progress: ProgressFn | None,
 ) -> tuple[SectionResult, ...]:
     inputs = DossierInputs(
         genome=ag,
@@ -200,10 +205,15 @@ def _sections(
         plan.feasible[: req.max_design_options],
         inputs,
         sequence_available=plan.question.sequence_available,
+        progress=progress,
     )
 
 
-def run_plan(req: PlanRequest) -> PlanResult:
+#: ``progress(what, done, total, unit)``: told as the dossier's sections are built
+ProgressFn = Callable[[str, int, int, str], None]
+
+
+def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanResult:
     """Answer a therapy question: interpret, plan, design (engines that exist), with provenance.
 
     Parameters
@@ -216,7 +226,7 @@ def run_plan(req: PlanRequest) -> PlanResult:
     ag = resolve_genome(req.genome, req.annotation)
     question, interp = _question(req, ag)
     plan = plan_therapy(question)
-    sections = _sections(plan, ag, interp, req)
+    sections = _sections(plan, ag, interp, req, progress)
     provenance = {
         "vivo_version": __version__,
         "planner_version": plan.planner_version,

@@ -22,7 +22,7 @@ Any other exception is a bug in vivo and propagates: it is not turned into a mes
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import assert_never
 
 from vivo.core.errors import VivoError
@@ -131,15 +131,26 @@ def _message(option_id: str, req: DesignRequest, status: Status, text: str) -> S
 
 
 def build_sections(
-    options: Iterable[Option], inputs: DossierInputs, *, sequence_available: bool
+    options: Iterable[Option],
+    inputs: DossierInputs,
+    *,
+    sequence_available: bool,
+    progress: Callable[[str, int, int, str], None] | None = None,
 ) -> tuple[SectionResult, ...]:
     """Every design section of ``options``, in order (designs of one option never feed
-    another option's sections; the site indexes are shared by the whole dossier)."""
+    another option's sections; the site indexes are shared by the whole dossier).
+
+    ``progress(what, done, total, unit)`` is told before each section (for a progress bar).
+    """
     indexes = SiteIndexes(inputs)
     out: list[SectionResult] = []
+    options = tuple(options)
+    total = sum(len(o.designs) for o in options)
     for option in options:
         spacers: list[SpacerSet] = []
         for req in option.designs:
+            if progress is not None:
+                progress(f"dossier: {req.engine} for {option.id}", len(out), total, "sections")
             result, chosen = build_section(
                 req, inputs, option_id=option.id, sequence_available=sequence_available,
                 earlier=spacers, indexes=indexes,
