@@ -27,6 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from vivo.cells.manufacturing import HscProductFacts, hsc_product_facts
 from vivo.core.errors import DataError, InputError
 
 __all__ = [
@@ -236,22 +237,33 @@ def load_hsc_products() -> tuple[HscProduct, ...]:
     data = read_simulation_toml("hsc.toml")
     out = []
     for row in data["product"]:
+        label = hsc_product_facts(row["key"])  # label numbers: vivo/cells/data (one source)
+        target, rescue = label.collection_target_cd34_per_kg, label.backup_cd34_per_kg
         out.append(
             HscProduct(
                 name=row["name"],
                 generic=row["generic"],
                 modality=row["modality"],
                 therapeutic_hb=row["therapeutic_hb"],
-                min_cd34_per_kg=float(row["min_cd34_per_kg"]),
-                collection_target_cd34_per_kg=_opt_float(row, "collection_target_cd34_per_kg"),
-                source=row["label_source"],
+                min_cd34_per_kg=label.min_cd34_per_kg.value,
+                collection_target_cd34_per_kg=target.value if target else None,
+                source=_label_source(label),
                 diseases=tuple(row["diseases"]),
                 default_disease=row["default_disease"],
                 aliases=tuple(row.get("aliases", ())),
-                rescue_cells_cd34_per_kg=_opt_float(row, "rescue_cells_cd34_per_kg"),
+                rescue_cells_cd34_per_kg=rescue.value if rescue else None,
             )
         )
     return tuple(out)
+
+
+def _label_source(label: HscProductFacts) -> str:
+    parts = [f"minimum dose: {label.min_cd34_per_kg.source}"]
+    if label.collection_target_cd34_per_kg:
+        parts.append(f"collection target: {label.collection_target_cd34_per_kg.source}")
+    if label.backup_cd34_per_kg:
+        parts.append(f"rescue cells: {label.backup_cd34_per_kg.source}")
+    return "; ".join(parts) + " (vivo/cells/data/manufacturing.toml)"
 
 
 @cache

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from scipy.optimize import brentq
 from scipy.stats import gamma, poisson
 
+from vivo.cells.manufacturing import hsc_product_facts
 from vivo.core.errors import InputError
 from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.units import require_positive
@@ -135,12 +136,17 @@ def check_cd34_dose(product: str, cd34_per_kg: float) -> DoseCheck:
 
 
 def collection_days_needed(
-    target_cd34_per_kg: float, *, yield_per_day_cd34_per_kg: float, days_per_cycle: int = 2
+    target_cd34_per_kg: float,
+    *,
+    yield_per_day_cd34_per_kg: float,
+    days_per_cycle: int | None = None,
 ) -> tuple[int, int]:
     """Apheresis days and mobilisation cycles to reach a CD34⁺ collection target.
 
     ``yield_per_day_cd34_per_kg`` is the patient's expected daily yield (an input: yields vary
-    widely). Casgevy collects on 2 consecutive days per cycle (EU SmPC).
+    widely). ``days_per_cycle`` defaults to Casgevy's consecutive collection days per cycle,
+    read from :mod:`vivo.cells.manufacturing` (its cited label data; see
+    :func:`vivo.cells.manufacturing.plan_collection` for the full, cited plan).
 
     Examples
     --------
@@ -149,6 +155,9 @@ def collection_days_needed(
     """
     require_positive(target_cd34_per_kg, "collection target (CD34+/kg)")
     require_positive(yield_per_day_cd34_per_kg, "daily CD34+ yield (cells/kg)")
+    if days_per_cycle is None:
+        per_cycle = hsc_product_facts("casgevy").apheresis_days_per_cycle
+        days_per_cycle = int(per_cycle.value) if per_cycle else 1
     if days_per_cycle < 1:
         raise InputError("days_per_cycle must be at least 1")
     days = math.ceil(target_cd34_per_kg / yield_per_day_cd34_per_kg - 1e-12)
