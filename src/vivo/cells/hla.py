@@ -1,0 +1,717 @@
+"""HLA nomenclature, donor-recipient matching and the odds of finding a donor.
+
+Three parts, each small and cited (the model page is ``docs/models/hla_matching.md``):
+
+**Names** (:func:`parse_allele`). WHO nomenclature for factors of the HLA system (Marsh et al.,
+Tissue Antigens 2010;75:291-455): ``HLA-A*02:01:01:02L`` is gene ``A``, then up to four
+colon-separated fields (allele group, specific HLA protein, synonymous DNA difference in the
+coding region, difference outside the coding region), then an optional expression suffix (``N``
+null, ``L`` low, ``S`` secreted, ``C`` cytoplasmic, ``A`` aberrant, ``Q`` questionable). ``G``
+and ``P`` group names (``A*02:01:01G``, ``A*02:01P``) name alleles with the same nucleotide or
+protein sequence in the antigen-recognition domain. Serologic antigens (``A2``, ``B57``,
+``Cw7``, ``DR15``, ``DQ7``, ``DPw3``) are kept as serology, never converted to alleles.
+
+>>> a = parse_allele("HLA-A*02:01:01:02L")
+>>> a.locus, a.fields, a.suffix, a.expressed, str(a)
+('A', ('02', '01', '01', '02'), 'L', True, 'A*02:01:01:02L')
+>>> str(parse_allele("cw7")), parse_allele("DR15").locus
+('Cw7', 'DRB1')
+
+**Matching** (:func:`match`). Per locus, at the antigen level (first field, or the serologic
+antigen) and at the allele level (first two fields: the same HLA protein). A mismatch in the
+graft-versus-host (GvH) direction is a recipient antigen or allele the donor lacks (the donor's
+T cells see it as foreign); one in the host-versus-graft (HvG, rejection) direction is a donor
+antigen or allele the recipient lacks (Nunes et al., Blood 2011;118:e180). A locus counts
+``2 - max(GvH, HvG)`` matches and a homozygous mismatch counts twice. A recipient homozygous
+for A*01:01 with an A*01:01/A*02:01 donor has only an HvG mismatch (rejection direction); the
+reverse pair has only a GvH mismatch. Null alleles are
+not expressed: a locus with one null allele is compared as homozygous for the expressed one.
+
+>>> r = match("A*01:01 A*01:01 B*08:01 B*08:01 C*07:01 C*07:01 DRB1*03:01 DRB1*03:01",
+...           "A*01:01 A*02:01 B*08:01 B*08:01 C*07:01 C*07:01 DRB1*03:01 DRB1*03:01")
+>>> r.grade(8).label, r.locus("A").direction
+('7/8', 'HvG only')
+
+**Donor odds** (:func:`sibling_match_probability`, :func:`registry_match_likelihood`). A full
+sibling inherits one of each parent's two HLA haplotypes, so is HLA-identical to the patient
+with probability 1/4 (Punnett square from :mod:`vivo.variants.inheritance`), and at least one
+of N siblings is with probability 1 - (3/4)^N. Recombination within the HLA region is ignored
+(it lowers the true figure slightly), and the four parental haplotypes are assumed distinct.
+Unrelated-donor match rates by ancestry are the published registry figures bundled in
+``data/hla_registry.toml`` (Dehn et al., Biol Blood Marrow Transplant 2015;21:137-141).
+
+>>> str(sibling_match_probability(2).identical_at_least_one)
+'7/16'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from vivo.core.errors import DataError, InputError
+from vivo.core.provenance import Citation
+
+__all__ = [
+    "EXPRESSION_SUFFIXES",
+    "GRADED_LOCI",
+    "GRADES",
+    "Grade",
+    "HlaAllele",
+    "LocusMatch",
+    "LocusTyping",
+    "MatchResult",
+    "Mismatch",
+    "RegistryLikelihood",
+    "SiblingOdds",
+    "Typing",
+    "match",
+    "parse_allele",
+    "parse_typing",
+    "registry_ancestries",
+    "registry_match_likelihood",
+    "sibling_match_probability",
+]
+
+GRADED_LOCI = ("A", "B", "C", "DRB1", "DQB1", "DPB1")
+"""Loci that enter the match grades, in the order reports list them."""
+_OTHER_LOCI = ("DRB3", "DRB4", "DRB5", "DQA1", "DPA1", "E", "F", "G")
+KNOWN_LOCI = GRADED_LOCI + _OTHER_LOCI
+"""Gene names the parser accepts (the classical loci and the common extra ones)."""
+GRADES: dict[int, tuple[str, ...]] = {
+    8: ("A", "B", "C", "DRB1"),
+    10: ("A", "B", "C", "DRB1", "DQB1"),
+    12: ("A", "B", "C", "DRB1", "DQB1", "DPB1"),
+}
+"""Match grades: x/8 (NMDP/CIBMTR standard), x/10 (adds DQB1), x/12 (adds DPB1)."""
+
+EXPRESSION_SUFFIXES = {
+    "N": "null allele (not expressed)",
+    "L": "low cell-surface expression",
+    "S": "secreted (soluble) molecule only, not on the cell surface",
+    "C": "present in the cytoplasm, not on the cell surface",
+    "A": "aberrant expression (uncertain whether expressed)",
+    "Q": "questionable expression",
+}
+"""WHO expression suffixes (Marsh et al. 2010)."""
+
+NUNES_2011 = Citation(
+    key="Nunes2011",
+    authors="Nunes E, Heslop H, Fernandez-Vina M, et al.",
+    title="Definitions of histocompatibility typing terms (Blood 118:e180)",
+    journal="Blood",
+    year=2011,
+)
+MARSH_2010 = Citation(
+    key="Marsh2010",
+    authors="Marsh SGE, Albert ED, Bodmer WF, et al.",
+    title="Nomenclature for factors of the HLA system, 2010 (Tissue Antigens 75:291-455)",
+    journal="Tissue Antigens",
+    year=2010,
+)
+
+# serologic prefixes -> locus ("Cw" keeps its w; "DPw" names cellular DP types)
+_SEROLOGY = {"A": "A", "B": "B", "CW": "C", "C": "C", "DR": "DRB1", "DQ": "DQB1",
+             "DPW": "DPB1", "DP": "DPB1"}  # fmt: skip
+_SEROLOGY_SHOWN = {"A": "A", "B": "B", "C": "Cw", "DRB1": "DR", "DQB1": "DQ", "DPB1": "DPw"}
+_MOLECULAR = re.compile(r"(?P<locus>[A-Z]+[0-9]?)\*(?P<body>[0-9:]*)(?P<tail>[A-Z]*)")
+_SERO = re.compile(r"(?P<prefix>A|B|CW|C|DR|DQ|DPW|DP)(?P<number>[0-9]{1,4})")
+_FIELD = re.compile(r"[0-9]{2,3}")
+
+
+def _err(name: str, why: str, hint: str) -> InputError:
+    return InputError(f"malformed HLA name {name!r}: {why}", hint=hint)
+
+
+# --------------------------------------------------------------------------------- alleles
+
+
+@dataclass(frozen=True, slots=True)
+class HlaAllele:
+    """One HLA allele name (molecular, 1-4 fields, maybe a G/P group) or a serologic antigen.
+
+    ``fields`` keep their digits as written (``("02", "01")``); ``serology`` is the antigen
+    number of a serologic name (``"2"`` for ``A2``) and then ``fields`` is empty.
+    """
+
+    locus: str
+    fields: tuple[str, ...] = ()
+    suffix: str | None = None
+    group: Literal["G", "P"] | None = None
+    serology: str | None = None
+
+    @property
+    def is_serologic(self) -> bool:
+        """A serologic antigen (``A2``) rather than a DNA-typed allele (``A*02:01``)."""
+        return self.serology is not None
+
+    @property
+    def expressed(self) -> bool:
+        """False for null alleles (suffix ``N``): no HLA molecule reaches the cell surface."""
+        return self.suffix != "N"
+
+    @property
+    def antigen(self) -> int:
+        """The antigen-level key: the allele group (first field) or the serologic number."""
+        return int(self.serology if self.serology is not None else self.fields[0])
+
+    @property
+    def protein(self) -> tuple[str, str] | None:
+        """The first two fields (one HLA protein), or None below two-field resolution."""
+        if self.serology is not None or len(self.fields) < 2:
+            return None
+        return (self.fields[0], self.fields[1])
+
+    @property
+    def resolution(self) -> str:
+        """``serology``, ``allele group`` (1 field), ``protein`` (2), ``coding`` (3),
+        ``full`` (4), or ``G group`` / ``P group``."""
+        if self.serology is not None:
+            return "serology"
+        if self.group is not None:
+            return f"{self.group} group"
+        return ("allele group", "protein", "coding", "full")[len(self.fields) - 1]
+
+    def __str__(self) -> str:
+        if self.serology is not None:
+            return f"{_SEROLOGY_SHOWN[self.locus]}{self.serology}"
+        return f"{self.locus}*{':'.join(self.fields)}{self.suffix or ''}{self.group or ''}"
+
+
+def parse_allele(text: str) -> HlaAllele:
+    """Parse one WHO HLA allele name or serologic antigen; raise InputError if malformed.
+
+    Accepts an optional ``HLA-`` prefix and any letter case. Old names without colons
+    (``A*0201``), ambiguity strings (``A*01:01/A*01:02``) and serologic public epitopes or
+    DR51/52/53 are refused with a hint.
+
+    >>> str(parse_allele("A*02:01P")), parse_allele("A*24:09N").expressed
+    ('A*02:01P', False)
+    >>> parse_allele("A*0201")
+    Traceback (most recent call last):
+    ...
+    vivo.core.errors.InputError: malformed HLA name 'A*0201': ...
+    """
+    name = text.strip()
+    if not name:
+        raise InputError("empty HLA name", hint="write e.g. A*02:01")
+    if "/" in name:
+        raise _err(name, "an ambiguous typing (several alleles separated by '/')",
+                   "give the one allele that was typed, or its G or P group")  # fmt: skip
+    up = name.upper()
+    up = up[4:] if up.startswith("HLA-") else up
+    if "*" in up:
+        return _parse_molecular(name, up)
+    return _parse_serology(name, up)
+
+
+def _parse_molecular(name: str, up: str) -> HlaAllele:
+    m = _MOLECULAR.fullmatch(up)
+    if m is None:
+        raise _err(name, "not of the form LOCUS*NN:NN[:NN[:NN]][suffix]", "e.g. A*02:01:01:02L")
+    locus, body, tail = m["locus"], m["body"], m["tail"]
+    if locus not in KNOWN_LOCI:
+        raise _err(name, f"unknown locus {locus!r}", "loci: " + ", ".join(KNOWN_LOCI))
+    if ":" not in body and len(body) > 3:
+        raise _err(name, "fields are not separated by colons",
+                   "since 2010 names are written with colons, e.g. A*02:01 for A*0201")  # fmt: skip
+    fields = tuple(body.split(":"))
+    if not 1 <= len(fields) <= 4:
+        raise _err(name, f"{len(fields)} fields", "an allele name has 1 to 4 fields")
+    bad = [f for f in fields if not _FIELD.fullmatch(f)]
+    if bad:
+        raise _err(name, f"field {bad[0]!r} is not 2 or 3 digits", "e.g. A*02:01, B*15:101")
+    suffix, group = _parse_tail(name, tail, len(fields))
+    return HlaAllele(locus, fields, suffix, group)
+
+
+def _parse_tail(name: str, tail: str, n_fields: int) -> tuple[str | None, Any]:
+    if not tail:
+        return None, None
+    if len(tail) > 1:
+        raise _err(name, f"unexpected letters {tail!r} after the fields",
+                   "one expression suffix (N, L, S, C, A, Q) or a group letter (G, P)")  # fmt: skip
+    if tail in "GP":
+        wanted = (2, 3) if tail == "G" else (2,)
+        if n_fields not in wanted:
+            raise _err(name, f"a {tail} group with {n_fields} field(s)",
+                       "G groups are named with 2-3 fields (A*02:01:01G), P groups with 2 "
+                       "(A*02:01P)")  # fmt: skip
+        return None, tail
+    if tail not in EXPRESSION_SUFFIXES:
+        raise _err(name, f"unknown suffix {tail!r}",
+                   "expression suffixes: " + ", ".join(EXPRESSION_SUFFIXES))  # fmt: skip
+    if n_fields < 2:
+        raise _err(name, "an expression suffix on an allele group",
+                   "a suffix belongs to an allele of 2 or more fields, e.g. A*24:09N")  # fmt: skip
+    return tail, None
+
+
+def _parse_serology(name: str, up: str) -> HlaAllele:
+    if up in {"BW4", "BW6"}:
+        raise _err(name, "Bw4/Bw6 are public epitopes shared by many B (and some A) antigens",
+                   "give the B antigen (e.g. B57) or the allele")  # fmt: skip
+    if up in {"DR51", "DR52", "DR53"}:
+        raise _err(name, "DR51/52/53 are the products of DRB5/DRB3/DRB4, not DRB1",
+                   "give the DR antigen (e.g. DR15) or the DRB1 allele")  # fmt: skip
+    m = _SERO.fullmatch(up)
+    if m is None:
+        if re.fullmatch(r"[A-Z]+[0-9]?[0-9:]+[A-Z]?", up):
+            raise _err(name, "a molecular name needs '*' after the locus", "e.g. A*02:01")
+        raise _err(name, "neither an allele (A*02:01) nor a serologic antigen (A2)",
+                   "alleles: LOCUS*NN:NN (A*02:01); antigens: A2, B57, Cw7, DR15, DQ7")  # fmt: skip
+    number = m["number"].lstrip("0")
+    if not number:
+        raise _err(name, "antigen number 0", "e.g. A2, B57")
+    return HlaAllele(_SEROLOGY[m["prefix"]], serology=number)
+
+
+# --------------------------------------------------------------------------------- typings
+
+
+@dataclass(frozen=True, slots=True)
+class LocusTyping:
+    """The two alleles typed at one locus (a homozygous locus holds the same allele twice)."""
+
+    locus: str
+    alleles: tuple[HlaAllele, HlaAllele]
+
+    @property
+    def expressed(self) -> tuple[HlaAllele, ...]:
+        """Expressed alleles, two positions: one null allele leaves the other twice."""
+        live = [a for a in self.alleles if a.expressed]
+        return tuple(live * 2) if len(live) == 1 else tuple(live)
+
+    @property
+    def homozygous(self) -> bool:
+        """Both positions carry the same name."""
+        return str(self.alleles[0]) == str(self.alleles[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Typing:
+    """An HLA typing: per-locus pairs, graded loci first in :data:`GRADED_LOCI` order."""
+
+    loci: tuple[LocusTyping, ...]
+
+    def get(self, locus: str) -> LocusTyping | None:
+        """The typing at ``locus`` (``"A"``, ``"DRB1"``), or None if not typed."""
+        return next((t for t in self.loci if t.locus == locus), None)
+
+    def __str__(self) -> str:
+        return " ".join(str(a) for t in self.loci for a in t.alleles)
+
+
+def parse_typing(text: str, *, single_as_homozygous: bool = False) -> Typing:
+    """Parse a typing: allele names separated by spaces, commas, ``+`` or ``^`` (GL string).
+
+    Each locus has two alleles. A homozygous locus is written twice (``A*01:01 A*01:01``);
+    a locus given once is refused unless ``single_as_homozygous`` states that it is
+    homozygous, because a single name in a report may also mean an untyped second allele.
+    Three or more alleles at one locus are refused.
+
+    >>> str(parse_typing("HLA-A*01:01+HLA-A*02:01^B8 B*57:01"))
+    'A*01:01 A*02:01 B8 B*57:01'
+    """
+    tokens = [t for t in re.split(r"[\s,+^]+", text.strip()) if t]
+    if not tokens:
+        raise InputError("empty HLA typing", hint='e.g. "A*01:01 A*02:01 B*08:01 B*44:02 ..."')
+    by_locus: dict[str, list[HlaAllele]] = {}
+    for token in tokens:
+        allele = parse_allele(token)
+        by_locus.setdefault(allele.locus, []).append(allele)
+    loci = []
+    for locus in sorted(by_locus, key=KNOWN_LOCI.index):
+        alleles = by_locus[locus]
+        names = " ".join(str(a) for a in alleles)
+        if len(alleles) > 2:
+            raise InputError(f"{len(alleles)} alleles at HLA-{locus} ({names})",
+                             hint="a person has two alleles per locus")  # fmt: skip
+        if len(alleles) == 1:
+            if not single_as_homozygous:
+                raise InputError(
+                    f"one allele at HLA-{locus} ({names})",
+                    hint=f"write a homozygous locus twice ({names} {names}); vivo does not "
+                    "assume homozygosity",
+                )
+            alleles = alleles * 2
+        loci.append(LocusTyping(locus, (alleles[0], alleles[1])))
+    return Typing(tuple(loci))
+
+
+# -------------------------------------------------------------------------------- matching
+
+Direction = Literal["GvH", "HvG"]
+_Verdict = Literal["match", "mismatch", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One mismatched allele: the recipient's (GvH direction) or the donor's (HvG direction).
+
+    ``level`` is ``antigen`` when no allele of the other person shares its antigen (first
+    field), ``allele`` when one does but the protein (second field) differs.
+    """
+
+    locus: str
+    allele: str
+    direction: Direction
+    level: Literal["antigen", "allele"]
+
+
+@dataclass(frozen=True, slots=True)
+class LocusMatch:
+    """The comparison at one locus.
+
+    ``antigen_matches`` and ``allele_matches`` are 0-2 (``allele_matches`` is None when the
+    typings do not resolve the protein); ``gvh_mismatches``/``hvg_mismatches`` are counted at
+    ``resolution``, the finest level at which the comparison was possible.
+    """
+
+    locus: str
+    recipient: tuple[str, str]
+    donor: tuple[str, str]
+    antigen_matches: int
+    allele_matches: int | None
+    gvh_mismatches: int
+    hvg_mismatches: int
+    resolution: Literal["allele", "antigen"]
+    mismatches: tuple[Mismatch, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def direction(self) -> str:
+        """``match``, ``bidirectional``, ``GvH only`` or ``HvG only``."""
+        g, h = self.gvh_mismatches > 0, self.hvg_mismatches > 0
+        return {(False, False): "match", (True, True): "bidirectional",
+                (True, False): "GvH only", (False, True): "HvG only"}[(g, h)]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A match grade over a set of loci: ``allele_matches``/``out_of`` (None if unresolved)."""
+
+    out_of: int
+    loci: tuple[str, ...]
+    allele_matches: int | None
+    antigen_matches: int
+
+    @property
+    def label(self) -> str:
+        """``7/8`` at the allele level, or ``?/8 (antigen 8/8)`` when alleles are unresolved."""
+        if self.allele_matches is None:
+            return f"?/{self.out_of} (antigen {self.antigen_matches}/{self.out_of})"
+        return f"{self.allele_matches}/{self.out_of}"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """Recipient-donor comparison: per locus, the grades that the typed loci allow, notes."""
+
+    recipient: Typing
+    donor: Typing
+    loci: tuple[LocusMatch, ...]
+    grades: tuple[Grade, ...]
+    notes: tuple[str, ...]
+
+    def locus(self, name: str) -> LocusMatch:
+        """The comparison at ``name`` (``"A"``); KeyError if that locus was not compared."""
+        for lm in self.loci:
+            if lm.locus == name:
+                return lm
+        raise KeyError(name)
+
+    def grade(self, out_of: int) -> Grade:
+        """The x/8, x/10 or x/12 grade; KeyError if its loci were not typed in both."""
+        for g in self.grades:
+            if g.out_of == out_of:
+                return g
+        raise KeyError(out_of)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (schema version 1)."""
+        return {
+            "schema_version": "1",
+            "recipient": str(self.recipient),
+            "donor": str(self.donor),
+            "grades": [
+                {
+                    "grade": f"x/{g.out_of}",
+                    "loci": list(g.loci),
+                    "label": g.label,
+                    "allele_matches": g.allele_matches,
+                    "antigen_matches": g.antigen_matches,
+                    "out_of": g.out_of,
+                }
+                for g in self.grades
+            ],
+            "loci": [_locus_dict(lm) for lm in self.loci],
+            "notes": list(self.notes),
+            "definitions": "GvH: recipient allele/antigen the donor lacks; HvG: donor "
+            "allele/antigen the recipient lacks (Nunes et al., Blood 2011)",
+        }
+
+
+def _locus_dict(lm: LocusMatch) -> dict[str, Any]:
+    return {
+        "locus": lm.locus,
+        "recipient": list(lm.recipient),
+        "donor": list(lm.donor),
+        "antigen_matches": lm.antigen_matches,
+        "allele_matches": lm.allele_matches,
+        "gvh_mismatches": lm.gvh_mismatches,
+        "hvg_mismatches": lm.hvg_mismatches,
+        "direction": lm.direction,
+        "resolution": lm.resolution,
+        "mismatches": [
+            {"allele": m.allele, "direction": m.direction, "level": m.level} for m in lm.mismatches
+        ],
+        "notes": list(lm.notes),
+    }
+
+
+def _allele_verdict(a: HlaAllele, b: HlaAllele) -> _Verdict:
+    """Same protein? ``unknown`` when the names do not resolve it."""
+    if a.antigen != b.antigen:
+        return "mismatch"
+    pa, pb = a.protein, b.protein
+    if pa is None or pb is None:
+        return "unknown"
+    if a.group is not None and a.group == b.group:
+        return "match" if a.fields == b.fields else "mismatch"  # groups are disjoint
+    if pa == pb:
+        return "match"
+    if a.group is not None or b.group is not None:
+        return "unknown"  # a group also holds alleles named otherwise (A*02:09 in A*02:01P)
+    return "mismatch"
+
+
+def _one_way(
+    source: tuple[HlaAllele, ...], target: tuple[HlaAllele, ...], direction: Direction
+) -> tuple[int, int | None, list[Mismatch]]:
+    """Antigen and allele mismatch counts of ``source`` alleles absent from ``target``."""
+    antigen = allele = 0
+    unresolved = False
+    found: list[Mismatch] = []
+    for s in source:
+        same_antigen = [t for t in target if t.antigen == s.antigen]
+        if not same_antigen:
+            antigen += 1
+            allele += 1
+            found.append(Mismatch(s.locus, str(s), direction, "antigen"))
+            continue
+        verdicts = {_allele_verdict(s, t) for t in same_antigen}
+        if "match" in verdicts:
+            continue
+        if "unknown" in verdicts:
+            unresolved = True
+            continue
+        allele += 1
+        found.append(Mismatch(s.locus, str(s), direction, "allele"))
+    return antigen, (None if unresolved else allele), found
+
+
+def _compare_locus(rec: LocusTyping, don: LocusTyping) -> LocusMatch:
+    r, d = rec.expressed, don.expressed
+    g_ant, g_all, g_list = _one_way(r, d, "GvH")
+    h_ant, h_all, h_list = _one_way(d, r, "HvG")
+    resolved = g_all is not None and h_all is not None
+    gvh, hvg = (g_all or 0, h_all or 0) if resolved else (g_ant, h_ant)
+    mismatches = tuple(m for m in g_list + h_list if resolved or m.level == "antigen")
+    return LocusMatch(
+        locus=rec.locus,
+        recipient=(str(rec.alleles[0]), str(rec.alleles[1])),
+        donor=(str(don.alleles[0]), str(don.alleles[1])),
+        antigen_matches=2 - max(g_ant, h_ant),
+        allele_matches=2 - max(gvh, hvg) if resolved else None,
+        gvh_mismatches=gvh,
+        hvg_mismatches=hvg,
+        resolution="allele" if resolved else "antigen",
+        mismatches=mismatches,
+        notes=_locus_notes(rec, don, resolved),
+    )
+
+
+def _locus_notes(rec: LocusTyping, don: LocusTyping, resolved: bool) -> tuple[str, ...]:
+    notes = []
+    for who, t in (("recipient", rec), ("donor", don)):
+        for a in t.alleles:
+            if a.suffix == "N":
+                live = [str(x) for x in t.alleles if x.expressed]
+                rest = f"compared as homozygous for {live[0]}" if live else "no antigen"
+                notes.append(f"{who} {a} is a null allele (not expressed): {rest}")
+            elif a.suffix is not None:
+                notes.append(f"{who} {a}: {EXPRESSION_SUFFIXES[a.suffix]}; compared as expressed")
+    serologic = any(a.is_serologic for t in (rec, don) for a in t.alleles)
+    molecular = any(not a.is_serologic for t in (rec, don) for a in t.alleles)
+    if serologic and molecular:
+        notes.append(
+            "serology compared with DNA typing: the allele group (first field) is taken as the "
+            "serologic antigen, which holds for most groups but not all (B*15 alleles carry "
+            "B62, B63, B70 and others); check the WHO HLA dictionary"
+        )
+    if not resolved:
+        notes.append("typing resolves the antigen only: allele-level match undetermined")
+    return tuple(notes)
+
+
+def match(recipient: Typing | str, donor: Typing | str) -> MatchResult:
+    """Compare a recipient with a donor at every locus typed in both.
+
+    Strings are parsed with :func:`parse_typing`. HLA-A, -B, -C and -DRB1 must be typed in
+    both (the x/8 grade); x/10 and x/12 are added when DQB1 and DPB1 are typed in both.
+
+    >>> r = match("A*01:01 A*02:01 B*07:02 B*08:01 C*07:01 C*07:02 DRB1*13:01 DRB1*15:01",
+    ...           "A*01:01 A*03:01 B*07:02 B*08:01 C*07:01 C*07:02 DRB1*13:01 DRB1*15:01")
+    >>> r.grade(8).label, [(m.allele, m.direction) for m in r.locus("A").mismatches]
+    ('7/8', [('A*02:01', 'GvH'), ('A*03:01', 'HvG')])
+    """
+    rec = parse_typing(recipient) if isinstance(recipient, str) else recipient
+    don = parse_typing(donor) if isinstance(donor, str) else donor
+    missing = [
+        f"HLA-{locus} ({who})"
+        for locus in GRADES[8]
+        for who, t in (("recipient", rec), ("donor", don))
+        if t.get(locus) is None
+    ]
+    if missing:
+        raise InputError("cannot grade the match: not typed: " + ", ".join(missing),
+                         hint="type HLA-A, -B, -C and -DRB1 in both (the x/8 grade)")  # fmt: skip
+    loci = tuple(
+        _compare_locus(r, d)
+        for locus in GRADED_LOCI
+        if (r := rec.get(locus)) is not None and (d := don.get(locus)) is not None
+    )
+    compared = {lm.locus for lm in loci}
+    grades = tuple(
+        _grade(out_of, names, loci) for out_of, names in GRADES.items() if compared >= set(names)
+    )
+    notes = [
+        f"HLA-{t.locus} typed in the {who} only: not compared"
+        for who, typing, other in (("recipient", rec, don), ("donor", don, rec))
+        for t in typing.loci
+        if t.locus in GRADED_LOCI and other.get(t.locus) is None
+    ]
+    notes += [
+        f"HLA-{t.locus} is not part of the x/8-x/12 grades: not compared"
+        for t in rec.loci
+        if t.locus not in GRADED_LOCI
+    ]
+    return MatchResult(rec, don, loci, grades, tuple(notes))
+
+
+def _grade(out_of: int, names: tuple[str, ...], loci: tuple[LocusMatch, ...]) -> Grade:
+    chosen = [lm for lm in loci if lm.locus in names]
+    alleles = [lm.allele_matches for lm in chosen]
+    total = None if any(a is None for a in alleles) else sum(a or 0 for a in alleles)
+    return Grade(out_of, names, total, sum(lm.antigen_matches for lm in chosen))
+
+
+# ------------------------------------------------------------------------------ donor odds
+
+
+@dataclass(frozen=True, slots=True)
+class SiblingOdds:
+    """Exact Mendelian probabilities for full siblings of a patient (recombination ignored).
+
+    Per sibling: ``identical`` (both haplotypes shared) 1/4, ``haploidentical`` (one shared)
+    1/2, ``none_shared`` 1/4. ``identical_at_least_one`` = 1 - (1 - 1/4)^siblings.
+    """
+
+    siblings: int
+    identical: Fraction
+    haploidentical: Fraction
+    none_shared: Fraction
+    identical_at_least_one: Fraction
+    haploidentical_at_least_one: Fraction
+
+
+def sibling_match_probability(siblings: int) -> SiblingOdds:
+    """Probability that at least one of ``siblings`` full siblings is HLA-identical.
+
+    Built on :func:`vivo.variants.inheritance.offspring_risk`: call the haplotype that each
+    parent passed to the patient ``a`` and the parent's other haplotype ``A``; each parent is
+    then ``Aa`` and a sibling who inherited ``aa`` is HLA-identical to the patient (1/4), ``Aa``
+    haploidentical (1/2). Assumes four distinct parental haplotypes and no recombination.
+
+    >>> o = sibling_match_probability(3)
+    >>> str(o.identical), str(o.identical_at_least_one)
+    ('1/4', '37/64')
+    """
+    from vivo.variants.inheritance import offspring_risk
+
+    if isinstance(siblings, bool) or not isinstance(siblings, int) or not 0 <= siblings <= 100:
+        raise InputError(f"siblings must be a whole number 0..100, not {siblings!r}")
+    punnett = offspring_risk("recessive", mother="carrier", father="carrier")
+    by_genotype = {c.genotype: c.probability for c in punnett.classes}
+    identical, haplo, none = by_genotype["aa"], by_genotype["Aa"], by_genotype["AA"]
+    return SiblingOdds(
+        siblings=siblings,
+        identical=identical,
+        haploidentical=haplo,
+        none_shared=none,
+        identical_at_least_one=1 - (1 - identical) ** siblings,
+        haploidentical_at_least_one=1 - (1 - haplo) ** siblings,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryLikelihood:
+    """Published likelihood that a patient of ``ancestry`` has a matched unrelated donor.
+
+    ``rates`` maps a grade (``"8/8"``, ``"10/10"``, ``"7/8 or better"``) to a fraction; each
+    figure is one study's estimate for one registry at one date (``as_of``).
+    """
+
+    ancestry: str
+    label: str
+    registry: str
+    as_of: str
+    rates: dict[str, float]
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@cache
+def _registry_table() -> dict[str, Any]:
+    try:
+        raw = resources.files("vivo.cells").joinpath("data", "hla_registry.toml").read_text()
+        return tomllib.loads(raw)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"bundled HLA registry table unreadable: {exc}") from exc
+
+
+def registry_ancestries() -> tuple[str, ...]:
+    """The ancestry names of the bundled registry table (``white``, ``hispanic`` ...)."""
+    return tuple(_registry_table()["ancestry"])
+
+
+def registry_match_likelihood(ancestry: str) -> RegistryLikelihood:
+    """The bundled, cited unrelated-donor match rates for one ancestry group.
+
+    >>> r = registry_match_likelihood("white")
+    >>> r.rates["8/8"], r.as_of
+    (0.72, '2012')
+    """
+    table = _registry_table()
+    key = ancestry.strip().lower().replace("_", "-").replace(" ", "-")
+    groups = table["ancestry"]
+    if key not in groups:
+        raise InputError(f"unknown ancestry {ancestry!r}",
+                         hint="choose from: " + ", ".join(groups))  # fmt: skip
+    row = groups[key]
+    src = table["sources"]
+    return RegistryLikelihood(
+        ancestry=key,
+        label=row["label"],
+        registry=table["registry"],
+        as_of=row["as_of"],
+        rates={k: float(v) for k, v in row["rates"].items()},
+        sources=tuple(src[s]["citation"] for s in row["sources"]),
+        notes=tuple(table.get("notes", ())),
+    )
