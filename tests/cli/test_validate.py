@@ -60,6 +60,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
         (["--seed", "-1"], "--seed"),
         (["--seed", str(2**40)], "--seed"),
         (["--format", "xml"], "--format"),
+        (["--format", "tvs"], "did you mean 'tsv'"),
         (["--editor", "ABE8"], "did you mean 'ABE8e'"),
     ],
 )

@@ -318,6 +318,10 @@ def error_line(exc: Exception) -> str:
     message = re.sub(r"\s+", " ", str(message)).strip().rstrip(".")
     message = message.replace("Value error, ", "")  # pydantic's prefix (Typer >= 0.2x)
     message = message[:1].lower() + message[1:]
+    choice = re.search(r""": (['"])(.*?)\1 is not one of ((?:'[^']*'(?:, )?)+)""", message)
+    if choice:  # a StrEnum option: suggest the closest value
+        guess = did_you_mean(choice[2], re.findall(r"'([^']*)'", choice[3]))
+        message += f"; did you mean {guess!r}?" if guess else ""
     if len(message) > _MAX_LINE:
         message = message[: _MAX_LINE - 60] + " ... " + message[-50:]
     ctx = getattr(exc, "ctx", None)
