@@ -1,0 +1,545 @@
+"""Job: design a CAR (or TCR) construct in a real retroviral transfer vector, end to end.
+
+Request in (target, binder, domains, vector, promoter, options), result out: the protein
+from :mod:`vivo.cells.car`, a human codon-optimised CDS (DNA Chisel via
+:func:`vivo.delivery.codon.optimize_codons`), the vector assembled with the bundled delivery
+parts (:func:`vivo.delivery.cassettes.design_cassette` — self-inactivating lentivirus or
+γ-retrovirus), every delivery check (:func:`vivo.delivery.checks.check_cassette`) plus the
+checks that matter for retroviral genomes (no polyA signal in the sense of the vector
+transcript, no strong cryptic splice donor in the CDS, no user-excluded restriction site, GC in
+every window), and a side-by-side comparison with the approved CAR-T products of the
+knowledge base. With ``outdir`` the files (GenBank with every domain annotated, protein and DNA
+FASTA, construct maps, JSON and text reports, comparison TSV) are written as one transaction
+(:func:`vivo.io.atomic.atomic_dir`).
+
+A construct over its vector's packaging limit is an :class:`~vivo.core.errors.InputError`
+raised before anything is written.
+
+>>> res = design_car_construct(CarRequest(target="CD19", optimize=False))
+>>> res.report.check("capacity").status, res.construct.segments[0].key
+('pass', 'CD8a_leader')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Final
+
+from vivo.cells.car import (
+    Binder,
+    CarConstruct,
+    CarSpec,
+    Domain,
+    design_car,
+    design_tcr,
+    make_binder,
+    make_domain,
+)
+from vivo.core.errors import InputError
+from vivo.core.seq import gc_content, translate
+from vivo.delivery.cassettes import Cassette, design_cassette
+from vivo.delivery.checks import CassetteReport, Check, check_cassette
+from vivo.delivery.motifs import (
+    DEFAULT_ENZYMES,
+    find_polya_signals,
+    find_restriction_sites,
+    find_splice_donors,
+)
+from vivo.delivery.parts import Part, make_part
+from vivo.delivery.transgenes import back_translate, make_transgene
+from vivo.delivery.vectors import get_vector
+from vivo.io.atomic import atomic_dir, atomic_write, write_text_atomic
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CarRequest",
+    "CarResult",
+    "TcrRequest",
+    "compare_with_products",
+    "design_car_construct",
+    "design_tcr_construct",
+    "read_binder_fasta",
+    "read_domains_fasta",
+]
+
+SCHEMA_VERSION: Final = "1"
+#: promoters the CLI offers; only EF1a has a bundled sequence (delivery part ``EF1a``).
+PROMOTERS: Final[tuple[str, ...]] = ("EF1a", "MND", "MSCV")
+VECTORS: Final[tuple[str, ...]] = ("lentivirus", "gamma-retrovirus")
+_HEADS: Final[dict[str, list[str]]] = {
+    "lentivirus": ["HIV1_5LTR", "HIV1_psi", "RRE", "cPPT"],
+    "gammaretrovirus": ["MoMLV_5LTR", "MoMLV_psi"],
+}
+_TAILS: Final[dict[str, list[str]]] = {
+    "lentivirus": ["Kozak", "CDS", "WPRE", "HIV1_3LTR_SIN"],
+    "gammaretrovirus": ["Kozak", "CDS", "MoMLV_3LTR"],
+}
+_GC_WINDOW_BP: Final = 50
+_GC_BOUNDS: Final = (0.30, 0.70)
+
+
+@dataclass(frozen=True, slots=True)
+class CarRequest:
+    """What CAR to design (option values as on the command line)."""
+
+    target: str
+    binder: str | None = None
+    binder_file: str | None = None
+    format: str = "scfv-vl-vh"
+    leader: str = "CD8a"
+    linker: str = "Whitlow"
+    hinge: str = "CD8a"
+    tm: str | None = None
+    costim: str = "4-1BB"
+    safety_switch: str = "none"
+    vector: str = "lentivirus"
+    promoter: str | None = None
+    promoter_file: str | None = None
+    domains_file: str | None = None
+    avoid_sites: tuple[str, ...] = ()
+    optimize: bool = True
+    seed: int = 0
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TcrRequest:
+    """A TCR construct from user chains (FASTA files or sequences)."""
+
+    alpha: str
+    beta: str
+    target: str = "TCR"
+    order: str = "beta-alpha"
+    vector: str = "lentivirus"
+    promoter: str | None = None
+    promoter_file: str | None = None
+    avoid_sites: tuple[str, ...] = ()
+    optimize: bool = True
+    seed: int = 0
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CarResult:
+    """The designed protein, vector, checks, codon run, product comparison and files."""
+
+    construct: CarConstruct
+    cassette: Cassette
+    report: CassetteReport
+    codon: Any | None
+    comparison: tuple[dict[str, str], ...]
+    request: CarRequest | TcrRequest
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """Every check (delivery and retroviral-genome checks)."""
+        return self.report.checks
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready view with ``schema_version``."""
+        from vivo import __version__
+
+        cds = self.cassette.cds
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "vivo_version": __version__,
+            "construct": self.construct.to_dict(),
+            "vector": self.cassette.to_dict(),
+            "payload_bp": self.cassette.payload_bp(),
+            "cds_bp": cds.length_bp if cds else None,
+            "status": self.report.status,
+            "checks": [c.to_dict() for c in self.report.checks],
+            "codon_optimization": self.codon.to_dict() if self.codon else None,
+            "comparison_with_approved_products": list(self.comparison),
+            "sequence": self.cassette.sequence,
+            "files": {k: str(v) for k, v in self.files.items()},
+        }
+
+
+# ------------------------------------------------------------------------------ user files
+
+
+def _read_records(path: str, what: str) -> list[tuple[str, str]]:
+    from vivo.io.fasta import read_fasta
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such {what} file: {p}")
+    recs = [(r.name, r.sequence) for r in read_fasta(p)]
+    if not recs:
+        raise InputError(f"{p} has no FASTA records", hint=f"give the {what} as protein FASTA")
+    return recs
+
+
+def read_binder_fasta(path: str, *, target: str) -> Binder:
+    """A user binder from protein FASTA: records named VH and VL, or one named VHH."""
+    roles: dict[str, str] = {}
+    for name, seq in _read_records(path, "binder"):
+        key = name.upper().rsplit("_", 1)[-1]
+        if key not in {"VH", "VL", "VHH"}:
+            raise InputError(f"{path}: record {name!r} is not named VH, VL or VHH",
+                             hint="name the records >VH and >VL (scFv) or >VHH")  # fmt: skip
+        if key in roles:
+            raise InputError(f"{path}: two {key} records")
+        roles[key] = seq
+    label = Path(path).stem
+    return make_binder(label, target=target, vh=roles.get("VH"), vl=roles.get("VL"),
+                       vhh=roles.get("VHH"), source=f"user file {Path(path).name}")  # fmt: skip
+
+
+def read_domains_fasta(path: str) -> dict[str, Domain]:
+    """User segments from protein FASTA: the record name is the segment key (e.g. iCasp9)."""
+    return {name: make_domain(name, seq, source=f"user file {Path(path).name}")
+            for name, seq in _read_records(path, "domains")}  # fmt: skip
+
+
+def _read_dna(path: str) -> str:
+    recs = _read_records(path, "promoter")
+    return recs[0][1]
+
+
+# ---------------------------------------------------------------------------------- vector
+
+
+def _vector_family(vector: str) -> str:
+    vec = get_vector(vector)
+    if vec.family not in _HEADS:
+        raise InputError(
+            f"CAR/TCR constructs here go into integrating retroviral vectors, not {vec.name}",
+            hint="use --vector lentivirus or gamma-retrovirus",
+        )
+    return vec.family
+
+
+def _promoter(family: str, promoter: str | None, promoter_file: str | None) -> list[Part]:
+    """The internal promoter parts ([] for an LTR-driven γ-retroviral design)."""
+    if promoter_file:
+        label = promoter or Path(promoter_file).stem
+        return [make_part(label, _read_dna(promoter_file), kind="promoter",
+                          source=f"user file {Path(promoter_file).name}")]  # fmt: skip
+    name = promoter or ("EF1a" if family == "lentivirus" else "MSCV")
+    canon = next((p for p in PROMOTERS if p.lower() == name.lower()), None)
+    if canon is None:
+        raise InputError(
+            f"unknown --promoter {name!r}", hint=f"choose from: {', '.join(PROMOTERS)}"
+        )
+    if canon == "EF1a":
+        from vivo.delivery.parts import get_part
+
+        return [get_part("EF1a")]
+    if canon == "MSCV" and family == "gammaretrovirus":
+        return []  # LTR-driven: the 5' LTR U3 is the promoter
+    raise InputError(
+        f"the {canon} promoter sequence is not bundled (no traceable public copy that a second "
+        "source confirms)",
+        hint="supply it with --promoter-file FILE.fa, or use --promoter EF1a"
+        + (" (or --vector gamma-retrovirus for an LTR-driven MSCV-type design)"
+           if canon == "MSCV" else ""),
+    )  # fmt: skip
+
+
+def _cds(protein: str, req: CarRequest | TcrRequest) -> tuple[str, Any | None]:
+    if not req.optimize:
+        return back_translate(protein + "*"), None
+    from vivo.delivery.codon import CodonConstraints, optimize_codons
+
+    enzymes = tuple(dict.fromkeys(("BsaI", "BsmBI", *req.avoid_sites)))
+    res = optimize_codons(protein=protein, constraints=CodonConstraints(avoid_enzymes=enzymes),
+                          rng=req.seed)  # fmt: skip
+    return res.sequence, res
+
+
+def _check_enzymes(names: Sequence[str]) -> tuple[str, ...]:
+    if not names:
+        return ()
+    from vivo.delivery.motifs import find_restriction_sites as frs
+
+    frs("ACGT", tuple(names))  # raises InputError for an unknown enzyme
+    return tuple(names)
+
+
+def _assemble(construct: CarConstruct, req: CarRequest | TcrRequest) -> tuple[Cassette, Any | None]:
+    family = _vector_family(req.vector)
+    avoid = _check_enzymes(req.avoid_sites)
+    prom = _promoter(family, req.promoter, req.promoter_file)
+    cds, codon = _cds(construct.protein, replace(req, avoid_sites=avoid))
+    if translate(cds)[:-1] != construct.protein:  # pragma: no cover - guaranteed upstream
+        raise InputError("internal: the CDS does not encode the construct protein")
+    tg = make_transgene(construct.name.replace(" ", "_"), cds=cds)
+    layout = [*_HEADS[family], *(p.name for p in prom), *_TAILS[family]]
+    cas = design_cassette(tg, vector=req.vector, layout=layout, extra_parts=prom,
+                          name=req.name or construct.name)  # fmt: skip
+    return cas, codon
+
+
+# ---------------------------------------------------------------------------------- checks
+
+
+def _transcript_elements(c: Cassette) -> list[Any]:
+    """Elements inside the vector transcript read in its sense (LTRs excluded)."""
+    return [e for e in c.elements if e.part.kind != "ltr" and not e.reverse]
+
+
+def _polya_check(c: Cassette) -> Check:
+    hits = []
+    for e in _transcript_elements(c):
+        for p in find_polya_signals(c.sequence[e.start : e.end]):
+            hits.append({"element": e.part.name, "position_1based": e.start + p + 1})
+    bad = [h for h in hits if h["element"] == (c.cds.part.name if c.cds else "")]
+    status = "fail" if bad else ("warn" if hits else "pass")
+    msg = ("no AATAAA/ATTAAA polyadenylation signal in the sense of the vector transcript "
+           "(LTRs excluded)") if not hits else (
+        f"{len(hits)} polyA signal(s) in the sense of the vector transcript, in "
+        f"{sorted({h['element'] for h in hits})}: they can truncate the packaged RNA")  # fmt: skip
+    return Check("transcript_polya", status, msg, {"hits": hits})  # type: ignore[arg-type]
+
+
+def _splice_check(c: Cassette) -> Check:
+    el = c.cds
+    seq = c.element_sequence(el) if el else ""
+    donors = [p + 1 for p in find_splice_donors(seq)]
+    if not donors:
+        return Check("cds_splice_donors", "pass",
+                     "no strong cryptic 5' splice donor (MAGGTRAGT) in the CDS")  # fmt: skip
+    return Check("cds_splice_donors", "fail",
+                 f"{len(donors)} strong cryptic splice donor(s) in the CDS at {donors[:5]}: "
+                 "they can splice the vector RNA", {"cds_positions_1based": donors})  # fmt: skip
+
+
+def _sites_check(c: Cassette, avoid: tuple[str, ...]) -> Check:
+    if not avoid:
+        return Check("excluded_sites", "pass", "no restriction sites excluded by the user")
+    sites = find_restriction_sites(c.sequence, avoid)
+    hits = {e: [p + 1 for p in v] for e, v in sites.items() if v}
+    if not hits:
+        return Check("excluded_sites", "pass", f"none of {', '.join(avoid)} in the construct")
+    in_cds = c.cds is not None and any(
+        c.cds.start < p <= c.cds.end for v in hits.values() for p in v)  # fmt: skip
+    return Check("excluded_sites", "fail" if in_cds else "warn",
+                 f"excluded site(s) present: {hits}" + (" (in the CDS)" if in_cds else
+                 " (in bundled backbone parts, not the CDS)"), {"sites_1based": hits})  # fmt: skip
+
+
+def _gc_check(c: Cassette) -> Check:
+    seq = c.element_sequence(c.cds) if c.cds else ""
+    w = _GC_WINDOW_BP
+    gcs = [gc_content(seq[i : i + w]) for i in range(0, max(1, len(seq) - w + 1), 10)]
+    lo, hi = min(gcs), max(gcs)
+    ok = _GC_BOUNDS[0] <= lo and hi <= _GC_BOUNDS[1]
+    return Check("gc_windows", "pass" if ok else "warn",
+                 f"CDS GC {gc_content(seq):.1%}; {w}-bp windows {lo:.0%}-{hi:.0%} "
+                 f"(bounds {_GC_BOUNDS[0]:.0%}-{_GC_BOUNDS[1]:.0%})",
+                 {"min": round(lo, 3), "max": round(hi, 3), "window_bp": w})  # fmt: skip
+
+
+def _promoter_note(req: CarRequest | TcrRequest, family: str) -> list[Check]:
+    lte = (req.promoter or "MSCV").lower() == "mscv"
+    if family == "gammaretrovirus" and not req.promoter_file and lte:
+        return [Check("promoter", "warn",
+                      "LTR-driven γ-retroviral design: the bundled backbone has MoMLV LTRs; the "
+                      "MSCV LTR of the approved products (Yescarta, Tecartus) is not bundled — "
+                      "the expression promoter here is the MoMLV 5' LTR U3")]  # fmt: skip
+    return []
+
+
+def _run_checks(c: Cassette, req: CarRequest | TcrRequest) -> CassetteReport:
+    avoid = tuple(req.avoid_sites)
+    base = check_cassette(c, enzymes=tuple(dict.fromkeys((*DEFAULT_ENZYMES, *avoid))))
+    extra = [_polya_check(c), _splice_check(c), _sites_check(c, avoid), _gc_check(c),
+             *_promoter_note(req, get_vector(c.vector).family)]  # fmt: skip
+    return CassetteReport(c, (*base.checks, *extra))
+
+
+def _require_fit(report: CassetteReport, c: Cassette) -> None:
+    vec = get_vector(c.vector)
+    payload = c.payload_bp()
+    limit = vec.hard_limit_bp or vec.soft_limit_bp
+    if limit is not None and payload > limit:
+        raise InputError(
+            f"the construct does not fit its vector: {report.check('capacity').message}",
+            hint="drop the safety switch, use a shorter hinge or binder (a VHH), or split the "
+            "cassette",
+        )
+
+
+# ------------------------------------------------------------------------------ comparison
+
+
+def _field(items: list[str], *words: str) -> str:
+    hit = [i for i in items if any(w.lower() in i.lower() for w in words)]
+    return "; ".join(hit) if hit else "not stated"
+
+
+def _product_row(p: Any) -> dict[str, str]:
+    inner = p.target.split("(", 1)[1].rsplit(")", 1)[0] if "(" in p.target else ""
+    items = [i.strip() for i in inner.split(";") if i.strip()]
+    costim = _field(items, "/CD3z")
+    vec_prom = re.search(r"\(([^)]*promoter)\)", p.vector)
+    return {
+        "product": p.brand, "target": p.target.split("(")[0].strip(),
+        "binder": _field(items, "scFv", "binder", "antibod", "VHH"),
+        "hinge": _field(items, "hinge"), "tm": _field(items, " TM"),
+        "costimulation": costim.replace("/CD3z", "") if costim != "not stated" else costim,
+        "activation": "CD3z" if "/CD3z" in p.target else "not stated",
+        "safety_switch": _field(items, "EGFRt", "iCasp9"),
+        "vector": p.vector.split("(")[0].strip(),
+        "promoter": vec_prom.group(1) if vec_prom else _field(items, "promoter"),
+        "status": p.status_line(),
+    }  # fmt: skip
+
+
+def compare_with_products(construct: CarConstruct, cassette: Cassette) -> list[dict[str, str]]:
+    """The design next to every CAR-T product of the knowledge base (first row: the design)."""
+    from vivo.knowledge.products import load_products
+
+    o = construct.options
+    prom = next((e.part.name for e in cassette.elements if e.part.kind == "promoter"),
+                "5' LTR (MoMLV U3)")  # fmt: skip
+    design = {
+        "product": f"this design ({construct.name})", "target": construct.target,
+        "binder": f"{o.get('binder', '')} ({o.get('format', '')})",
+        "hinge": o.get("hinge", ""), "tm": o.get("tm", ""),
+        "costimulation": o.get("costim", ""), "activation": "CD3z",
+        "safety_switch": o.get("safety_switch", "none"), "vector": cassette.vector,
+        "promoter": prom, "status": "design",
+    }  # fmt: skip
+    rows = [_product_row(p) for p in load_products() if "CAR-T" in p.modality_label]
+    return [design, *rows]
+
+
+# -------------------------------------------------------------------------------- workflow
+
+
+def _finish(
+    construct: CarConstruct,
+    req: CarRequest | TcrRequest,
+    *,
+    outdir: str | os.PathLike[str] | None,
+    force: bool,
+    figures: bool,
+) -> CarResult:
+    cas, codon = _assemble(construct, req)
+    report = _run_checks(cas, req)
+    _require_fit(report, cas)
+    comparison = tuple(compare_with_products(construct, cas)) if construct.kind == "CAR" else ()
+    result = CarResult(construct, cas, report, codon, comparison, req)
+    if outdir is not None:
+        result = replace(result, files=_write(result, outdir, force=force, figures=figures))
+    return result
+
+
+def design_car_construct(
+    request: CarRequest,
+    *,
+    outdir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    figures: bool = True,
+) -> CarResult:
+    """Design, check and (with ``outdir``) write a CAR construct; see the module doc."""
+    user = read_domains_fasta(request.domains_file) if request.domains_file else None
+    binder: str | Binder | None = request.binder
+    if request.binder_file:
+        binder = read_binder_fasta(request.binder_file, target=request.target)
+    spec = CarSpec(target=request.target, binder=binder, format=request.format,
+                   leader=request.leader, linker=request.linker, hinge=request.hinge,
+                   tm=request.tm, costim=request.costim, safety_switch=request.safety_switch,
+                   name=request.name)  # fmt: skip
+    construct = design_car(spec, user_domains=user)
+    return _finish(construct, request, outdir=outdir, force=force, figures=figures)
+
+
+def design_tcr_construct(
+    request: TcrRequest,
+    *,
+    outdir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    figures: bool = True,
+) -> CarResult:
+    """A TCR β-T2A-α (or α-T2A-β) construct from user chains; ``alpha``/``beta`` are FASTA
+    paths or protein sequences."""
+
+    def chain(value: str, label: str) -> str:
+        if Path(value).suffix.lower() in {".fa", ".fasta", ".faa"} or os.sep in value:
+            return _read_records(value, f"TCR {label}")[0][1]
+        return value
+
+    construct = design_tcr(chain(request.alpha, "alpha"), chain(request.beta, "beta"),
+                           target=request.target, order=request.order,
+                           name=request.name)  # fmt: skip
+    return _finish(construct, request, outdir=outdir, force=force, figures=figures)
+
+
+# ---------------------------------------------------------------------------------- output
+
+
+_FEATURE: Final[dict[str, str]] = {"signal_peptide": "sig_peptide"}
+
+
+def _record(result: CarResult) -> Any:
+    from Bio.SeqFeature import FeatureLocation, SeqFeature
+
+    from vivo.delivery.records import cassette_to_record
+
+    rec = cassette_to_record(result.cassette)
+    cds = result.cassette.cds
+    if cds is None:  # pragma: no cover - every design has a CDS
+        return rec
+    for seg in result.construct.segments:
+        d = seg.domain
+        loc = FeatureLocation(cds.start + 3 * seg.start, cds.start + 3 * seg.end, strand=1)  # type: ignore[no-untyped-call]
+        where = f"{d.uniprot} {d.residues}".strip()
+        quals = {"label": [d.key], "note": [d.name] + ([f"UniProt/RefSeq {where}"] if where
+                                                       else [])}  # fmt: skip
+        rec.features.append(SeqFeature(loc, type=_FEATURE.get(d.kind, "misc_feature"),  # type: ignore[no-untyped-call]
+                                       qualifiers=quals))  # fmt: skip
+    return rec
+
+
+def _stem(result: CarResult) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", result.construct.name).strip("_") or "construct"
+
+
+def _comparison_tsv(rows: Sequence[dict[str, str]]) -> str:
+    if not rows:
+        return ""
+    cols = list(rows[0])
+    lines = ["\t".join(cols)] + ["\t".join(r[c] for c in cols) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _write(
+    result: CarResult, outdir: str | os.PathLike[str], *, force: bool, figures: bool
+) -> dict[str, Path]:
+    from vivo.io.fasta import write_fasta
+    from vivo.io.genbank import write_genbank
+
+    final, stem = Path(outdir), _stem(result)
+    names = {"genbank": f"{stem}.gb", "protein_fasta": f"{stem}.protein.fa",
+             "dna_fasta": f"{stem}.fa", "report_txt": f"{stem}.report.txt",
+             "report_json": f"{stem}.report.json"}  # fmt: skip
+    if result.comparison:
+        names["comparison_tsv"] = f"{stem}.comparison.tsv"
+    if figures:
+        names["map_svg"] = f"{stem}.map.svg"
+    with atomic_dir(final, force=force) as stage:
+        write_genbank([_record(result)], stage / names["genbank"])
+        write_fasta([(stem, result.construct.protein)], stage / names["protein_fasta"])
+        write_fasta([(stem, result.cassette.sequence)], stage / names["dna_fasta"])
+        write_text_atomic(stage / names["report_txt"], result.report.to_text() + "\n")
+        if result.comparison:
+            write_text_atomic(stage / names["comparison_tsv"], _comparison_tsv(result.comparison))
+        if figures:
+            from vivo.reports.construct_maps import render_construct_map
+
+            with atomic_write(stage / names["map_svg"], "wb") as fh:
+                fh.write(render_construct_map(result.cassette, fmt="svg", layout="linear"))
+        files = {k: final / v for k, v in names.items()}
+        payload = replace(result, files=files).to_dict()
+        write_text_atomic(stage / names["report_json"], json.dumps(payload, indent=2) + "\n")
+    return files
