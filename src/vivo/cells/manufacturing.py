@@ -779,6 +779,10 @@ class DosePlan:
         return out
 
 
+def _e(x: float) -> str:
+    return f"{x:.3g}".replace("e+0", "e").replace("e+", "e")
+
+
 def _pick_band(bands: tuple[DoseBand, ...], w: float) -> DoseBand:
     for b in bands:
         if b.max_weight_kg is None or w <= b.max_weight_kg:
@@ -833,7 +837,7 @@ def car_t_dose(
     inside, age_note = _age_check(age, ind.min_age_years, ind.max_age_years, ind.name)
     notes = [age_note]
     if capped:
-        notes.append(f"the per-kg dose exceeds the label maximum: capped at {band.cap.value:.3g}"
+        notes.append(f"the per-kg dose exceeds the label maximum: capped at {_e(band.cap.value)} cells"
                      if band.cap else "")  # fmt: skip
     if ind.vein_to_vein_days is None:
         notes.append("vein-to-vein time: vivo does not know (no verified source found)")
