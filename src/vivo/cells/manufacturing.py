@@ -836,9 +836,8 @@ def car_t_dose(
         lo, hi, capped, per_kg = band.low.value, band.high.value, False, (None, None)
     inside, age_note = _age_check(age, ind.min_age_years, ind.max_age_years, ind.name)
     notes = [age_note]
-    if capped:
-        notes.append(f"the per-kg dose exceeds the label maximum: capped at {_e(band.cap.value)} cells"
-                     if band.cap else "")  # fmt: skip
+    if capped and band.cap is not None:
+        notes.append(f"the per-kg dose exceeds the label maximum: capped at {_e(band.cap.value)}")
     if ind.vein_to_vein_days is None:
         notes.append("vein-to-vein time: vivo does not know (no verified source found)")
     if ind.manufacturing_failure is None:

@@ -28,11 +28,11 @@ cells_app = typer.Typer(
 def _product_choices() -> list[str]:
     from vivo.cells.manufacturing import load_car_t_products, load_hsc_product_facts
 
-    names: list[str] = []
-    for p in (*load_hsc_product_facts(), *load_car_t_products()):
-        names.append(p.name)
-    for p in (*load_hsc_product_facts(), *load_car_t_products()):
-        names.extend(a for a in p.aliases if a.lower() not in {n.lower() for n in names})
+    products = [(p.name, p.aliases) for p in load_hsc_product_facts()]
+    products += [(c.name, c.aliases) for c in load_car_t_products()]
+    names = [name for name, _ in products]
+    seen = {n.lower() for n in names}
+    names += [a for _, aliases in products for a in aliases if a.lower() not in seen]
     return names
 
 
@@ -201,25 +201,25 @@ def products(
     """The cell products vivo can plan, with their labelled diseases / indications."""
     from vivo.cells.manufacturing import load_car_t_products, load_hsc_product_facts
 
-    rows = [
-        {"product": p.name, "generic": p.generic, "kind": "HSC gene therapy",
-         "indications": list(p.diseases)}
-        for p in load_hsc_product_facts()
-    ] + [
-        {"product": p.name, "generic": p.generic, "kind": f"CAR-T ({p.target})",
-         "indications": [i.key for i in p.indications]}
-        for p in load_car_t_products()
-    ]  # fmt: skip
+    rows: list[tuple[str, str, str, list[str]]] = [
+        (p.name, p.generic, "HSC gene therapy", list(p.diseases)) for p in load_hsc_product_facts()
+    ]
+    rows += [
+        (c.name, c.generic, f"CAR-T ({c.target})", [i.key for i in c.indications])
+        for c in load_car_t_products()
+    ]
+    keys = ("product", "generic", "kind", "indications")
+    doc = {"schema_version": "1", "products": [dict(zip(keys, r, strict=True)) for r in rows]}
 
     def render() -> None:
         table = Table(title="cell products (vivo cells dose --product NAME)")
         for col in ("product", "generic", "kind", "indications (--disease)"):
             table.add_column(col, overflow="fold")
-        for r in rows:
-            table.add_row(r["product"], r["generic"], r["kind"], ", ".join(r["indications"]))
+        for name, generic, kind, indications in rows:
+            table.add_row(name, generic, kind, ", ".join(indications))
         console.print(table)
 
-    emit({"schema_version": "1", "products": rows}, as_json=as_json, render=render)
+    emit(doc, as_json=as_json, render=render)
 
 
 def register(app: typer.Typer) -> None:
