@@ -389,3 +389,62 @@ def test_cli_bad_input_is_one_line(
     code, out, err = run(capsys, "hla", *args)
     assert code == 2 and out == ""
     assert err.startswith("vivo: error:") and message in err and err.count("\n") == 1
+
+
+# ------------------------------------------------------------------ properties, fuzz
+
+_junk = st.text(alphabet="AaBCDRQPWGNLSXhl-*:/+^, 0123456789ß٣", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_junk)
+def test_any_text_parses_or_raises_input_error(text: str) -> None:
+    try:
+        parse_typing(text)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+
+
+_SERO_PREFIX = {"A": "A", "B": "B", "C": "Cw", "DRB1": "DR", "DQB1": "DQ"}
+
+
+@st.composite
+def typings(draw: st.DrawFn) -> str:
+    """Typings over few alleles (so that matches happen) of every kind: 1-2 fields, null,
+    P group, serology."""
+    names = []
+    for locus in _SERO_PREFIX:
+        for _ in range(2):
+            group = draw(st.sampled_from(["01", "02", "03"]))
+            protein = draw(st.sampled_from(["01", "02"]))
+            kind = draw(st.sampled_from(["two", "two", "one", "null", "sero", "P"]))
+            names.append(
+                {
+                    "two": f"{locus}*{group}:{protein}",
+                    "one": f"{locus}*{group}",
+                    "null": f"{locus}*{group}:{protein}N",
+                    "sero": f"{_SERO_PREFIX[locus]}{int(group)}",
+                    "P": f"{locus}*{group}:{protein}P",
+                }[kind]
+            )
+    return " ".join(names)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_match_invariants(data: st.DataObject) -> None:
+    rec = parse_typing(data.draw(typings()))
+    don = parse_typing(data.draw(typings()))
+    r, back = match(rec, don), match(don, rec)
+    for lm in r.loci:
+        rev = back.locus(lm.locus)
+        # swapping recipient and donor swaps the directions
+        assert (lm.gvh_mismatches, lm.hvg_mismatches) == (rev.hvg_mismatches, rev.gvh_mismatches)
+        assert lm.antigen_matches == rev.antigen_matches
+        assert 0 <= lm.antigen_matches <= 2
+        if lm.allele_matches is not None:
+            assert lm.allele_matches <= lm.antigen_matches
+    for g in r.grades:
+        assert g.allele_matches is None or g.allele_matches <= g.antigen_matches <= g.out_of
+    same = match(rec, rec)
+    assert all(lm.antigen_matches == 2 and lm.direction == "match" for lm in same.loci)
