@@ -12,3 +12,18 @@ from vivo.cells.car import (
 
 __all__ = [*globals().get("__all__", []), "CarConstruct", "CarSpec", "design_car", "design_tcr",
            "get_binder", "list_binders"]  # fmt: skip
+
+# HLA nomenclature, donor matching and donor odds (vivo.cells.hla)
+from vivo.cells.hla import (
+    HlaAllele,
+    MatchResult,
+    Typing,
+    parse_allele,
+    parse_typing,
+    registry_match_likelihood,
+    sibling_match_probability,
+)
+from vivo.cells.hla import match as match_hla
+
+__all__ = [*__all__, "HlaAllele", "MatchResult", "Typing", "match_hla", "parse_allele",
+           "parse_typing", "registry_match_likelihood", "sibling_match_probability"]  # fmt: skip
