@@ -47,3 +47,16 @@ def test_truncated_twobit_is_a_format_error(tmp_path: Path) -> None:
         with pytest.raises(FormatError, match=f"cut{cut}.2bit") as info:
             TwoBitGenome(bad)
         assert "truncated" in str(info.value) or "bad signature" in str(info.value)
+
+
+def test_compressed_twobit_says_decompress(tmp_path: Path) -> None:
+    import gzip
+
+    from vivo.io.genomes import open_genome
+
+    good = tmp_path / "g.2bit"
+    write_twobit({"a": "ACGT" * 10}, good)
+    packed = tmp_path / "g.2bit.gz"
+    packed.write_bytes(gzip.compress(good.read_bytes()))
+    with pytest.raises(FormatError, match=r"g\.2bit\.gz: this \.2bit file is gzip-compressed"):
+        open_genome(packed)

@@ -85,6 +85,12 @@ def read_twobit_index(path: str | os.PathLike[str]) -> list[TwoBitRecord]:
         head = r.take(16, "header") if size >= 4 else b""
         if len(head) < 16 or struct.unpack("<I", head[:4])[0] != _SIGNATURE:
             kind = sniff(p)
+            if kind.format == "2bit" and kind.compression:
+                raise FormatError(
+                    f"this .2bit file is {kind.compression}-compressed",
+                    path=where,
+                    hint="decompress it first (2bit files are read uncompressed): gunzip FILE",
+                )
             what = "truncated header" if kind.format == "2bit" else f"this is {kind.describe()}"
             raise FormatError(f"not a .2bit file (bad signature: {what})", path=where)
         _, version, count, _ = struct.unpack("<IIII", head)
