@@ -27,3 +27,16 @@ from vivo.cells.hla import match as match_hla
 
 __all__ = [*__all__, "HlaAllele", "MatchResult", "Typing", "match_hla", "parse_allele",
            "parse_typing", "registry_match_likelihood", "sibling_match_probability"]  # fmt: skip
+
+# Collection, manufacturing and dose of approved cell products (vivo.cells.manufacturing)
+from vivo.cells.manufacturing import (
+    CollectionPlan,
+    DosePlan,
+    car_t_dose,
+    cell_product_names,
+    plan_collection,
+    plan_dose,
+)
+
+__all__ = [*__all__, "CollectionPlan", "DosePlan", "car_t_dose", "cell_product_names",
+           "plan_collection", "plan_dose"]  # fmt: skip
