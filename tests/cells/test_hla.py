@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from contextlib import redirect_stderr, redirect_stdout
 from fractions import Fraction
 
 import pytest
@@ -448,3 +450,19 @@ def test_match_invariants(data: st.DataObject) -> None:
         assert g.allele_matches is None or g.allele_matches <= g.antigen_matches <= g.out_of
     same = match(rec, rec)
     assert all(lm.antigen_matches == 2 and lm.direction == "match" for lm in same.loci)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=_junk, as_json=st.booleans())
+def test_cli_match_any_text_is_success_or_one_line_error(text: str, as_json: bool) -> None:
+    args = ["hla", "match", "--recipient", text, "--donor", typing()] + (["--json"] * as_json)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as info:
+        main(args)
+    if info.value.code in (0, None):
+        assert err.getvalue() == ""
+        if as_json:
+            assert json.loads(out.getvalue())["grades"][0]["out_of"] == 8
+    else:
+        assert info.value.code == 2
+        assert err.getvalue().startswith("vivo: error:") and err.getvalue().count("\n") == 1
