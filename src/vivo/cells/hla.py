@@ -24,8 +24,8 @@ T cells see it as foreign); one in the host-versus-graft (HvG, rejection) direct
 antigen or allele the recipient lacks (Nunes et al., Blood 2011;118:e180). A locus counts
 ``2 - max(GvH, HvG)`` matches and a homozygous mismatch counts twice. A recipient homozygous
 for A*01:01 with an A*01:01/A*02:01 donor has only an HvG mismatch (rejection direction); the
-reverse pair has only a GvH mismatch. Null alleles are
-not expressed: a locus with one null allele is compared as homozygous for the expressed one.
+reverse pair has only a GvH mismatch. Null alleles are not expressed: a locus with one null
+allele is compared as homozygous for the expressed one.
 
 >>> r = match("A*01:01 A*01:01 B*08:01 B*08:01 C*07:01 C*07:01 DRB1*03:01 DRB1*03:01",
 ...           "A*01:01 A*02:01 B*08:01 B*08:01 C*07:01 C*07:01 DRB1*03:01 DRB1*03:01")
@@ -55,12 +55,13 @@ from importlib import resources
 from typing import Any, Literal
 
 from vivo.core.errors import DataError, InputError
-from vivo.core.provenance import Citation
+from vivo.core.provenance import Citation, ModelInfo
 
 __all__ = [
     "EXPRESSION_SUFFIXES",
     "GRADED_LOCI",
     "GRADES",
+    "MODEL_INFO",
     "Grade",
     "HlaAllele",
     "LocusMatch",
@@ -113,6 +114,25 @@ MARSH_2010 = Citation(
     title="Nomenclature for factors of the HLA system, 2010 (Tissue Antigens 75:291-455)",
     journal="Tissue Antigens",
     year=2010,
+)
+DEHN_2015 = Citation(
+    key="Dehn2015",
+    authors="Dehn J, Buck K, Maiers M, Confer D, Hartzman R, Kollman C, et al.",
+    title="8/8 and 10/10 high-resolution match rate for the Be The Match unrelated donor registry",
+    journal="Biol Blood Marrow Transplant",
+    year=2015,
+    doi="10.1016/j.bbmt.2014.10.002",
+)
+MODEL_INFO = ModelInfo(
+    name="HLA matching",
+    version="vivo-hla-1",
+    citation=NUNES_2011,
+    input_contract="two typings in WHO nomenclature (1-4 fields, N/L/S/C/A/Q suffixes, G/P "
+    "groups, serology), two alleles per locus; HLA-A, -B, -C, -DRB1 required, DQB1/DPB1 optional",
+    notes="GvH = recipient allele absent from the donor; HvG = donor allele absent from the "
+    "recipient; locus matches = 2 - max(GvH, HvG); allele level = first two fields; null "
+    "alleles not expressed; sibling odds 1 - (3/4)^N; registry rates from Dehn 2015",
+    extra_citations=(MARSH_2010, DEHN_2015),
 )
 
 # serologic prefixes -> locus ("Cw" keeps its w; "DPw" names cellular DP types)
