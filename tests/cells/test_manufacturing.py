@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vivo.cells.manufacturing as m
@@ -339,3 +339,45 @@ def test_cli_bad_input_one_line(
     lines = err.strip().splitlines()
     assert code == 2 and out == ""
     assert len(lines) == 1 and lines[0].startswith("vivo: error:") and needle in lines[0]
+
+
+_NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**30), 10**30).map(str),
+    st.sampled_from(["", "1e400", "-0", "0x10", "60kg", "1_000", " 5 ", "٣"]),
+)
+_NAMES = st.one_of(
+    st.sampled_from(["Casgevy", "kymriah", "exa-cel", "Aucatzyl", "Strimvelis", "Lenmeldy"]),
+    st.text(min_size=0, max_size=40),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # capsys is drained by run() at every example
+@given(
+    product=_NAMES,
+    weight=_NUMBERS,
+    age=st.none() | _NUMBERS,
+    disease=st.none() | st.sampled_from(["SCD", "ALL", "TDT", "lbcl", "", "β-thal", "x" * 500]),
+    as_json=st.booleans(),
+)
+def test_cli_dose_fuzz_exit_0_or_one_line_2(
+    capsys: pytest.CaptureFixture[str],
+    product: str,
+    weight: str,
+    age: str | None,
+    disease: str | None,
+    as_json: bool,
+) -> None:
+    args = ["cells", "dose", "--product", product, "--weight", weight]
+    args += ["--age", age] if age is not None else []
+    args += ["--disease", disease] if disease is not None else []
+    args += ["--json"] if as_json else []
+    code, out, err = run(capsys, *args)
+    assert code in (0, 2), err
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("vivo: error:"), err
+    else:
+        assert "Traceback" not in err
