@@ -189,7 +189,7 @@ def test_bad_weight(weight: float) -> None:
         (lambda: plan_dose("Kymriah", weight_kg=60, age_years=math.nan), "age"),
         (lambda: plan_dose("Kymriha", weight_kg=60), "unknown cell product"),
         (lambda: car_t_dose("Kymriah", weight_kg=60), "several labelled indications"),
-        (lambda: car_t_dose("Kymriah", weight_kg=60, indication="myeloma"), "not labelled"),
+        (lambda: car_t_dose("Kymriah", weight_kg=60, indication="myeloma"), "no label dose"),
         (lambda: plan_collection("Casgevy", weight_kg=60, disease="MLD"), "not labelled"),
         (lambda: plan_collection("Lenmeldy", weight_kg=9, subtype="adult"), "no subtype"),
         (lambda: plan_collection("Casgevy", weight_kg=60, yield_per_day_cd34_per_kg=0), "yield"),

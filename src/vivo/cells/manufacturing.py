@@ -516,7 +516,10 @@ def _indication_for(p: CarTProduct, indication: str | None) -> CarTIndication:
         if q in {_fold(i.key), _fold(i.name), *(_fold(a) for a in i.aliases)}:
             return i
     keys = ", ".join(f"{i.key} ({i.name})" for i in p.indications)
-    raise InputError(f"{p.name} is not labelled for {indication!r}", hint=f"choose one of: {keys}")
+    raise InputError(
+        f"vivo has no label dose of {p.name} for {indication!r}",
+        hint=f"indications vivo knows for {p.name}: {keys}",
+    )
 
 
 # ------------------------------------------------------------------------------- checks
