@@ -620,9 +620,7 @@ def _days(required: float, per_day: float) -> int:
     return math.ceil(required / per_day - 1e-9)
 
 
-def _yield_for(
-    p: HscProductFacts, disease: str, regimen: str | None, user: float | None
-) -> CitedRange | None:
+def _yield_for(disease: str, regimen: str | None, user: float | None) -> CitedRange | None:
     if user is not None:
         if not math.isfinite(user) or user <= 0:
             raise InputError(f"CD34+ yield per apheresis day must be positive, got {user!r}")
@@ -701,8 +699,8 @@ def plan_collection(
         notes.append("no label back-up (rescue) collection found for this product")
     required = base + backup
     marrow = mob is None and "marrow" in p.cell_source
-    y = None if marrow else _yield_for(p, d, mob.regimen if mob else None,
-                                       yield_per_day_cd34_per_kg)  # fmt: skip
+    regimen = mob.regimen if mob else None
+    y = None if marrow else _yield_for(d, regimen, yield_per_day_cd34_per_kg)
     days, cycles = _counts(required, y, p.apheresis_days_per_cycle)
     notes.extend(_yield_notes(p, marrow, y, cycles))
     inside, age_note = _age_check(age, p.min_age_years, p.max_age_years, p.population)
