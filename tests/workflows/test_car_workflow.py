@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from Bio import SeqIO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vivo.cells.car import get_binder, get_domain
 from vivo.core.errors import InputError
@@ -194,3 +196,47 @@ def test_cli_design_and_errors(cli: Callable[[list[str]], int], tmp_path: Path,
         assert cli(["car", "design", *bad, "--no-optimize", "--out", str(new)]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("vivo: error:") and "\n" not in err and not new.exists()
+
+
+def test_targets_hgnc_aliases_and_unknowns(tmp_path: Path) -> None:
+    res = design_car_construct(CarRequest(target="TNFRSF17", optimize=False))  # BCMA's symbol
+    assert res.construct.binder is not None and res.construct.binder.name == "ide-cel"
+    with pytest.raises(InputError, match="unknown target 'CD19X'") as exc:
+        design_car_construct(CarRequest(target="CD19X", optimize=False))
+    assert "did you mean" in (exc.value.hint or "")
+    with pytest.raises(InputError, match="no bundled binder for target 'MS4A1'"):
+        design_car_construct(CarRequest(target="MS4A1", optimize=False))
+    with pytest.raises(InputError, match="binds CD22, not CD19"):
+        design_car_construct(CarRequest(target="CD19", binder="m971", optimize=False))
+    dna = tmp_path / "dna.fa"
+    dna.write_text(">VH\n" + "ACGT" * 40 + "\n>VL\n" + "ACGT" * 40 + "\n")
+    with pytest.raises(InputError, match="looks like DNA"):
+        design_car_construct(CarRequest(target="GD2", binder_file=str(dna), optimize=False))
+
+
+_TOKENS = st.sampled_from(["CD19", "BCMA", "CD22", "FMC63", "ide-cel", "m971", "", " ", "CD19X",
+                           "ünï", "x" * 300, "--force", "GD2", "cd19", "NaN"])  # fmt: skip
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(target=_TOKENS, binder=st.one_of(st.none(), _TOKENS), costim=st.sampled_from(
+    ["4-1BB", "CD28", "none", "CD27"]))  # fmt: skip
+def test_cli_any_target_binder_is_success_or_one_line_error(
+    cli: Callable[[list[str]], int], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    target: str, binder: str | None, costim: str,
+) -> None:  # fmt: skip
+    import uuid
+
+    out = tmp_path / uuid.uuid4().hex
+    args = ["car", "design", "--target", target, "--costim", costim, "--no-optimize",
+            "--no-figures", "--out", str(out)] + (["--binder", binder] if binder is not None
+                                                   else [])  # fmt: skip
+    code = cli(args)
+    err = capsys.readouterr().err
+    if code == 0:
+        assert out.is_dir() and err == ""
+    else:
+        assert code == 2 and err.startswith("vivo: error:") and err.count("\n") == 1
+        assert not out.exists()

@@ -331,6 +331,9 @@ def make_domain(key: str, sequence: str, *, kind: str = "user", source: str = "u
         raise InputError(f"segment {key!r} is empty")
     if "*" in seq:
         raise InputError(f"segment {key!r} has an internal stop (*) at {seq.index('*') + 1}")
+    if len(seq) >= 20 and set(seq) <= set("ACGTUN"):
+        raise InputError(f"segment {key!r} looks like DNA, not protein",
+                         hint="give the amino-acid sequence (one-letter codes)")  # fmt: skip
     if "X" in seq:
         raise InputError(f"segment {key!r} has an unknown residue X at {seq.index('X') + 1}",
                          hint="give every residue")  # fmt: skip

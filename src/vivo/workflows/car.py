@@ -37,6 +37,8 @@ from vivo.cells.car import (
     Domain,
     design_car,
     design_tcr,
+    get_binder,
+    list_binders,
     make_binder,
     make_domain,
 )
@@ -457,6 +459,44 @@ def _finish(
     return result
 
 
+def _same_gene(a: str, b: str) -> bool:
+    from vivo.knowledge.genes import lookup_gene
+
+    ra, rb = lookup_gene(a), lookup_gene(b)
+    return a.strip().lower() == b.strip().lower() or (
+        ra is not None and rb is not None and ra.symbol == rb.symbol
+    )
+
+
+def _bundled_binder_for(target: str, name: str | None) -> Binder | None:
+    """The bundled binder for ``target`` (HGNC aliases understood: BCMA = TNFRSF17).
+
+    ``None`` for a real gene without a bundled binder (``design_car`` then says how to give
+    one); an :class:`InputError` for a target that is no human protein-coding gene.
+    """
+    from vivo.knowledge.genes import lookup_gene, suggest_genes
+
+    text = target.strip()
+    if not text:
+        raise InputError("name the target antigen, e.g. --target CD19")
+    if name is not None:
+        b = get_binder(name)
+        if not _same_gene(b.target, text):
+            raise InputError(f"binder {b.name} binds {b.target}, not {text}",
+                             hint=f"use --target {b.target} or another binder")  # fmt: skip
+        return b
+    bundled = [b for b in list_binders() if b.target.lower() == text.lower()]
+    if not bundled and lookup_gene(text) is None:
+        guess = suggest_genes(text)
+        raise InputError(
+            f"unknown target {text!r}: not a human protein-coding gene symbol or alias",
+            hint=(f"did you mean {', '.join(guess)}? " if guess else "")
+            + "for a non-protein antigen give your own binder with --binder FILE.fa",
+        )
+    bundled = bundled or [b for b in list_binders() if _same_gene(b.target, text)]
+    return bundled[0] if bundled else None
+
+
 def design_car_construct(
     request: CarRequest,
     *,
@@ -469,6 +509,8 @@ def design_car_construct(
     binder: str | Binder | None = request.binder
     if request.binder_file:
         binder = read_binder_fasta(request.binder_file, target=request.target)
+    else:
+        binder = _bundled_binder_for(request.target, request.binder)
     spec = CarSpec(target=request.target, binder=binder, format=request.format,
                    leader=request.leader, linker=request.linker, hinge=request.hinge,
                    tm=request.tm, costim=request.costim, safety_switch=request.safety_switch,
