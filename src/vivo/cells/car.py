@@ -470,7 +470,8 @@ def design_car(spec: CarSpec, *, user_domains: Mapping[str, Domain] | None = Non
     opts = {"binder": binder.name, "format": spec.format, "leader": spec.leader,
             "linker": spec.linker, "hinge": spec.hinge, "tm": tm.split("_")[0],
             "costim": spec.costim, "safety_switch": spec.safety_switch}  # fmt: skip
-    name = spec.name or f"{spec.target}-{binder.name}-{spec.costim}z".replace("none", "")
+    tail = {"EGFRt": "-EGFRt", "iCasp9": "-iCasp9"}.get(switch or "", "")
+    name = spec.name or f"{spec.target}-{binder.name}-{spec.costim}z{tail}".replace("none", "")
     return CarConstruct(name, "CAR", spec.target, _place(parts), binder, opts)
 
 

@@ -154,6 +154,7 @@ class CarResult:
             "construct": self.construct.to_dict(),
             "vector": self.cassette.to_dict(),
             "payload_bp": self.cassette.payload_bp(),
+            "vector_genome_bp": self.cassette.length_bp,
             "cds_bp": cds.length_bp if cds else None,
             "status": self.report.status,
             "checks": [c.to_dict() for c in self.report.checks],
@@ -543,9 +544,6 @@ def design_tcr_construct(
 # ---------------------------------------------------------------------------------- output
 
 
-_FEATURE: Final[dict[str, str]] = {"signal_peptide": "sig_peptide"}
-
-
 def _record(result: CarResult) -> Any:
     from Bio.SeqFeature import FeatureLocation, SeqFeature
 
@@ -558,11 +556,13 @@ def _record(result: CarResult) -> Any:
     for seg in result.construct.segments:
         d = seg.domain
         loc = FeatureLocation(cds.start + 3 * seg.start, cds.start + 3 * seg.end, strand=1)  # type: ignore[no-untyped-call]
-        where = f"{d.uniprot} {d.residues}".strip()
-        quals = {"label": [d.key], "note": [d.name] + ([f"UniProt/RefSeq {where}"] if where
-                                                       else [])}  # fmt: skip
-        rec.features.append(SeqFeature(loc, type=_FEATURE.get(d.kind, "misc_feature"),  # type: ignore[no-untyped-call]
-                                       qualifiers=quals))  # fmt: skip
+        notes = [d.name, f"{d.kind.replace('_', ' ')}, residues {seg.start + 1}-{seg.end}"]
+        if d.uniprot:
+            notes.append(f"UniProt/RefSeq {d.uniprot} {d.residues}")
+        elif d.residues:
+            notes.append(d.residues)
+        quals = {"label": [d.key], "note": notes}
+        rec.features.append(SeqFeature(loc, type="misc_feature", qualifiers=quals))  # type: ignore[no-untyped-call]
     return rec
 
 
