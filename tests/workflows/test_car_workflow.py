@@ -168,10 +168,12 @@ def test_bad_requests(req: CarRequest, match: str) -> None:
         design_car_construct(req)
 
 
-def test_tcr_construct(tmp_path: Path) -> None:
+def test_tcr_construct(cli: Callable[[list[str]], int], tmp_path: Path) -> None:
     a, b = tmp_path / "a.fa", tmp_path / "b.fa"
     a.write_text(">TRA\nM" + "AKQEVTQIPAALSVPEGENLVLNC" * 10 + "\n")
     b.write_text(">TRB\nM" + "GVTQTPKFQVLKTGQSMTLQCAQ" * 10 + "\n")
+    assert cli(["car", "tcr", "--alpha", str(a), "--beta", str(b), "--no-optimize", "--out",
+                str(tmp_path / "cli_tcr")]) == 0  # fmt: skip
     res = design_tcr_construct(TcrRequest(alpha=str(a), beta=str(b), optimize=False),
                                outdir=tmp_path / "tcr")  # fmt: skip
     assert [s.key for s in res.construct.segments] == ["TCR_beta", "T2A", "TCR_alpha"]

@@ -213,9 +213,10 @@ def _emit(result: Any, *, as_json: bool) -> None:
             console.print(f"[{colour[chk.status]}]{chk.status.upper():4}[/] {chk.name}: "
                           f"{chk.message}", highlight=False)  # fmt: skip
         if result.comparison:
-            cmp = Table(*result.comparison[0].keys(), title="vs approved CAR-T products")
+            cols = ("product", "binder", "hinge", "tm", "costimulation", "vector", "promoter")
+            cmp = Table(*cols, title="vs approved CAR-T products (all columns: comparison TSV)")
             for row in result.comparison:
-                cmp.add_row(*row.values())
+                cmp.add_row(*(row[c] for c in cols))
             console.print(cmp)
         for key, path in result.files.items():
             console.print(f"wrote {key}: {path}")
