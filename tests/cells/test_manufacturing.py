@@ -381,3 +381,21 @@ def test_cli_dose_fuzz_exit_0_or_one_line_2(
         assert len(lines) == 1 and lines[0].startswith("vivo: error:"), err
     else:
         assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("exa-cel", CollectionPlan), ("exagamglogene autotemcel", CollectionPlan),
+     ("LIBMELDY", CollectionPlan), ("lisocabtagene maraleucel", DosePlan),
+     ("cilta-cel", DosePlan), ("Abecma", DosePlan)],
+)  # fmt: skip
+def test_plan_dose_dispatches_by_product(name: str, kind: type) -> None:
+    assert isinstance(plan_dose(name, weight_kg=40), kind)
+
+
+@pytest.mark.parametrize("disease", ["β-thalassaemia", "TDT", "beta thalassemia", "Thalassemia"])
+def test_disease_spellings(disease: str) -> None:
+    p = plan_collection("Casgevy", weight_kg=50, disease=disease)
+    assert p.disease == "beta-thalassemia"
+    assert p.mobilisation is not None and "G-CSF" in p.mobilisation.text
+    assert p.apheresis_days is None  # no cited G-CSF + plerixafor yield in TDT: vivo says so
