@@ -242,3 +242,11 @@ def test_cli_any_target_binder_is_success_or_one_line_error(
     else:
         assert code == 2 and err.startswith("vivo: error:") and err.count("\n") == 1
         assert not out.exists()
+
+
+def test_polya_signal_in_a_user_promoter_is_reported(tmp_path: Path) -> None:
+    prom = tmp_path / "p.fa"
+    prom.write_text(">leaky\n" + "GCCGCGGAGCTCAGTC" * 8 + "AATAAA" + "GCCGCGGAGCTCAGTC" * 8 + "\n")
+    res = design_car_construct(CarRequest(target="CD19", promoter_file=str(prom), optimize=False))
+    chk = res.report.check("transcript_polya")
+    assert chk.status == "warn" and chk.details["hits"][0]["element"] == "leaky"  # type: ignore[index]

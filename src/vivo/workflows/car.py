@@ -224,10 +224,11 @@ def read_domains_fasta(path: str) -> dict[str, Domain]:
             for name, seq in _read_records(path, "domains")}  # fmt: skip
 
 
-def _read_dna(path: str) -> str:
+def _read_dna(path: str) -> tuple[str, str]:
     from vivo.io.fasta import read_fasta
 
-    return read_fasta(path)[0].sequence
+    rec = read_fasta(path)[0]
+    return rec.name, rec.sequence
 
 
 # ---------------------------------------------------------------------------------- vector
@@ -246,8 +247,11 @@ def _vector_family(vector: str) -> str:
 def _promoter(family: str, promoter: str | None, promoter_file: str | None) -> list[Part]:
     """The internal promoter parts ([] for an LTR-driven γ-retroviral design)."""
     if promoter_file:
-        label = promoter or Path(promoter_file).stem
-        return [make_part(label, _read_dna(promoter_file), kind="promoter",
+        rec_name, seq = _read_dna(promoter_file)
+        label = promoter or rec_name
+        taken = {n.lower() for names in (*_HEADS.values(), *_TAILS.values()) for n in names}
+        label = f"user_{label}" if label.lower() in taken else label
+        return [make_part(label, seq, kind="promoter",
                           source=f"user file {Path(promoter_file).name}")]  # fmt: skip
     name = promoter or ("EF1a" if family == "lentivirus" else "MSCV")
     canon = next((p for p in PROMOTERS if p.lower() == name.lower()), None)
