@@ -250,3 +250,14 @@ def test_polya_signal_in_a_user_promoter_is_reported(tmp_path: Path) -> None:
     res = design_car_construct(CarRequest(target="CD19", promoter_file=str(prom), optimize=False))
     chk = res.report.check("transcript_polya")
     assert chk.status == "warn" and chk.details["hits"][0]["element"] == "leaky"  # type: ignore[index]
+
+
+def test_cli_domains_lists_library_and_gaps(
+    cli: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(["car", "domains", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    keys = {d["key"] for d in data["domains"]}
+    assert {"CD3z", "CD28_costim", "4-1BB_costim", "EGFRt"} <= keys
+    assert "iCasp9" in data["not_bundled"] and {b["name"] for b in data["binders"]} >= {"FMC63"}
+    assert cli(["car", "domains"]) == 0 and "not bundled" in capsys.readouterr().out

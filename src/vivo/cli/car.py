@@ -191,6 +191,34 @@ def tcr(
     _emit(result, as_json=as_json)
 
 
+@car_app.command("domains")
+def domains(as_json: JsonOpt = False) -> None:
+    """List the bundled segments and binders (UniProt residues, sources) and what is not bundled."""
+    from vivo.cells.car import list_binders, list_domains, unbundled_domains
+    from vivo.cli.output import console, emit
+
+    data = {
+        "domains": [d.to_dict() for d in list_domains()],
+        "binders": [b.to_dict() for b in list_binders()],
+        "not_bundled": unbundled_domains(),
+    }
+
+    def render() -> None:
+        from rich.table import Table
+
+        table = Table("segment", "kind", "aa", "UniProt/RefSeq", "residues", "sources")
+        for d in list_domains():
+            table.add_row(d.key, d.kind, str(d.length_aa), d.uniprot or "-", d.residues,
+                          str(len(d.sources)))  # fmt: skip
+        console.print(table)
+        for b in list_binders():
+            console.print(f"binder {b.name} ({b.target}): {b.verification}", highlight=False)
+        for key, why in unbundled_domains().items():
+            console.print(f"[yellow]not bundled[/] {key}: {why}", highlight=False)
+
+    emit(data, as_json=as_json, render=render)
+
+
 def _emit(result: Any, *, as_json: bool) -> None:
     from vivo.cli.output import console, emit
 
