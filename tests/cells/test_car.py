@@ -127,6 +127,15 @@ def test_yescarta_like_design_equals_axicel_without_its_aaa_spacer() -> None:
     assert [s.key for s in c.segments][-4:] == ["CD28_hinge", "CD28_tm", "CD28_costim", "CD3z"]
 
 
+def test_yescarta_like_protein_contains_cited_segments_in_order() -> None:
+    c = design_car(CarSpec(target="CD19", leader="GM-CSFRa", hinge="CD28", costim="CD28"))
+    wanted = [("P10747", "114-152"), ("P10747", "153-179"), ("P10747", "180-220"),
+              ("P20963-3", "52-164")]  # fmt: skip
+    positions = [c.protein.find(_uniprot_slice(acc, res)) for acc, res in wanted]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert c.protein.endswith(_uniprot_slice("P10747", "114-220") + get_domain("CD3z").sequence)
+
+
 def test_abecma_like_design_equals_idecel_without_its_aaa_spacer() -> None:
     c = design_car(CarSpec(target="BCMA"))
     assert c.protein == IDECEL.replace("TVSSAAATTTP", "TVSSTTTP")

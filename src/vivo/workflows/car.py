@@ -359,7 +359,7 @@ def _sites_check(c: Cassette, avoid: tuple[str, ...]) -> Check:
 def _gc_check(c: Cassette) -> Check:
     seq = c.element_sequence(c.cds) if c.cds else ""
     w = _GC_WINDOW_BP
-    gcs = [gc_content(seq[i : i + w]) for i in range(0, max(1, len(seq) - w + 1), 10)]
+    gcs = [gc_content(seq[i : i + w]) for i in range(max(1, len(seq) - w + 1))]  # every window
     lo, hi = min(gcs), max(gcs)
     ok = _GC_BOUNDS[0] <= lo and hi <= _GC_BOUNDS[1]
     return Check("gc_windows", "pass" if ok else "warn",
