@@ -1,6 +1,11 @@
-"""Repair outcomes: Bae 2014 golden values, vivo-repair properties, knockout estimate."""
+"""Repair outcomes: Bae 2014 golden values, vivo-repair properties and its validation against
+measured indel spectra (tests/data/repair/), knockout estimate."""
 
 from __future__ import annotations
+
+import csv
+import statistics
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +16,9 @@ from vivo.core.errors import InputError
 from vivo.core.seq import reverse_complement
 from vivo.editing.guides import find_guides
 from vivo.editing.repair import (
+    INS1_BASE_SHARE_MESC,
+    INS1_RATE_MESC,
+    MODEL_INFO,
     RepairParameters,
     bae_microhomology,
     cut_window,
@@ -104,13 +112,14 @@ def test_minus4_t_gives_more_insertions_than_g() -> None:
     assert t_site.fraction("insertion") > g_site.fraction("insertion")
 
 
-def test_stronger_microhomology_gives_more_mh_deletions() -> None:
+def test_longer_microhomology_gives_more_mh_deletions() -> None:
     left, tail = "ACGATCGTACCATGCAGTCATG" + "GCGGCCAT", "CTACGATCACGGTACGACTAG"
-    strong = left + "TAGCGGCCA" + tail  # a 6-nt GC-rich microhomology across the cut
+    strong = left + "TAGCGGCCA" + tail  # a 6-nt microhomology across the cut
     weak = left + "TATCATTCA" + tail
-    assert predict_repair(strong).fraction("mh_deletion") > predict_repair(weak).fraction(
-        "mh_deletion"
-    )
+    p_strong, p_weak = predict_repair(strong), predict_repair(weak)
+    top = p_strong.outcomes[0]
+    assert (top.kind, top.microhomology) == ("mh_deletion", "GCGGCCA")
+    assert top.frequency > 1.5 * max(o.frequency for o in p_weak.outcomes if o.indel_nt < -6)
 
 
 def test_mh_deletion_matches_bae_pattern() -> None:
@@ -125,7 +134,7 @@ def test_mh_deletion_matches_bae_pattern() -> None:
 
 def test_parameters_change_the_answer() -> None:
     base = predict_repair(EMX1)
-    more_mh = predict_repair(EMX1, parameters=RepairParameters(mh_weight=0.4))
+    more_mh = predict_repair(EMX1, parameters=RepairParameters(mh_weight=4.0))
     assert more_mh.fraction("mh_deletion") > base.fraction("mh_deletion")
 
 
@@ -154,24 +163,100 @@ def test_cut_window_near_contig_end(hbb_locus) -> None:
         cut_window(hbb_locus.genome, contig="U01317.1", cut_site=5, strand=Strand.PLUS)
 
 
-def test_precise50_fraction_on_bundled_locus(hbb_locus) -> None:
-    """Calibration target: 5-11 % of guides are precise-50 (Shen et al. 2018 abstract).
+def test_hbb_sickle_guide_top_outcome_is_the_9bp_mh_deletion() -> None:
+    """The sickle-site guide (CTTGCCCCACAGGGCAGTAA): the 9-bp deletion with the 5-nt
+    microhomology GGCAG is the top outcome (v1 ranked a 1-bp insertion first, 9 %)."""
+    p = predict_repair(reverse_complement(HBB))
+    top = p.outcomes[0]
+    assert (top.label, top.microhomology) == ("del9:-5", "GGCAG")
+    assert 0.12 < top.frequency < 0.6
 
-    Checked on every 8th SpCas9 site of the bundled beta-globin locus (both strands).
-    """
-    genome = hbb_locus.genome
-    guides = find_guides(genome, "U01317.1")[::8]
-    precise = []
-    for g in guides:
-        try:
-            window = cut_window(genome, contig=g.contig, cut_site=g.cut_site, strand=g.strand)
-        except InputError:
+
+def test_parameters_are_validated() -> None:
+    for bad in ({"mh_decay_nt": 0.0}, {"mhless_weight": -1.0}, {"max_deletion_nt": 0},
+                {"insertion_weight": float("nan")}):  # fmt: skip
+        with pytest.raises(InputError):
+            RepairParameters(**bad)
+
+
+def test_model_version() -> None:
+    assert MODEL_INFO.name == "vivo-repair" and MODEL_INFO.version == "2"
+
+
+# --- validation against measured spectra (tests/data/repair, see SOURCES.md there) ---------
+DATA = Path(__file__).parents[1] / "data" / "repair"
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with open(DATA / name) as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_insertion_tables_match_the_bundled_measurements() -> None:
+    """The -4 nucleotide tables in the model are the bundled Shen 2018 Fig. 2 summaries."""
+    rates, shares = dict(INS1_RATE_MESC), dict(INS1_BASE_SHARE_MESC)
+    for r in _csv("ins1bp_by_minus4_mesc.csv"):
+        b = r["minus4"]
+        assert rates[b] == pytest.approx(float(r["mean_ins1bp_fraction"]), abs=1e-4)
+        got = shares[b]
+        want = tuple(float(r[f"frac_{x}"]) for x in "ACGT")
+        assert got == pytest.approx(want, abs=1e-4)
+        assert max(range(4), key=lambda i: got[i]) == "ACGT".index(b)  # templated by -4
+
+
+def _frameshift_errors(split: str) -> tuple[list[float], list[float]]:
+    vivo, const = [], []
+    rows = _csv("vo_hek293t.csv")
+    mean = statistics.fmean(float(r["measured_frameshift"]) for r in rows if r["split"] == split)
+    for r in rows:
+        if r["split"] != split:
             continue
-        if set(window) <= set("ACGT"):
-            precise.append(predict_repair(window).precision >= 0.5)
-    fraction = sum(precise) / len(precise)
-    assert len(precise) > 500
-    assert 0.04 <= fraction <= 0.12
+        measured = float(r["measured_frameshift"])
+        p = predict_repair(r["sequence"], cut_index=int(r["cut_index"]))
+        vivo.append(abs(p.frameshift_fraction - measured))
+        const.append(abs(mean - measured))
+    return vivo, const
+
+
+def _top_hits(split: str) -> list[bool]:
+    hits = []
+    for r in _csv("libb_mesc.csv"):
+        if r["split"] != split or float(r["measured_repair_to_wt"]) < 0.5:
+            continue  # the measured top outcome is known only where one genotype is >= 50 %
+        p = predict_repair(r["sequence"], cut_index=int(r["cut_index"]))
+        hits.append(p.outcomes[0].label == r["repair_to_wt_genotype"])
+    return hits
+
+
+@pytest.mark.parametrize("split", ["fit", "holdout"])
+def test_frameshift_error_on_measured_sites(split: str) -> None:
+    """84 endogenous HEK293T sites: vivo v2's frameshift MAE (fit 7.0, held-out 7.8 points)
+    beats v1 (8.8 / 10.2) and a constant predictor (8.3 / 10.9); regression guard."""
+    vivo, const = _frameshift_errors(split)
+    assert len(vivo) == 42
+    mae = statistics.fmean(vivo)
+    assert mae <= 0.080
+    assert mae < statistics.fmean(const) - 0.005
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 goal not met: held-out frameshift MAE is 7.8 "
+    "points (inDelphi's published predictions: 6.3 on the same sites)",
+)
+def test_frameshift_goal_six_points_held_out() -> None:
+    vivo, _ = _frameshift_errors("holdout")
+    assert statistics.fmean(vivo) <= 0.06
+
+
+@pytest.mark.parametrize("split", ["fit", "holdout"])
+def test_top_outcome_goal_on_measured_sites(split: str) -> None:
+    """Issue 12 goal: the top outcome right at >= 2/3 of the sites where it was measured
+    (Lib-B, mESC: the repair-to-wild-type deletion is >= 50 % of edits). v2: 35/35, 39/40."""
+    hits = _top_hits(split)
+    assert len(hits) >= 35
+    assert sum(hits) / len(hits) >= 2 / 3
+    assert sum(hits) / len(hits) >= 0.9  # regression guard (v1: 0 of 75)
 
 
 # --- knockout -------------------------------------------------------------------------------

@@ -7,11 +7,15 @@ Two models are used here.
   Bae et al., Nat Methods 2014;11:705-706, implemented exactly as published (including the
   rounding of the length factor to three decimals). It reproduces the paper's EMX1 example
   (MH 4662.9, OOF 50.7473889639).
-* :func:`predict_repair` ("vivo-repair", version 1) is vivo's own outcome model: every
+* :func:`predict_repair` ("vivo-repair", version 2) is vivo's own outcome model: every
   deletion spanning the cut (grouped by product, so a deletion in a repeat is one genotype)
-  and every 1-bp insertion, each with a frequency. Its method and parameters are documented
-  in ``docs/models/repair_outcomes.md``; it represents a generic cell line and does not model
-  cell-type differences (it says so in its result).
+  and every 1-bp insertion, each with a frequency. Microhomology (MH) deletions are weighted
+  by MH length and deletion length, MH-less deletions by length, and 1-bp insertions by the
+  measured tables of the -4 nucleotide (Shen et al. 2018). Seven parameters were fitted on
+  half of the bundled measured spectra (tests/data/repair) and checked on the other half;
+  method, parameters and the validation table are in ``docs/models/repair_outcomes.md``. It
+  represents a generic cell line and does not model cell-type differences (it says so in its
+  result).
 
 Sequences are written 5'->3' on the protospacer strand with the blunt cut after ``cut_index``
 bases (30 in the canonical 60-mer, i.e. 3 bp 5' of the PAM for SpCas9).
@@ -41,7 +45,6 @@ from vivo.core.seq import translate, validate_dna
 from vivo.editing.microhomology import (
     BAE2014,
     BAE_MODEL_INFO,
-    LENGTH_WEIGHT,
     MicrohomologyPattern,
     MicrohomologyScore,
     bae_microhomology,
@@ -84,6 +87,14 @@ CHEN2019: Final = Citation(
     year=2019,
     doi="10.1093/nar/gkz487",
 )
+VANOVERBEEK2016: Final = Citation(
+    key="vanOverbeek2016",
+    authors="van Overbeek M, Capurso D, Carter MM, et al.",
+    title="DNA repair profiling reveals nonrandom outcomes at Cas9-mediated breaks",
+    journal="Mol Cell",
+    year=2016,
+    doi="10.1016/j.molcel.2016.06.037",
+)
 KIM2024: Final = Citation(
     key="NatCommun2024",
     authors="(Nat Commun 2024, s41467-024-54566-7)",
@@ -96,13 +107,16 @@ KIM2024: Final = Citation(
 
 MODEL_INFO: Final = ModelInfo(
     name="vivo-repair",
-    version="1",
+    version="2",
     citation=SHEN2018,
     input_contract="DNA sequence on the protospacer strand with the blunt cut after cut_index "
     "bases (>= 10 nt each side); SpCas9-like blunt cut",
-    notes="deletions grouped by product, MH weight from Bae 2014, 1-bp insertions templated by "
-    "the -4 nucleotide; generic cell line, no cell-type model",
-    extra_citations=(BAE2014, CHEN2019, KIM2024),
+    notes="deletions grouped by product; MH deletions weighted by MH length and deletion "
+    "length, MH-less deletions by length, 1-bp insertions by the measured -4 nucleotide "
+    "tables of Shen 2018; 7 parameters fitted on half of 84 HEK293T endogenous sites and "
+    "350 mESC Lib-B sites (Shen 2018 measurements), validated on the other half; generic "
+    "cell line, no cell-type model",
+    extra_citations=(BAE2014, VANOVERBEEK2016, CHEN2019, KIM2024),
 )
 
 
@@ -141,27 +155,76 @@ def cut_window(
 # --------------------------------------------------------------------------- vivo-repair
 OutcomeKind = Literal["mh_deletion", "deletion", "insertion"]
 
+# Measured 1-bp insertions by the -4 nucleotide (the base 5' of the cut, spacer position 17):
+# Shen et al. 2018 Source Data Fig. 2a/2c (Lib-A, mESC; n = 367-661 target sites per base),
+# summarised in tests/data/repair/ins1bp_by_minus4_mesc.csv.
+#   mean fraction of edited reads that are 1-bp insertions: A 0.1055, C 0.0698, G 0.0313,
+#   T 0.1139; the share of each inserted base (A, C, G, T) given the -4 base below.
+INS1_RATE_MESC: Final = (("A", 0.1055), ("C", 0.0698), ("G", 0.0313), ("T", 0.1139))
+INS1_BASE_SHARE_MESC: Final = (
+    ("A", (0.7132, 0.0705, 0.0631, 0.1533)),
+    ("C", (0.1402, 0.6024, 0.0847, 0.1727)),
+    ("G", (0.1863, 0.1445, 0.4249, 0.2443)),
+    ("T", (0.0830, 0.0344, 0.0511, 0.8314)),
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class RepairParameters:
-    """Parameters of vivo-repair v1 (see ``docs/models/repair_outcomes.md``).
+    """Parameters of vivo-repair v2 (see ``docs/models/repair_outcomes.md``).
 
-    Relative class weights: a deletion with microhomology ``m`` (>= 2 nt) of length ``d``
-    weighs ``mh_weight * points(m) * exp(-d/20)``; the deletions of length ``d`` without (or
-    with 1 nt of) microhomology share ``mhless_weight * exp(-d/mhless_decay_nt)`` equally;
-    the 1-bp insertion
-    class weighs ``insertion_weight[-4 nucleotide]``, split over the inserted base.
+    Genotype weights (normalised to frequencies over all modelled outcomes):
+
+    * a deletion of length ``d`` whose junction has a microhomology ``m`` of >= 1 nt weighs
+      ``mh_weight * exp(mh_points_coef * points(m) + mh_length_coef * len(m) - d / mh_decay_nt)``,
+      ``points`` being the Bae 2014 points (A/T 1, G/C 2);
+    * the deletions of length ``d`` with 0-1 nt of microhomology additionally share
+      ``mhless_weight * exp(-d / mhless_decay_nt)`` equally (MH-less end joining);
+    * the 1-bp insertions together weigh ``insertion_weight * rate / (1 - rate) * D**k``
+      (``k`` = ``insertion_deletion_exponent``), where ``rate`` is the measured 1-bp
+      insertion fraction for the -4 nucleotide (``insertion_rate``) and ``D`` the site's
+      total deletion weight, split over the inserted base by the measured shares
+      (``inserted_base_share``). With ``k = 1`` the insertion fraction is the measured
+      mean for the -4 base at every site; with ``k < 1`` strong microhomology (large ``D``)
+      lowers it.
+
+    ``mh_points_coef``, ``mh_length_coef``, ``mh_decay_nt``, ``mhless_weight``,
+    ``mhless_decay_nt``, ``insertion_weight`` and ``insertion_deletion_exponent`` were
+    fitted on the "fit" half of the bundled measured spectra
+    (``benchmarks/repair_validation.py --fit``); ``mh_weight`` fixes the scale.
     """
 
-    mh_weight: float = 0.04
-    mhless_weight: float = 0.2
-    mhless_decay_nt: float = 3.0
-    insertion_weight: tuple[tuple[str, float], ...] = (
-        ("T", 2.1), ("A", 1.7), ("C", 1.05), ("G", 0.65),
-    )  # fmt: skip
-    templated_fraction: float = 0.80  # inserted base = the -4 (PAM-distal) nucleotide
-    proximal_fraction: float = 0.12  # inserted base = the -3 (PAM-proximal) nucleotide
+    mh_weight: float = 1.0
+    mh_points_coef: float = 0.0
+    mh_length_coef: float = 0.460
+    mh_decay_nt: float = 3.78
+    mhless_weight: float = 5.77
+    mhless_decay_nt: float = 0.427
+    insertion_weight: float = 1.90
+    insertion_deletion_exponent: float = 1.0
+    insertion_rate: tuple[tuple[str, float], ...] = INS1_RATE_MESC
+    inserted_base_share: tuple[tuple[str, tuple[float, float, float, float]], ...] = (
+        INS1_BASE_SHARE_MESC
+    )
     max_deletion_nt: int = 30
+
+    def __post_init__(self) -> None:
+        for name in ("mh_weight", "mh_decay_nt", "mhless_decay_nt"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise InputError(f"RepairParameters.{name} must be a positive number, got {value}")
+        for name in (
+            "mh_points_coef",
+            "mh_length_coef",
+            "mhless_weight",
+            "insertion_weight",
+            "insertion_deletion_exponent",
+        ):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise InputError(f"RepairParameters.{name} must be >= 0, got {value}")
+        if self.max_deletion_nt < 1:
+            raise InputError(f"max_deletion_nt must be >= 1, got {self.max_deletion_nt}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,11 +312,24 @@ class RepairPrediction:
 
 
 _CELL_TYPE_NOTE: Final = (
-    "vivo-repair v1 has one parameter set (a generic cultured cell line); repair outcomes "
-    "differ between cell types (inDelphi trains per cell line; primary T cells differ, "
-    "SPROUT) and this model does not predict those differences"
+    "vivo-repair v2 has one parameter set, fitted on measured spectra of HEK293T (endogenous "
+    "sites) and mESC (library sites); repair outcomes differ between cell types (inDelphi "
+    "trains per cell line; primary T cells differ, SPROUT) and this model does not predict "
+    "those differences"
 )
 CELL_TYPES: Final = ("generic",)
+
+
+@dataclass(frozen=True, slots=True)
+class _Genotype:
+    """A candidate genotype before weighting (shared by prediction and fitting)."""
+
+    outcome: RepairOutcome
+    deletion_nt: int  # 0 for insertions
+    mh_points: int  # Bae points of the junction microhomology (0 if none)
+    mh_nt: int
+    mhless_share: float  # 1 / (number of 0-1 nt MH genotypes of this length), 0 otherwise
+    inserted_share: float  # insertions: share of this inserted base; 0 for deletions
 
 
 def _deletion_groups(s: str, cut: int, max_d: int) -> dict[str, tuple[int, int, int]]:
@@ -270,48 +346,52 @@ def _deletion_groups(s: str, cut: int, max_d: int) -> dict[str, tuple[int, int, 
     return groups
 
 
-def _deletion_outcomes(
-    s: str, cut: int, params: RepairParameters
-) -> list[tuple[RepairOutcome, float]]:
+def _genotypes(s: str, cut: int, params: RepairParameters) -> list[_Genotype]:
     groups = _deletion_groups(s, cut, params.max_deletion_nt)
     n_mhless: dict[int, int] = {}
     for d, _, n in groups.values():
-        if n < 3:
+        if n <= 2:
             n_mhless[d] = n_mhless.get(d, 0) + 1
-    out: list[tuple[RepairOutcome, float]] = []
+    out: list[_Genotype] = []
     for product, (d, first, n) in groups.items():
         mh = s[first : first + n - 1]
-        if len(mh) >= 2:
-            kind: OutcomeKind = "mh_deletion"
-            weight = params.mh_weight * mh_points(mh) * math.exp(-d / LENGTH_WEIGHT)
-        else:
-            kind = "deletion"
-            weight = params.mhless_weight * math.exp(-d / params.mhless_decay_nt) / n_mhless[d]
-        deleted = s[first : first + d]
-        out.append((RepairOutcome(kind, -d, first - cut, deleted, mh, 0.0, product), weight))
+        kind: OutcomeKind = "mh_deletion" if len(mh) >= 2 else "deletion"
+        share = 1.0 / n_mhless[d] if n <= 2 else 0.0
+        outcome = RepairOutcome(kind, -d, first - cut, s[first : first + d], mh, 0.0, product)
+        out.append(_Genotype(outcome, d, mh_points(mh) if mh else 0, len(mh), share, 0.0))
+    minus4 = s[cut - 1]
+    shares = dict(params.inserted_base_share).get(minus4, (0.25, 0.25, 0.25, 0.25))
+    for base, share in zip("ACGT", shares, strict=True):
+        if share > 0:
+            outcome = RepairOutcome("insertion", 1, 0, base, "", 0.0, s[:cut] + base + s[cut:])
+            out.append(_Genotype(outcome, 0, 0, 0, 0.0, share / sum(shares)))
     return out
 
 
-def _insertion_outcomes(
-    s: str, cut: int, params: RepairParameters
-) -> list[tuple[RepairOutcome, float]]:
-    distal, proximal = s[cut - 1], s[cut]
-    total = dict(params.insertion_weight).get(distal, 0.5)
-    shares = {b: 0.0 for b in "ACGT"}
-    shares[distal] += params.templated_fraction
-    shares[proximal] += params.proximal_fraction
-    others = [b for b in "ACGT" if b not in {distal, proximal}]
-    rest = 1.0 - params.templated_fraction - params.proximal_fraction
-    for b in others:
-        shares[b] += rest / len(others)
-    norm = sum(shares.values())
+def _weights(s: str, cut: int, genotypes: Sequence[_Genotype], p: RepairParameters) -> list[float]:
+    """Unnormalised genotype weights (see :class:`RepairParameters`)."""
+    weights: list[float] = []
+    for g in genotypes:
+        if g.deletion_nt == 0:
+            weights.append(0.0)
+            continue
+        w = 0.0
+        if g.mh_nt >= 1:
+            w += p.mh_weight * math.exp(
+                p.mh_points_coef * g.mh_points
+                + p.mh_length_coef * g.mh_nt
+                - g.deletion_nt / p.mh_decay_nt
+            )
+        if g.mhless_share > 0:
+            w += p.mhless_weight * math.exp(-g.deletion_nt / p.mhless_decay_nt) * g.mhless_share
+        weights.append(w)
+    total_deletion = sum(weights)
+    rate = dict(p.insertion_rate).get(s[cut - 1], 0.08)
+    scale = total_deletion**p.insertion_deletion_exponent if total_deletion > 0 else 1.0
+    insertion_total = p.insertion_weight * rate / (1.0 - rate) * scale
     return [
-        (
-            RepairOutcome("insertion", 1, 0, b, "", 0.0, s[:cut] + b + s[cut:]),
-            total * shares[b] / norm,
-        )
-        for b in "ACGT"
-        if shares[b] > 0
+        insertion_total * g.inserted_share if g.deletion_nt == 0 else w
+        for g, w in zip(genotypes, weights, strict=True)
     ]
 
 
@@ -345,7 +425,7 @@ def predict_repair(
     --------
     >>> p = predict_repair("GGAGGAAGGGCCTGAGTCCGAGCAGAAGAAGAAGGGCTCCCATCACATCAACCGGTGGCG")
     >>> p.outcomes[0].label, 0.0 < p.frameshift_fraction < 1.0
-    ('ins1:A', True)
+    ('del3:-3', True)
     """
     s = validate_dna(seq, what="sequence").upper()
     if set(s) - set("ACGT"):
@@ -362,10 +442,11 @@ def predict_repair(
             hint="use cell_type='generic'; " + _CELL_TYPE_NOTE,
         )
     params = parameters or RepairParameters()
-    weighted = _deletion_outcomes(s, cut, params) + _insertion_outcomes(s, cut, params)
-    total = sum(w for _, w in weighted)
+    genotypes = _genotypes(s, cut, params)
+    weights = _weights(s, cut, genotypes, params)
+    total = sum(weights)
     outcomes = sorted(
-        (_with_frequency(o, w / total) for o, w in weighted),
+        (_with_frequency(g.outcome, w / total) for g, w in zip(genotypes, weights, strict=True)),
         key=lambda o: (-o.frequency, o.label),
     )
     bae = bae_microhomology(s, left=cut) if len(s) <= 100 and 2 < cut < len(s) - 1 else None
