@@ -46,3 +46,36 @@ def test_pcsk9_follows_its_base_editing_precedent() -> None:
     assert top is not None and top.editor == "ABE" and "base-editing" in top.title
     ttr = _plan("TTR").top
     assert ttr is not None and ttr.editor == "SpCas9"  # NTLA-2001 is a Cas9 nuclease
+
+
+def test_matched_sibling_hsct_is_shown_next_to_the_gene_therapies() -> None:
+    from fractions import Fraction
+
+    from vivo.cells.hla import sibling_match_probability
+    from vivo.planning import PatientFacts
+
+    plan = plan_therapy(TherapyQuestion("HBB", disease="sickle cell disease"))
+    hsct = plan.option("cell-allo-hsct-sibling")
+    assert hsct.family == "cell" and hsct.feasibility != "impossible"
+    assert hsct.precedents[0].level == "established" and "91.4%" in hsct.precedents[0].summary
+    assert plan.top is not None and plan.top.id == "induce-hbf-ex-vivo-editing"  # donor unknown
+    three = plan_therapy(
+        TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(siblings=3))
+    ).option("cell-allo-hsct-sibling")
+    assert sibling_match_probability(3).identical_at_least_one == Fraction(37, 64)
+    assert any("58%" in r for r in three.rationale)  # 37/64 = 57.8 %
+    matched = plan_therapy(
+        TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(matched_sibling=True))
+    )
+    assert matched.option("cell-allo-hsct-sibling").score == 85.0
+    none = plan_therapy(
+        TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(matched_sibling=False))
+    )
+    assert none.option("cell-allo-hsct-sibling").feasibility == "impossible"
+
+
+def test_hsct_is_offered_only_where_it_is_established() -> None:
+    assert "cell-allo-hsct-sibling" in {o.id for o in _plan("ADA").options}
+    assert "cell-allo-hsct-sibling" in {o.id for o in _plan("ABCD1").options}
+    for gene in ("F9", "DMD", "COL7A1", "TTR"):
+        assert "cell-allo-hsct-sibling" not in {o.id for o in _plan(gene).options}

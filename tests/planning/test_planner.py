@@ -16,19 +16,21 @@ def _plan(gene: str, ref: str, alt: str, **kw):  # type: ignore[no-untyped-def]
     return plan_therapy(TherapyQuestion(gene, (v,), **kw))
 
 
-def test_sickle_cell_gets_the_five_expected_options_with_precedents_and_designs() -> None:
+def test_sickle_cell_gets_the_six_expected_options_with_precedents_and_designs() -> None:
     plan = plan_therapy(TherapyQuestion("HBB", (SICKLE,), sequence_available=True))
     ids = [o.id for o in plan.feasible]
     assert ids[0] == "induce-hbf-ex-vivo-editing"
     assert set(ids) == {
         "induce-hbf-ex-vivo-editing",
         "add-lv-hsc",
+        "cell-allo-hsct-sibling",
         "correct-hdr",
         "correct-base-edit",
         "correct-prime-edit",
     }
     for o in plan.feasible:
-        assert o.precedents and o.designs and o.delivery == "ex_vivo", o.id
+        assert o.precedents and o.delivery == "ex_vivo", o.id
+        assert o.designs or o.family == "cell", o.id  # a sibling transplant needs no design
     assert "Casgevy" in [p.name for p in plan.option("induce-hbf-ex-vivo-editing").precedents]
     assert "Lyfgenia" in [p.name for p in plan.option("add-lv-hsc").precedents]
     assert "Makassar" in plan.option("correct-base-edit").title

@@ -14,6 +14,7 @@ from vivo.cli.validate import (
     Seed,
     float_option,
     input_file_option,
+    int_option,
     output_dir_option,
 )
 from vivo.io.atomic import check_output_dir
@@ -83,6 +84,17 @@ def plan(
         bool | None,
         typer.Option("--anti-aav/--no-anti-aav", help="pre-existing anti-AAV antibodies"),
     ] = None,
+    siblings: Annotated[
+        int | None,
+        int_option("--siblings", min=0, max=30, help="full siblings (possible HSC donors)"),
+    ] = None,
+    matched_sibling: Annotated[
+        bool | None,
+        typer.Option(
+            "--matched-sibling/--no-matched-sibling",
+            help="an HLA-identical sibling is known to exist (or not)",
+        ),
+    ] = None,
     out: Annotated[
         str | None,
         output_dir_option("--out", help="output folder (default: vivo-plan-GENE-VARIANT)"),
@@ -113,6 +125,8 @@ def plan(
             weight_kg=weight,
             anti_aav_antibodies=anti_aav,
             sex=sex.value if sex else "unknown",
+            siblings=siblings,
+            matched_sibling=matched_sibling,
         ),
     )
     target = out or default_out_dir(req)
@@ -156,7 +170,7 @@ def _render(result: object, paths: dict[str, str]) -> None:
             o.delivery.replace("_", " "),
             ", ".join(p.name for p in o.precedents[:3]) or "—",
             f"{o.score:.0f}",
-            f"{done}/{len(ok)} engines ran",
+            f"{done}/{len(ok)} engines ran" if ok else "no designs",
         )
     console.print(table)
     for o in plan.options:

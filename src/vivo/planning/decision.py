@@ -22,6 +22,7 @@ from vivo.planning.context import Context, make_context, validate_tissue
 from vivo.planning.genotype import Genotype, call_genotype
 from vivo.planning.plan import DecisionStep, Indication, Option, Plan, TherapyQuestion
 from vivo.planning.strategies import build_options
+from vivo.planning.strategies.cells import HSCT_EVIDENCE
 from vivo.variants.inheritance import offspring_risk
 
 __all__ = [
@@ -39,6 +40,7 @@ _FAMILY_WORDS = {
     "silence": "silence or knock out",
     "correct": "correct the variant",
     "induce": "induce a compensating gene",
+    "cell": "give healthy donor cells",
 }
 _DELIVERY_WHY = {
     "blood": "Blood stem cells can be collected, modified outside the body and returned after "
@@ -276,9 +278,13 @@ def _not_covered(ctx: Context) -> tuple[str, ...]:
     out = []
     if ctx.tissue == "blood":
         out.append(
-            "Allogeneic HSC transplantation from a matched donor (the established curative "
-            "option for hemoglobinopathies) is not ranked: vivo's cell-therapy planner (donor "
-            "matching, HLA) is not built yet."
+            "Allogeneic HSC transplantation from matched unrelated, haploidentical or cord-blood "
+            "donors is not ranked (only HLA-identical siblings are"
+            + (
+                ")."
+                if ctx.disease and ctx.disease.name in HSCT_EVIDENCE
+                else ", and only for SCD, beta-thalassemia, ADA-SCID and cerebral ALD)."
+            )
         )
     rna = [p.brand for p in load_products() if p.modality == "rna" and ctx.gene in p.target_genes]
     out.append(

@@ -47,7 +47,15 @@ __all__ = [
 ]
 
 # Base score of an option by the strongest evidence behind it.
-LEVEL_SCORE = {"approved": 85.0, "withdrawn": 72.0, "clinical": 65.0, "preclinical": 55.0}
+#: "established" is an accepted standard of care without a product licence (e.g. allogeneic
+#: HSC transplantation from an HLA-identical sibling), weighted as an approved product.
+LEVEL_SCORE = {
+    "approved": 85.0,
+    "established": 85.0,
+    "withdrawn": 72.0,
+    "clinical": 65.0,
+    "preclinical": 55.0,
+}
 NO_EVIDENCE_SCORE = 40.0
 
 # Share of the approved-product credit a product keeps, by its current status.

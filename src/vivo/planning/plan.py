@@ -34,7 +34,7 @@ __all__ = [
     "Zygosity",
 ]
 
-Family = Literal["add", "silence", "correct", "induce"]
+Family = Literal["add", "silence", "correct", "induce", "cell"]
 DeliveryMode = Literal["in_vivo", "ex_vivo"]
 Feasibility = Literal["recommended", "possible", "impossible"]
 Zygosity = Literal["homozygous", "heterozygous", "hemizygous", "compound_heterozygous", "unknown"]
@@ -53,6 +53,8 @@ class PatientFacts:
     weight_kg: float | None = None
     anti_aav_antibodies: bool | None = None
     sex: Sex = "unknown"
+    siblings: int | None = None  # full siblings (possible HLA-identical donors)
+    matched_sibling: bool | None = None  # an HLA-identical sibling is known to exist (or not)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -61,6 +63,8 @@ class PatientFacts:
             "weight_kg": self.weight_kg,
             "anti_aav_antibodies": self.anti_aav_antibodies,
             "sex": self.sex,
+            "siblings": self.siblings,
+            "matched_sibling": self.matched_sibling,
         }
 
 
@@ -164,7 +168,7 @@ class Precedent:
     """
 
     name: str
-    level: Literal["approved", "withdrawn", "clinical", "preclinical"]
+    level: Literal["approved", "established", "withdrawn", "clinical", "preclinical"]
     summary: str
     sources: tuple[Source, ...]
     status: str = ""

@@ -8,7 +8,13 @@ from typing import Any
 __all__ = ["flow_svg"]
 
 _STEP_W, _STEP_H, _GAP = 170, 64, 26
-_FAMILIES = (("induce", "induce"), ("add", "add"), ("correct", "correct"), ("silence", "silence"))
+_FAMILIES = (
+    ("induce", "induce"),
+    ("add", "add"),
+    ("correct", "correct"),
+    ("silence", "silence"),
+    ("cell", "cell therapy"),
+)
 _CHOSEN, _OTHER, _BLOCKED = "#1f6feb", "#d0d7de", "#f0f0f0"
 
 

@@ -98,6 +98,8 @@ def _check_request(req: PlanRequest) -> None:
         )
     if req.patient.sex not in get_args(Sex):
         raise InputError(f"unknown sex {req.patient.sex!r}", hint="choose female or male")
+    if req.patient.siblings is not None and not 0 <= req.patient.siblings <= 30:
+        raise InputError(f"--siblings must be from 0 to 30, got {req.patient.siblings}")
     if req.second_variant and not req.variant:
         raise InputError("a second variant without a first", hint="give the first variant too")
 
@@ -202,7 +204,7 @@ def _sections(
         offtarget_home=req.offtarget_home,
     )
     return build_sections(
-        plan.feasible[: req.max_design_options],
+        [o for o in plan.feasible if o.designs][: req.max_design_options],
         inputs,
         sequence_available=plan.question.sequence_available,
         progress=progress,

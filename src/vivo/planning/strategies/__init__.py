@@ -20,6 +20,7 @@ from vivo.planning.strategies.add import (
     add_lentiviral_hsc,
     add_topical_hsv,
 )
+from vivo.planning.strategies.cells import allogeneic_hsct
 from vivo.planning.strategies.correct import (
     _correcting_editor,
     correct_base_edit,
@@ -47,6 +48,7 @@ BUILDERS: tuple[Builder, ...] = (
     add_aav_shortened,
     add_topical_hsv,
     add_ex_vivo_skin_grafts,
+    allogeneic_hsct,
     silence,
     correct_hdr,
     correct_base_edit,
