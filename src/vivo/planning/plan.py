@@ -41,7 +41,14 @@ Zygosity = Literal["homozygous", "heterozygous", "hemizygous", "compound_heteroz
 Sex = Literal["female", "male", "unknown"]
 Indication = Literal["therapy", "carrier", "not_indicated"]
 Engine = Literal[
-    "guides", "offtargets", "donor", "base_editing", "prime_editing", "cassette", "simulation"
+    "guides",
+    "offtargets",
+    "donor",
+    "base_editing",
+    "prime_editing",
+    "cassette",
+    "simulation",
+    "collection",
 ]
 
 

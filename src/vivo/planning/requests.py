@@ -32,6 +32,7 @@ from vivo.core.errors import InputError
 __all__ = [
     "BaseEditDesign",
     "CassetteDesign",
+    "CollectionDesign",
     "DesignRequest",
     "DonorDesign",
     "EditorKind",
@@ -256,6 +257,29 @@ class SimulationDesign(_Design):
         _positive("CD34+ cell dose (cells/kg)", self.cd34_per_kg)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectionDesign(_Design):
+    """The cell collection, manufacturing and dose plan of an autologous HSC ``product``
+    (:func:`vivo.cells.manufacturing.plan_collection`) for the patient's weight and age."""
+
+    engine: ClassVar[Literal["collection"]] = "collection"
+    product: str
+    disease: str | None = None
+    weight_kg: float | None = None
+    age_years: float | None = None
+
+    def __post_init__(self) -> None:
+        _Design.__post_init__(self)
+        if not self.product.strip():
+            raise ValueError("CollectionDesign: product must not be empty")
+        _positive("patient weight (kg)", self.weight_kg)
+
+    @property
+    def region(self) -> str:
+        """No sequence region: a cell product."""
+        return "cells"
+
+
 DesignRequest: TypeAlias = (
     GuideDesign
     | OffTargetDesign
@@ -264,5 +288,6 @@ DesignRequest: TypeAlias = (
     | PrimeEditDesign
     | CassetteDesign
     | SimulationDesign
+    | CollectionDesign
 )
 """Any design request (dispatch on its type, or read ``engine``)."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypeVar
 
+from vivo.cells.manufacturing import load_hsc_product_facts
 from vivo.delivery.transgenes import TRANSGENES
 from vivo.planning.context import Context, TissueClass
-from vivo.planning.plan import DeliveryMode, Family, Option
+from vivo.planning.plan import DeliveryMode, Family, Option, Precedent
 from vivo.planning.requests import (
     CassetteDesign,
+    CollectionDesign,
     DesignRequest,
     EditorKind,
     SimulationDesign,
@@ -24,6 +27,7 @@ __all__ = [
     "EDIT_ROUTE",
     "LV_OVERHEAD_BP",
     "MAX_PRIME_EDIT_BP",
+    "collection_designs",
     "finish_option",
     "impossible_option",
     "simulation_design",
@@ -130,3 +134,26 @@ def impossible_option(
         rationale=(reason,),
         reason_impossible=reason,
     )
+
+
+def collection_designs(
+    ctx: Context, precedents: Iterable[Precedent]
+) -> tuple[CollectionDesign, ...]:
+    """A collection and dose plan for the first autologous HSC product among ``precedents``
+    (vivo.cells.manufacturing knows its label doses), at the patient's weight and age."""
+    known = {f.name for f in load_hsc_product_facts()}
+    for p in precedents:
+        names = [n.split("(")[0].strip() for n in p.name.split("/")]
+        product = next((n for n in names if n in known), None)
+        if product:
+            return (
+                CollectionDesign(
+                    purpose=f"{product}: cell collection, manufacturing and dose",
+                    gene=ctx.gene,
+                    product=product,
+                    disease=ctx.disease.name if ctx.disease else None,
+                    weight_kg=ctx.patient.weight_kg,
+                    age_years=ctx.patient.age_years,
+                ),
+            )
+    return ()

@@ -14,6 +14,7 @@ from vivo.planning.strategies._common import (
     AAV_SEROTYPE,
     AAV_SIMULATION_PRODUCTS,
     LV_OVERHEAD_BP,
+    collection_designs,
     finish_option,
     impossible_option,
     simulation_design,
@@ -142,6 +143,7 @@ def add_lentiviral_hsc(ctx: Context) -> Option | None:
                 if ctx.gene == "HBB"
                 else None,
             ),
+            *collection_designs(ctx, precedents),
         ),
     )
     # boxed warnings and other safety signals are already in the precedents' weights

@@ -9,6 +9,7 @@ from vivo.planning.plan import Option, Risk
 from vivo.planning.requests import DesignRequest, GuideDesign, OffTargetDesign
 from vivo.planning.strategies._common import (
     EDIT_ROUTE,
+    collection_designs,
     finish_option,
     simulation_design,
 )
@@ -63,6 +64,7 @@ def induce_hbf(ctx: Context) -> Option | None:
         simulation_design(
             ctx, "engraftment and HbF over time after edited HSC infusion", "hsc", "Casgevy"
         ),
+        *collection_designs(ctx, precedents),
     )
     dual_cut = Risk(
         "other",

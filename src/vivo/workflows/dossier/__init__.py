@@ -30,6 +30,7 @@ from vivo.planning.plan import Option
 from vivo.planning.requests import (
     BaseEditDesign,
     CassetteDesign,
+    CollectionDesign,
     DesignRequest,
     DonorDesign,
     GuideDesign,
@@ -39,6 +40,7 @@ from vivo.planning.requests import (
     SpacerSource,
 )
 from vivo.workflows.dossier.cassette import cassette_section
+from vivo.workflows.dossier.cells import collection_section
 from vivo.workflows.dossier.editing import base_edit_section, donor_section, prime_edit_section
 from vivo.workflows.dossier.guides import guide_section
 from vivo.workflows.dossier.indexes import SiteIndexes
@@ -88,6 +90,8 @@ def _run(
             return cassette_section(req, inputs)
         case SimulationDesign():
             return simulation_section(req, inputs)
+        case CollectionDesign():
+            return collection_section(req, inputs)
         case _:
             assert_never(req)
 

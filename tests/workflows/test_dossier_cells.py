@@ -1,0 +1,50 @@
+"""The dossier's collection and dose sections: the patient's weight turns cells/kg into cells."""
+
+from __future__ import annotations
+
+from vivo.planning import PatientFacts, TherapyQuestion, plan_therapy
+from vivo.planning.requests import CollectionDesign
+from vivo.reports.schema import validate_plan
+from vivo.workflows.dossier import build_section
+from vivo.workflows.dossier.section import DossierInputs
+from vivo.workflows.plan import PlanRequest, run_plan
+
+
+def _inputs() -> DossierInputs:
+    from vivo.genome import beta_globin_locus
+
+    return DossierInputs(genome=beta_globin_locus(), variant=None, seed=0)
+
+
+def test_ex_vivo_hsc_options_carry_a_collection_plan_for_their_product() -> None:
+    plan = plan_therapy(TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(weight_kg=45)))
+    wanted = {"induce-hbf-ex-vivo-editing": "Casgevy", "add-lv-hsc": "Lyfgenia"}
+    for oid, product in wanted.items():
+        (c,) = [d for d in plan.option(oid).designs if isinstance(d, CollectionDesign)]
+        assert c.product == product and c.weight_kg == 45 and c.disease == "sickle cell disease"
+
+
+def test_weight_sets_the_cells_to_collect() -> None:
+    req = CollectionDesign(
+        purpose="collection", gene="HBB", product="Casgevy", disease="sickle cell disease",
+        weight_kg=45.0, age_years=14.0,
+    )  # fmt: skip
+    s, _ = build_section(req, _inputs(), option_id="x", sequence_available=True)
+    rows = dict(s.rows)
+    # label minimum 3e6/kg; EU collection target 20e6/kg + 2e6/kg back-up = 22e6/kg x 45 kg
+    assert s.status == "ok" and rows["cells to collect, total CD34+"] == "9.9e+08"
+    assert rows["minimum dose, total CD34+ cells"] == "1.35e+08"
+    assert "plerixafor alone" in rows["mobilisation"]
+
+
+def test_without_a_weight_the_section_says_what_it_needs() -> None:
+    req = CollectionDesign(purpose="collection", gene="HBB", product="Casgevy")
+    s, _ = build_section(req, _inputs(), option_id="x", sequence_available=True)
+    assert s.status == "unavailable" and "--weight" in s.message
+
+
+def test_plan_json_with_collection_sections_validates() -> None:
+    doc = run_plan(PlanRequest("ADA", patient=PatientFacts(weight_kg=8.0, age_years=1.0))).to_dict()
+    validate_plan(doc)
+    engines = {(s["option_id"], s["engine"]) for s in doc["sections"]}
+    assert ("add-rv-hsc", "collection") in engines
