@@ -37,7 +37,10 @@ class SexOpt(StrEnum):
 
 
 def plan(
-    gene: Annotated[str, typer.Argument(help="gene symbol, e.g. HBB")],
+    gene: Annotated[
+        str | None,
+        typer.Argument(help="gene symbol, e.g. HBB (omit for an acquired disease: --disease)"),
+    ] = None,
     variant: Annotated[str | None, typer.Argument(help="HGVS c. variant, e.g. 'c.20A>T'")] = None,
     variant2: Annotated[
         str | None,
@@ -88,6 +91,10 @@ def plan(
         int | None,
         int_option("--siblings", min=0, max=30, help="full siblings (possible HSC donors)"),
     ] = None,
+    prior_lines: Annotated[
+        int | None,
+        int_option("--prior-lines", min=0, max=20, help="prior lines of therapy (cancers)"),
+    ] = None,
     matched_sibling: Annotated[
         bool | None,
         typer.Option(
@@ -109,7 +116,7 @@ def plan(
     from vivo.workflows.plan import PlanRequest, default_out_dir, run_plan, write_dossier
 
     req = PlanRequest(
-        gene=gene,
+        gene=gene or "",
         variant=variant,
         second_variant=variant2,
         zygosity=zygosity.value if zygosity else "unknown",
@@ -127,6 +134,7 @@ def plan(
             sex=sex.value if sex else "unknown",
             siblings=siblings,
             matched_sibling=matched_sibling,
+            prior_lines=prior_lines,
         ),
     )
     target = out or default_out_dir(req)
@@ -145,12 +153,8 @@ def _render(result: object, paths: dict[str, str]) -> None:
 
     assert isinstance(result, PlanResult)
     plan = result.plan
-    d = plan.disease
     variants = " + ".join(v.hgvs for v in plan.question.variants)
-    console.print(
-        f"[bold]{plan.question.gene}[/] {variants}"
-        f" — {d.name if d else (plan.genotype.name if plan.genotype else 'no disease')}"
-    )
+    console.print(f"[bold]{plan.question.gene}[/] {variants} — {_disease_label(plan)}")
     for s in plan.steps:
         console.print(f"  [cyan]{s.key:<11}[/] {s.answer}")
     if plan.indication != "therapy":
@@ -181,6 +185,17 @@ def _render(result: object, paths: dict[str, str]) -> None:
     for n in plan.not_covered:
         console.print(f"[dim]not covered: {n}[/]")
     console.print(f"dossier: {paths['report_html']}  plan: {paths['plan_json']}")
+
+
+def _disease_label(plan: object) -> str:
+    from vivo.planning import Plan
+
+    assert isinstance(plan, Plan)
+    if plan.disease:
+        return plan.disease.name
+    if plan.acquired:
+        return f"{plan.acquired.name} (acquired)"
+    return plan.genotype.name if plan.genotype else "no disease"
 
 
 def register(app: typer.Typer) -> None:

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vivo.core.errors import InputError
+from vivo.knowledge.acquired import get_acquired_disease, is_acquired
 from vivo.knowledge.diseases import Disease, diseases_for_gene, get_disease, load_diseases
 from vivo.knowledge.genes import lookup_gene, suggest_genes
 from vivo.knowledge.products import load_products
 from vivo.knowledge.targets import therapeutic_target
+from vivo.planning.acquired import plan_acquired
 from vivo.planning.context import Context, make_context, validate_tissue
 from vivo.planning.genotype import Genotype, call_genotype
 from vivo.planning.plan import DecisionStep, Indication, Option, Plan, TherapyQuestion
@@ -73,7 +75,11 @@ def normalize_gene(gene: str) -> tuple[str, str]:
     """
     text = gene.strip()
     if not text:
-        raise InputError("no gene given", hint="e.g. vivo plan HBB 'c.20A>T'")
+        raise InputError(
+            "no gene given",
+            hint="e.g. vivo plan HBB 'c.20A>T', or vivo plan --disease 'multiple myeloma' for "
+            "an acquired disease",
+        )
     rec = lookup_gene(text, extra=_known_genes())
     if rec is None:
         close = suggest_genes(text, extra=_known_genes())
@@ -347,6 +353,19 @@ def _no_therapy_plan(
     )  # fmt: skip
 
 
+def _plan_acquired(question: TherapyQuestion) -> Plan:
+    """An acquired disease (no germline genotype): the label populations decide."""
+    disease = get_acquired_disease(question.disease or "")
+    if question.variants or question.zygosity != "unknown":
+        raise InputError(
+            f"{disease.name} is an acquired disease: a germline variant or zygosity does not "
+            "decide its therapy",
+            hint="drop the variant and --zygosity; give --age and --prior-lines instead",
+        )
+    return plan_acquired(replace(question, gene=question.gene.strip().upper()), disease,
+                         PLANNER_VERSION)  # fmt: skip
+
+
 def plan_therapy(question: TherapyQuestion) -> Plan:
     """Walk the decision flow for ``question`` and rank every option.
 
@@ -368,6 +387,8 @@ def plan_therapy(question: TherapyQuestion) -> Plan:
         Unknown gene, a gene vivo has no disease for, a drug target given as the gene,
         contradictory genotype input, an unknown tissue, or a disease the genotype cannot name.
     """
+    if question.disease and is_acquired(question.disease):
+        return _plan_acquired(question)
     gene, gene_note = normalize_gene(question.gene)
     q = replace(question, gene=gene)
     if q.tissue is not None:

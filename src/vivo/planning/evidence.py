@@ -42,6 +42,7 @@ __all__ = [
     "literature",
     "precedent_score",
     "precedent_weight",
+    "product_precedent",
     "product_precedents",
     "product_weight",
 ]
@@ -123,7 +124,8 @@ def _summary(p: Product) -> str:
     )
 
 
-def _precedent(p: Product) -> Precedent:
+def product_precedent(p: Product) -> Precedent:
+    """The precedent of one product: level, status, as-of date, weight and safety signals."""
     return Precedent(
         p.brand,
         _level(p),  # type: ignore[arg-type]
@@ -165,7 +167,7 @@ def product_precedents(
     products = list(seen.values())
     if disease is not None and any(treats(p, disease) for p in products):
         products = [p for p in products if treats(p, disease)]
-    return tuple(_precedent(p) for p in products)
+    return tuple(product_precedent(p) for p in products)
 
 
 def literature(key: str, level: str, summary: str) -> Precedent:

@@ -13,6 +13,7 @@ from vivo.knowledge.sources import Source
 from vivo.planning.requests import DesignRequest
 
 if TYPE_CHECKING:
+    from vivo.knowledge.acquired import AcquiredDisease
     from vivo.planning.genotype import Genotype
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
     "Zygosity",
 ]
 
-Family = Literal["add", "silence", "correct", "induce", "cell"]
+Family = Literal["add", "silence", "correct", "induce", "cell", "comparator"]
 DeliveryMode = Literal["in_vivo", "ex_vivo"]
 Feasibility = Literal["recommended", "possible", "impossible"]
 Zygosity = Literal["homozygous", "heterozygous", "hemizygous", "compound_heterozygous", "unknown"]
@@ -49,6 +50,8 @@ Engine = Literal[
     "cassette",
     "simulation",
     "collection",
+    "car",
+    "dose",
 ]
 
 
@@ -62,6 +65,7 @@ class PatientFacts:
     sex: Sex = "unknown"
     siblings: int | None = None  # full siblings (possible HLA-identical donors)
     matched_sibling: bool | None = None  # an HLA-identical sibling is known to exist (or not)
+    prior_lines: int | None = None  # prior lines of systemic therapy (acquired diseases)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -72,6 +76,7 @@ class PatientFacts:
             "sex": self.sex,
             "siblings": self.siblings,
             "matched_sibling": self.matched_sibling,
+            "prior_lines": self.prior_lines,
         }
 
 
@@ -207,6 +212,8 @@ class Risk:
         "immunogenicity",
         "conditioning",
         "efficacy",
+        "cytokine_release",
+        "neurotoxicity",
         "other",
     ]
     severity: Literal["low", "medium", "high"]
@@ -271,6 +278,7 @@ class Plan:
     genotype: Genotype | None = None
     indication: Indication = "therapy"
     not_covered: tuple[str, ...] = ()
+    acquired: AcquiredDisease | None = None  # an acquired disease (cancer, GvHD, T1D)
 
     @property
     def feasible(self) -> tuple[Option, ...]:
@@ -302,4 +310,7 @@ class Plan:
             "genotype": self.genotype.to_dict() if self.genotype else None,
             "indication": self.indication,
             "not_covered": list(self.not_covered),
+            "acquired_disease": (
+                {"name": self.acquired.name, "kind": self.acquired.kind} if self.acquired else None
+            ),
         }

@@ -31,10 +31,12 @@ from vivo.core.errors import InputError
 
 __all__ = [
     "BaseEditDesign",
+    "CarDesign",
     "CassetteDesign",
     "CollectionDesign",
     "DesignRequest",
     "DonorDesign",
+    "DoseDesign",
     "EditorKind",
     "GuideDesign",
     "GuideSite",
@@ -280,6 +282,47 @@ class CollectionDesign(_Design):
         return "cells"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CarDesign(_Design):
+    """A CAR construct for ``target`` with the architecture of ``product`` (its hinge,
+    costimulatory domain and vector family), designed by :mod:`vivo.workflows.car`."""
+
+    engine: ClassVar[Literal["car"]] = "car"
+    target: str
+    product: str
+    binder: str | None = None  # a bundled binder (vivo.cells.car); None: the product's is not
+    hinge: Literal["CD8a", "CD28", "IgG4-short"] = "CD8a"
+    tm: Literal["CD8a", "CD28"] | None = None  # None: the hinge's own
+    costim: Literal["4-1BB", "CD28"] = "4-1BB"
+    vector: Literal["lentivirus", "gamma-retrovirus"] = "lentivirus"
+
+    @property
+    def region(self) -> str:
+        """The engineered receptor."""
+        return "CAR"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoseDesign(_Design):
+    """The label dose of a CAR-T ``product`` for ``indication`` at the patient's weight and age
+    (:func:`vivo.cells.manufacturing.car_t_dose`)."""
+
+    engine: ClassVar[Literal["dose"]] = "dose"
+    product: str
+    indication: str
+    weight_kg: float | None = None
+    age_years: float | None = None
+
+    def __post_init__(self) -> None:
+        _Design.__post_init__(self)
+        _positive("patient weight (kg)", self.weight_kg)
+
+    @property
+    def region(self) -> str:
+        """No sequence region: a cell product."""
+        return "cells"
+
+
 DesignRequest: TypeAlias = (
     GuideDesign
     | OffTargetDesign
@@ -289,5 +332,7 @@ DesignRequest: TypeAlias = (
     | CassetteDesign
     | SimulationDesign
     | CollectionDesign
+    | CarDesign
+    | DoseDesign
 )
 """Any design request (dispatch on its type, or read ``engine``)."""

@@ -18,6 +18,7 @@ from vivo import __version__
 from vivo.core.errors import InputError, VivoError
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.io.atomic import atomic_dir
+from vivo.knowledge.acquired import is_acquired
 from vivo.planning import PatientFacts, Plan, TherapyQuestion, VariantFacts, plan_therapy
 from vivo.planning.decision import normalize_gene
 from vivo.planning.plan import Sex, Zygosity
@@ -100,6 +101,8 @@ def _check_request(req: PlanRequest) -> None:
         raise InputError(f"unknown sex {req.patient.sex!r}", hint="choose female or male")
     if req.patient.siblings is not None and not 0 <= req.patient.siblings <= 30:
         raise InputError(f"--siblings must be from 0 to 30, got {req.patient.siblings}")
+    if req.patient.prior_lines is not None and not 0 <= req.patient.prior_lines <= 20:
+        raise InputError(f"--prior-lines must be from 0 to 20, got {req.patient.prior_lines}")
     if req.second_variant and not req.variant:
         raise InputError("a second variant without a first", hint="give the first variant too")
 
@@ -169,7 +172,13 @@ def _has_gene(ag: AnnotatedGenome, gene: str) -> bool:
 def _question(
     req: PlanRequest, ag: AnnotatedGenome
 ) -> tuple[TherapyQuestion, VariantInterpretation | None]:
-    gene, _ = normalize_gene(req.gene)
+    acquired = bool(req.disease) and is_acquired(req.disease or "")
+    gene = req.gene.strip().upper() if acquired else normalize_gene(req.gene)[0]
+    if acquired and (req.variant or req.second_variant):
+        raise InputError(
+            f"{req.disease} is an acquired disease: a germline variant does not decide its therapy",
+            hint="drop the variant; give --age and --prior-lines instead",
+        )
     variants: tuple[VariantFacts, ...] = ()
     interp = None
     for text in (v for v in (req.variant, req.second_variant) if v):
@@ -260,7 +269,7 @@ def _check_offtarget_genome(req: PlanRequest) -> None:
 
 def default_out_dir(req: PlanRequest) -> str:
     """A default output folder named after the query, e.g. ``vivo-plan-HBB-c.20A_T``."""
-    parts = [req.gene, *(v for v in (req.variant, req.second_variant) if v)]
+    parts = [req.gene or req.disease or "", *(v for v in (req.variant, req.second_variant) if v)]
     name = "-".join(re.sub(r"[^A-Za-z0-9.+-]+", "_", p.strip()) for p in parts if p.strip())
     return f"vivo-plan-{name[:80] or 'query'}"
 

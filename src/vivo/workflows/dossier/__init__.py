@@ -29,10 +29,12 @@ from vivo.core.errors import VivoError
 from vivo.planning.plan import Option
 from vivo.planning.requests import (
     BaseEditDesign,
+    CarDesign,
     CassetteDesign,
     CollectionDesign,
     DesignRequest,
     DonorDesign,
+    DoseDesign,
     GuideDesign,
     OffTargetDesign,
     PrimeEditDesign,
@@ -40,7 +42,7 @@ from vivo.planning.requests import (
     SpacerSource,
 )
 from vivo.workflows.dossier.cassette import cassette_section
-from vivo.workflows.dossier.cells import collection_section
+from vivo.workflows.dossier.cells import car_section, collection_section, dose_section
 from vivo.workflows.dossier.editing import base_edit_section, donor_section, prime_edit_section
 from vivo.workflows.dossier.guides import guide_section
 from vivo.workflows.dossier.indexes import SiteIndexes
@@ -92,6 +94,10 @@ def _run(
             return simulation_section(req, inputs)
         case CollectionDesign():
             return collection_section(req, inputs)
+        case CarDesign():
+            return car_section(req, inputs)
+        case DoseDesign():
+            return dose_section(req, inputs)
         case _:
             assert_never(req)
 
