@@ -1,6 +1,7 @@
 """Rebuild the bundled repair-outcome validation tables from the published spreadsheets.
 
-Not run by the tests (it needs ``openpyxl`` and the three spreadsheets, which are not bundled).
+Not run by the tests (it needs ``openpyxl`` and the three spreadsheets, which are not bundled);
+kept in ``benchmarks/`` so that pytest (``--doctest-modules``) never imports it.
 Inputs (Shen MW et al., Nature 2018;563:646-651, doi:10.1038/s41586-018-0686-x):
 
 * ``SupplementaryData.xlsx`` -- the paper's Supplementary Data (Supplementary Tables 1-6);
@@ -11,7 +12,8 @@ Inputs (Shen MW et al., Nature 2018;563:646-651, doi:10.1038/s41586-018-0686-x):
 * ``41586_2018_686_MOESM4_ESM.xlsx`` -- Source Data Fig. 2; copy used:
   github.com/mennohie/indelphi-dataprocessinganalysis, ``reproduction/``.
 
-Usage: ``python build_dataset.py SUPP.xlsx MOESM5.xlsx MOESM4.xlsx`` (writes next to itself).
+Usage: ``python benchmarks/repair_dataset_build.py SUPP.xlsx MOESM5.xlsx MOESM4.xlsx`` (writes the
+CSV files into ``tests/data/repair/``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import openpyxl  # type: ignore[import-not-found]
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "tests" / "data" / "repair"
 CUT = 27  # 55-nt contexts: 10 nt, 20-nt spacer, PAM at 30-32; SpCas9 cut after 27 nt
 
 
