@@ -416,6 +416,13 @@ def _numba_tables(
     return arrays, starts, dstart
 
 
+def _row_dtype(n_rows: int) -> type:
+    """Row numbers as the on-disk index stores them (``uint32`` below 2**32 rows), so that
+    in-memory and on-disk indexes give the search kernels the same types (numba compiles one
+    specialisation per argument type)."""
+    return np.uint32 if n_rows < 2**32 else np.int64
+
+
 def build_site_index(
     genome: PackedGenome,
     pams: PamSet,
@@ -433,8 +440,9 @@ def build_site_index(
     use_numba = builder == "numba" or (builder == "auto" and build.available())
     if use_numba and key_bases == KEY_BASES:
         a, bstart, dstart = _numba_tables(genome, pams, key_bases)
+        rows = _row_dtype(len(a["win"]))
         dw, drow = build.fill_distal(bstart, a["pw"], dstart, (0, 4**key_bases),
-                                        nkey=key_bases, row_dtype=np.int64)  # fmt: skip
+                                        nkey=key_bases, row_dtype=rows)  # fmt: skip
         return SiteIndex(genome=genome, pams=pams, key_bases=key_bases, bucket_start=bstart,
                          win=a["win"], nmask=a["nmask"], pos=a["pos"], meta=a["meta"],
                          pw=a["pw"], dbucket_start=dstart, dw=dw, drow=drow)  # fmt: skip
@@ -442,7 +450,8 @@ def build_site_index(
     pw = ((s.win >> np.uint64(20)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     dist: tuple[I64 | None, npt.NDArray[np.uint32] | None, I64 | None] = (None, None, None)
     if key_bases == KEY_BASES:
-        dist = distal_table(bstart, pw, key_bases)
+        dstart, dw, drow = distal_table(bstart, pw, key_bases)
+        dist = (dstart, dw, drow.astype(_row_dtype(len(s.win))))
     return SiteIndex(genome=genome, pams=pams, key_bases=key_bases, bucket_start=bstart,
                      win=s.win, nmask=s.nmask, pos=s.pos, meta=s.meta, pw=pw,
                      dbucket_start=dist[0], dw=dist[1], drow=dist[2])  # fmt: skip

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vivo.core.errors import InputError
-from vivo.editing.offtarget._kernels import compiling
+from vivo.editing.offtarget._kernels import compiling, readonly
 from vivo.editing.offtarget.encoding import WINDOW, PamSet
 
 __all__ = ["CHUNKS", "available", "chunk_pieces", "count_sites", "fill_distal", "fill_sites"]
@@ -236,6 +236,7 @@ _REV5 = np.array(
 def _scan(packed, other, pieces, pams: PamSet, mode: int, counts, dcounts, key_range, cursor,  # type: ignore[no-untyped-def]
           out) -> None:  # fmt: skip
     lut_plus, lut_minus = _pam_luts(pams)
+    packed, other = readonly(packed, other)  # one compilation for in-memory and on-disk genomes
     scan = _compiled()["scan"]
     with compiling("index builder kernels", scan):
         scan(packed, other, pieces["off"], pieces["len"], pieces["lo"], pieces["hi"],
@@ -302,7 +303,7 @@ def fill_distal(  # type: ignore[no-untyped-def]
     dcursor = (dbucket_start[dlo:dhi] - base).astype(np.int64)
     dw = np.empty(n, dtype=np.uint32)
     drow: npt.NDArray[Any] = np.empty(n, dtype=row_dtype)
-    _compiled()["distal"](bucket_start, pw, nkey, dlo, dhi, dcursor, dw, drow)
+    _compiled()["distal"](*readonly(bucket_start, pw), nkey, dlo, dhi, dcursor, dw, drow)
     return dw, drow
 
 

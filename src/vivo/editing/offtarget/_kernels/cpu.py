@@ -35,6 +35,7 @@ from vivo.editing.offtarget._kernels import (
     concat_hits,
     empty_hits,
     guide_words,
+    readonly,
 )
 from vivo.editing.offtarget.index import SiteIndex, release_pages
 from vivo.editing.offtarget.pagecache import prefetch_for_reads
@@ -98,9 +99,8 @@ def _ranges(
         p = prefix_length(index, n, limits)
         g = guides.codes[gi, :n].astype(np.int64)
         keys = k["enumerate_keys"](g, n, p, limits.mismatches, limits.dna_bulges, limits.rna_bulges)
-        a, b = k["row_ranges"](
-            keys, 2 * (index.key_bases - p), index.bucket_start, irregular, lo, hi
-        )
+        a, b = k["row_ranges"](keys, 2 * (index.key_bases - p), *readonly(index.bucket_start),
+                               irregular, lo, hi)  # fmt: skip
         rlos.append(a)
         rhis.append(b)
         rgs.append(np.full(len(a), gi, dtype=np.int64))
@@ -123,8 +123,8 @@ def _pigeon_sites(
     k = _compiled()
     words = guide_words(guides)
     glen = guides.lengths.astype(np.int64)
-    arrays = (index.bucket_start, index.pw, index.dbucket_start, index.dw, index.drow,
-              index.win, index.nmask, index.meta, lo, hi)  # fmt: skip
+    arrays = readonly(index.bucket_start, index.pw, index.dbucket_start, index.dw, index.drow,
+                      index.win, index.nmask, index.meta, lo, hi)  # fmt: skip
     parts = []
     for b0 in range(0, len(glen), _PIGEON_BATCH):
         b1 = min(b0 + _PIGEON_BATCH, len(glen))
@@ -172,9 +172,9 @@ def _bulge_hits(index: SiteIndex, guides: GuideBatch, limits: Limits, lo: int, h
     k = _compiled()
     gcodes = guides.codes.astype(np.int64)
     glen = guides.lengths.astype(np.int64)
-    args = (limits.mismatches, limits.dna_bulges, limits.rna_bulges, index.bucket_start,
-            index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, lo,
-            hi)  # fmt: skip
+    args = readonly(limits.mismatches, limits.dna_bulges, limits.rna_bulges,
+                    index.bucket_start, index.dbucket_start, index.dw, index.drow, index.win,
+                    index.nmask, index.meta, lo, hi)  # fmt: skip
     words = guide_words(guides)
     ndelta = limits.dna_bulges + limits.rna_bulges + 1
     # room for the expected number of bulged sites (~1e-4 per site row at 4 mm + 1D + 1R),
@@ -213,9 +213,9 @@ def bulge_candidate_counts(
     alignment recursion) and rows with a qualifying alignment, for the bulged pigeonhole search
     (a profiling aid for ``benchmarks/offtarget.py``; the rows themselves are not kept)."""
     k = _compiled()
-    args = (limits.mismatches, limits.dna_bulges, limits.rna_bulges, index.bucket_start,
-            index.dbucket_start, index.dw, index.drow, index.win, index.nmask, index.meta, 0,
-            index.n_sites)  # fmt: skip
+    args = readonly(limits.mismatches, limits.dna_bulges, limits.rna_bulges,
+                    index.bucket_start, index.dbucket_start, index.dw, index.drow, index.win,
+                    index.nmask, index.meta, 0, index.n_sites)  # fmt: skip
     stats = np.zeros((len(guides), 4), dtype=np.int64)
     ndelta = limits.dna_bulges + limits.rna_bulges + 1
     k["bulge_candidates"](guides.codes.astype(np.int64), guides.lengths.astype(np.int64), *args,
@@ -291,7 +291,7 @@ def _general_sites(
     words = guide_words(guides)
     glen = guides.lengths.astype(np.int64)
     lim = (limits.mismatches, limits.dna_bulges, limits.rna_bulges)
-    args = (index.win, index.nmask, index.meta, *lim)
+    args = (*readonly(index.win, index.nmask, index.meta), *lim)
     k["verify"](gcodes, words, glen, rlo, rhi, rguide, coff, *args, flags)
     counts = k["bit_counts"](flags, coff, rlo, rhi)
     hoff = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
