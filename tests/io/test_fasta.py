@@ -130,3 +130,15 @@ def test_write_round_trip(tmp_path: Path) -> None:
     assert [r.sequence for r in records] == ["ACGT" * 40, "nnAC"]
     assert max(len(ln) for ln in out.read_text().splitlines()) == 60
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_large_plain_gzip_is_indexed_not_loaded(
+    tmp_path: Path, data_dir: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import vivo.io.fasta as fasta
+
+    gz = tmp_path / "g.fa.gz"
+    gz.write_bytes(gzip.compress((data_dir / "fasta" / "valid_multi.fa").read_bytes()))
+    monkeypatch.setattr(fasta, "_IN_MEMORY_GZIP_BYTES", 10)
+    g = open_fasta(gz)
+    assert isinstance(g, FastaGenome) and g.fetch_region("chr2", 0, 4) == "TTTT"

@@ -161,6 +161,7 @@ class FastaGenome(GenomeBase):
 
 
 _FETCH_STEP = 1 << 22
+_IN_MEMORY_GZIP_BYTES = 32 << 20
 _INDEX_ERRORS = (pyfaidx.FastaIndexingError, ValueError, EOFError, OSError, zlib.error)
 
 
@@ -201,9 +202,10 @@ def _decompressed_copy(path: Path) -> Path:
 def open_fasta(
     path: str | os.PathLike[str], *, name: str | None = None, validate: bool = True
 ) -> GenomeBase:
-    """Open any FASTA as a genome: indexed when plain or bgzip, in memory when plain gzip."""
+    """Open any FASTA as a genome: indexed when plain or bgzip; a plain-gzip file in memory
+    when small (up to 32 MB compressed), else indexed through a decompressed copy in the cache."""
     p, kind = _require(path)
-    if kind.compression == "gzip":
+    if kind.compression == "gzip" and p.stat().st_size <= _IN_MEMORY_GZIP_BYTES:
         records = read_fasta(p)
         return InMemoryGenome(
             {r.name: r.sequence for r in records}, name=name or p.name.split(".")[0]
