@@ -137,9 +137,12 @@ class LabelTherapy:
     """One product (or comparator) for one label indication, with the label's population.
 
     ``min_prior_lines`` is the minimum number of prior lines of systemic therapy the label
-    requires (0 = first line); ``None`` where the label does not state it as a count. The four
-    percentages are the label's cytokine release syndrome and neurologic toxicity rates (any
-    grade, grade 3 or higher); ``None`` where not applicable or not verified.
+    requires (0 = first line); "relapsed or refractory" without a count is 1; ``None`` where
+    lines of therapy do not apply. The four percentages are the label's cytokine release
+    syndrome and neurologic toxicity rates (any grade, grade 3 or higher) in the indication's
+    pivotal population; the ``icans_*`` fields hold the label's neurologic-toxicity figures
+    (which include ICANS); ``None`` where not applicable or not verified. ``verified`` names the
+    weakest kind of source behind the row (see ``data/acquired.toml``).
     """
 
     disease: str
@@ -168,6 +171,8 @@ class LabelTherapy:
         """False when the stated age or number of prior lines is outside the label population.
 
         A fact not given (``None``) does not exclude; neither does a bound the label lacks.
+        ``max_age_years`` is the last year of age included: a label "up to 25 years of age"
+        (recorded as 25) admits a patient of 25.9 years and excludes one of 26.
 
         >>> t = next(t for t in therapies_for("multiple myeloma") if t.name == "Abecma")
         >>> t.admits(prior_lines=1), t.admits(prior_lines=2), t.admits(age_years=12.0)
@@ -176,7 +181,9 @@ class LabelTherapy:
         if age_years is not None:
             if self.min_age_years is not None and age_years < self.min_age_years:
                 return False
-            if self.max_age_years is not None and age_years > self.max_age_years:
+            # max_age_years is the last year of age included ("up to 25 years of age" admits
+            # a 25.9-year-old), so the bound excludes from the next birthday on.
+            if self.max_age_years is not None and age_years >= self.max_age_years + 1.0:
                 return False
         return not (
             prior_lines is not None
