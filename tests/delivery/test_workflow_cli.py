@@ -126,3 +126,35 @@ def test_cli_out_folder_is_a_transaction(
         main([*args, "--force"])
     assert forced.value.code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f9"]  # no staging folder left
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [
+        ("binary_design.toml", "not UTF-8 text"),
+        ("wrong_types_design.toml", "transgene = 5: must be text"),
+        ("broken_design.toml", "invalid TOML"),
+        ("unknown_keys_design.toml", "unknown design keys"),
+    ],
+)
+def test_broken_design_files_are_format_errors(data_dir: Path, name: str, needle: str) -> None:
+    from vivo.core.errors import FormatError
+
+    with pytest.raises(FormatError, match=needle) as info:
+        load_design(data_dir / "broken" / name)
+    assert name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['construct = 5\n', '[codon]\nseed = -1\n', '[construct]\nlayout = ["CDS", 3]\n',
+     '[[parts]]\nname = 1\n', '[[parts]]\nname = "p"\nkind = "promoter"\ncolour = "red"\n',
+     '[codon]\noptimize = "yes"\n'],
+)  # fmt: skip
+def test_wrong_types_in_a_design(tmp_path: Path, text: str) -> None:
+    from vivo.core.errors import FormatError
+
+    design = tmp_path / "d.toml"
+    design.write_text(text)
+    with pytest.raises(FormatError, match="d.toml"):
+        load_design(design)

@@ -257,16 +257,51 @@ _KEYS: Final = {"transgene", "variant", "cds", "protein", "vector", "tissue", "p
 _CODON_KEYS: Final = {"optimize", "method", "host", "deplete_cpg", "seed"}
 
 
-def load_design(path: str | os.PathLike[str]) -> CassetteRequest:
-    """Read a design TOML (``[construct]``, optional ``[codon]`` and ``[[parts]]``)."""
-    p = Path(path)
+_TYPES: Final[dict[str, type | tuple[type, ...]]] = {
+    "transgene": str, "variant": str, "cds": str, "protein": str, "vector": str, "tissue": str,
+    "promoter": str, "name": str, "layout": list, "optimize": bool, "method": str, "host": str,
+    "deplete_cpg": bool, "seed": int, "kind": str, "sequence": str, "file": str, "tissues": list,
+}  # fmt: skip
+_PART_KEYS: Final = {"name", "kind", "sequence", "file", "tissues"}
+
+
+def _check_types(table: dict[str, Any], where: str, path: Path) -> None:
+    """Every value has the type its key needs (lists hold strings; seeds are 0..2**32-1)."""
+    for key, value in table.items():
+        want = _TYPES[key]
+        ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
+        if ok and isinstance(value, list):
+            ok = all(isinstance(v, str) for v in value)
+        if ok and key == "seed":
+            ok = 0 <= value <= 2**32 - 1
+        if not ok:
+            kind = {list: "a list of names", str: "text in quotes", bool: "true or false",
+                    int: "a whole number 0..4294967295"}[want]  # type: ignore[index]  # fmt: skip
+            raise FormatError(f"{where} {key} = {value!r}: must be {kind}", path=str(path))
+
+
+def _read_toml(p: Path) -> dict[str, Any]:
     if not p.is_file():
         raise InputError(f"no such design file: {p}")
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise FormatError("not UTF-8 text (a binary file?)", path=str(p)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(f"invalid TOML: {exc}", path=str(p)) from exc
-    cons, codon = data.get("construct", {}), data.get("codon", {})
+
+
+def load_design(path: str | os.PathLike[str]) -> CassetteRequest:
+    """Read a design TOML (``[construct]``, optional ``[codon]`` and ``[[parts]]``).
+
+    Unknown keys and values of the wrong type are a :class:`FormatError` naming the file.
+    """
+    p = Path(path)
+    data = _read_toml(p)
+    cons, codon, raw_parts = data.get("construct", {}), data.get("codon", {}), data.get("parts", [])
+    if not (isinstance(cons, dict) and isinstance(codon, dict) and isinstance(raw_parts, list)):
+        raise FormatError("[construct] and [codon] must be tables, [[parts]] an array of tables",
+                          path=str(p))  # fmt: skip
     unknown = (set(cons) - _KEYS) | (set(codon) - _CODON_KEYS)
     if unknown:
         raise FormatError(
@@ -274,16 +309,24 @@ def load_design(path: str | os.PathLike[str]) -> CassetteRequest:
             path=str(p),
             hint=f"[construct] takes {sorted(_KEYS)}; [codon] {sorted(_CODON_KEYS)}",
         )
-    parts = []
-    for raw in data.get("parts", []):
-        spec = dict(raw)
-        if "file" in spec and not Path(spec["file"]).is_absolute():
-            spec["file"] = str(p.parent / spec["file"])
-        spec["tissues"] = tuple(spec.get("tissues", ()))
-        try:
-            parts.append(PartSpec(**spec))
-        except TypeError as exc:
-            raise FormatError(f"bad [[parts]] entry {raw}: {exc}", path=str(p)) from exc
+    _check_types(cons, "[construct]", p)
+    _check_types(codon, "[codon]", p)
+    parts = [_part_spec(raw, p) for raw in raw_parts]
     if "layout" in cons:
         cons = {**cons, "layout": tuple(cons["layout"])}
     return CassetteRequest(**cons, **codon, parts=tuple(parts))
+
+
+def _part_spec(raw: Any, p: Path) -> PartSpec:
+    if not isinstance(raw, dict) or set(raw) - _PART_KEYS or not {"name", "kind"} <= set(raw):
+        raise FormatError(
+            f"bad [[parts]] entry {raw!r}",
+            path=str(p),
+            hint="each part has name and kind, and sequence or file (optional tissues)",
+        )
+    _check_types(raw, "[[parts]]", p)
+    spec = dict(raw)
+    if "file" in spec and not Path(spec["file"]).is_absolute():
+        spec["file"] = str(p.parent / spec["file"])
+    spec["tissues"] = tuple(spec.get("tissues", ()))
+    return PartSpec(**spec)
