@@ -89,10 +89,18 @@ def test_every_row_is_sourced_and_dated() -> None:
         assert d.sources and d.summary.endswith("."), d.name
 
 
-def test_every_row_cites_the_regulator_label() -> None:
-    """Each row names the FDA label record or an FDA page, whatever else it cites."""
+def test_every_licensed_row_cites_the_regulator() -> None:
+    """Each product or comparator row names the FDA label record or an FDA page."""
     for t in load_label_therapies():
-        assert any(re.search(r"\bfda\.gov/", s.url) for s in t.sources), t
+        if t.kind != "allo_hsct":
+            assert any(re.search(r"\bfda\.gov/", s.url) for s in t.sources), t
+
+
+def test_allogeneic_hsct_in_second_remission() -> None:
+    (hsct,) = [t for t in therapies_for("B-ALL") if t.kind == "allo_hsct"]
+    assert hsct.cell_source == "allogeneic" and not hsct.is_cell_product
+    assert "second complete remission" in hsct.population and "donor" in hsct.population
+    assert hsct.verified == "paper" and hsct.crs_any_pct is None
 
 
 def test_verification_levels() -> None:
