@@ -20,6 +20,7 @@ from vivo.knowledge.acquired import (
     product_brands,
     therapies_for,
 )
+from vivo.knowledge.products import load_product_sources
 from vivo.knowledge.sources import read_data_text
 
 REQUIRED_DISEASES = (
@@ -113,6 +114,18 @@ def test_verification_levels() -> None:
             rates = (t.crs_any_pct, t.crs_grade3_pct, t.icans_any_pct, t.icans_grade3_pct)
             assert rates == (None, None, None, None), t.name
     assert sum(t.verified != "unverified" for t in load_label_therapies()) >= 25
+
+
+def test_source_keys_agree_with_the_product_registry() -> None:
+    """A key shared with product_sources.toml points at the same URL; one key, one URL."""
+    registry = load_product_sources()
+    urls: dict[str, str] = {}
+    sources = [src for d in load_acquired() for src in d.sources]
+    sources += [src for t in load_label_therapies() for src in t.sources]
+    for src in sources:
+        assert urls.setdefault(src.key, src.url) == src.url, src.key
+        if src.key in registry:
+            assert registry[src.key].url == src.url, src.key
 
 
 def test_cell_products_are_products_of_the_table() -> None:
