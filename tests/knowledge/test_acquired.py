@@ -8,6 +8,7 @@ import re
 import pytest
 
 from vivo.core.errors import DataError, InputError
+from vivo.knowledge import load_diseases
 from vivo.knowledge.acquired import (
     CELL_PRODUCT_KINDS,
     AcquiredDisease,
@@ -60,6 +61,14 @@ def test_lookup_by_alias_case_insensitive() -> None:
     assert get_acquired_disease("  DLBCL ").name == "large B-cell lymphoma"
     assert is_acquired("Multiple Myeloma") and is_acquired("cll")
     assert not is_acquired("sickle cell disease")
+
+
+def test_no_name_shared_with_the_monogenic_diseases() -> None:
+    """A name resolves to one planner path: acquired or monogenic, never both."""
+    monogenic = {n.casefold() for d in load_diseases() for n in (d.name, *d.aliases)}
+    for d in load_acquired():
+        for label in (d.name, *d.aliases):
+            assert label.casefold() not in monogenic, label
 
 
 def test_unknown_disease_is_input_error_with_hint() -> None:
