@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -120,6 +121,10 @@ _COMMANDS = (
 _SAFE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 
 
+Opt = tuple[str, Any, tuple[str, ...]]
+"""An option spec: flag, strategy of its value (None: a bare flag), good values."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What one run did."""
@@ -161,9 +166,9 @@ class Harness:
                 ]
             ),
         ]
-        if valid:  # about half the draws are good values, so the work behind them runs too
+        if valid:  # two thirds of the draws are good values, so the work behind them runs too
             choices[:0] = [st.sampled_from(valid)] * 4
-        return st.one_of(*choices)
+        return _pick(choices)
 
     def number(
         self, lo: float = 0, hi: float = 100, *, integer: bool = True
@@ -174,14 +179,65 @@ class Harness:
             if integer
             else st.floats(lo, hi, allow_nan=False).map(repr)
         )
-        return st.one_of(
-            inside,
-            inside,
-            st.integers(-(10**30), 10**30).map(str),
-            st.floats(allow_nan=True, allow_infinity=True).map(repr),
-            st.sampled_from(NUMBER_WORDS),
-            st.text(_SAFE, max_size=6),
+        return _pick(
+            [
+                inside,
+                inside,
+                st.integers(-(10**30), 10**30).map(str),
+                st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                st.sampled_from(NUMBER_WORDS),
+                st.text(_SAFE, max_size=6),
+            ]
         )
+
+    # ---------------------------------------------------------------- option specs
+    # An option spec is (flag, strategy or None for a bare flag, good values).
+    def t(self, flag: str, *valid: str) -> Opt:
+        """A text option: good values ``valid``, drawn among unicode and junk."""
+        return (flag, self.text(*valid), valid)
+
+    def n(self, flag: str, lo: float, hi: float, *, integer: bool = True) -> Opt:
+        """A numeric option whose good values lie in ``[lo, hi]``."""
+        good = (str(int(lo)), str(int(hi))) if integer else (repr(float(lo)), repr(float(hi)))
+        return (flag, self.number(lo, hi, integer=integer), good)
+
+    def out(self, flag: str) -> Opt:
+        """An output path option (every kind of path; good: new files)."""
+        return (flag, self.output(), ("@new", "@new_deep", "@unicode"))
+
+    def inp(self, flag: str, *good: str) -> Opt:
+        """An input path option (missing, folders, broken fixtures; good: ``good``)."""
+        return (flag, self.input(), good)
+
+    @staticmethod
+    def flag(flag: str) -> Opt:
+        return (flag, None, ())
+
+    def options(self, data: st.DataObject, box: Path, spec: list[Opt]) -> list[str]:
+        """Options drawn from ``spec`` (path tokens resolved), in a drawn order.
+
+        Half the examples are *single-fault*: one option gets any value and the others only
+        good values, so a bad value is met by the code behind the option rather than stopped
+        by another option's check; the other half draws every option freely.
+        """
+        single = data.draw(st.booleans(), label="single fault")
+        target = data.draw(st.integers(0, len(spec) - 1), label="fault") if spec else -1
+        groups: list[list[str]] = []
+        for i, (flag, strategy, good) in enumerate(spec):
+            if i != target and data.draw(st.integers(0, 9), label=f"use {flag}") >= 4:
+                continue
+            if strategy is None:
+                groups.append([flag])
+                continue
+            if single and i != target:
+                if not good:
+                    continue
+                strategy = st.sampled_from(good)
+            value = data.draw(strategy, label=flag)
+            suffix = {"--genbank": ".gb", "--plot": ".png"}.get(flag, ".tsv")
+            groups.append([flag, self.path(value, box, suffix)])
+        order = data.draw(st.permutations(groups), label="order") if len(groups) < 8 else groups
+        return [token for group in order for token in group]
 
     def output(self) -> st.SearchStrategy[str]:
         return st.sampled_from(OUTPUT_TOKENS)
@@ -287,6 +343,12 @@ class Harness:
             left = sorted(set(_listing(box)) - set(before))
             assert not left, f"vivo {shown}: exit 2 but left files behind: {left[:5]}"
         return res
+
+
+def _pick(choices: list[st.SearchStrategy[str]]) -> st.SearchStrategy[str]:
+    """One of ``choices`` with equal weights (``st.one_of`` favours its first branches while it
+    explores, which starved the good values); shrinks toward the first choice."""
+    return st.integers(0, len(choices) - 1).flatmap(lambda i: choices[i])
 
 
 def _listing(box: Path) -> list[str]:
