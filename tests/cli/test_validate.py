@@ -155,7 +155,7 @@ def test_no_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     ("exc", "needle", "code"),
     [
         (EOFError("Compressed file ended before the end-of-stream marker"), "truncated", 2),
-        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "bad"), "not UTF-8", 2),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "bad"), "not utf-8 text (byte 0xff", 2),
         (PermissionError(13, "Permission denied", "/ro/x.fa.fai"), "permission denied", 2),
         (OSError(30, "Read-only file system", "/ro/x"), "read-only file system", 2),
         (KeyboardInterrupt(), "interrupted", 130),

@@ -46,9 +46,14 @@ class _VivoGroup(TyperGroup):
                 "unexpected end of input (a truncated or damaged compressed file?)"
             ) from exc
         except UnicodeDecodeError as exc:
+            bad = exc.object[exc.start : exc.start + 1]
+            byte = (
+                f"byte 0x{bad[0]:02x} at offset {exc.start}; "
+                if isinstance(bad, bytes) and bad
+                else ""
+            )
             raise FormatError(
-                f"an input file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
-                f"{exc.start}; a binary or compressed file?)"
+                f"an input file is not {exc.encoding} text ({byte}a binary or compressed file?)"
             ) from exc
         except OSError as exc:
             if exc.errno not in _ENVIRONMENT_ERRNOS:
