@@ -105,10 +105,12 @@ def test_glossary_links_every_term_to_vivo_and_resolves_aliases() -> None:
     assert len(load_glossary()) >= 25
 
 
-def test_literature_citations_have_dois() -> None:
+def test_literature_citations_have_a_doi_or_the_journal_page() -> None:
     lit = load_literature()
     assert lit["Newby2021"].doi == "10.1038/s41586-021-03609-w"
-    assert all(c.doi for c in lit.values())
+    assert all(c.doi or (c.url or "").startswith("https://") for c in lit.values())
+    # a DOI vivo could not verify is not guessed: the journal's article page is cited instead
+    assert lit["Hassan2012"].doi is None and "ashpublications.org" in (lit["Hassan2012"].url or "")
 
 
 def test_cell_types_cover_the_required_kinds() -> None:
