@@ -21,7 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-__all__ = ["ProgressFn", "progress_reporter"]
+__all__ = ["ProgressFn", "compile_notice", "progress_reporter"]
 
 ProgressFn = Callable[[str, int, int, str], None]
 _COMPILE_NOTICE = (
@@ -73,3 +73,11 @@ def progress_reporter(
 
         with compile_listener(compiling):
             yield report
+
+
+@contextlib.contextmanager
+def compile_notice(*, quiet: bool = False, console: Console | None = None) -> Iterator[None]:
+    """Only the one-line notice and spinner of a one-time kernel compilation, for commands
+    that have no progress of their own (e.g. ``vivo plan --offtarget-genome``)."""
+    with progress_reporter(quiet=quiet, console=console):
+        yield

@@ -60,3 +60,11 @@ def test_cli_progress_shows_notice_and_is_quiet_when_piped(tmp_path: Path) -> No
         assert report is None
     with progress_reporter(console=term, quiet=True) as report:
         assert report is None
+    from vivo.cli._progress import compile_notice
+
+    buf.truncate(0)
+    with compile_notice(console=term), k.compiling("index builder kernels", cold):
+        pass
+    assert "compiling the index builder kernels" in re.sub(
+        r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue()
+    )
