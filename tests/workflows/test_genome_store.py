@@ -214,6 +214,7 @@ def test_killed_mid_swap_restores_the_previous_genome(tmp_path: Path, source: Pa
     gi.build_genome_index("toy", source, home=home, pams=("NGG",))
     os.replace(home / "toy", home / ".toy.pid999999999.x.old")  # as a killed swap leaves it
     (home / ".toy.pid999999999.abcd.building").mkdir()
+    (home / ".gone.pid999999999.x.removing").mkdir()  # a killed `genome remove`: not restored
     gi.build_genome_index("toy", source, home=home, pams=("NAG",))
     assert gi.list_genomes(home)[0].pam_sets == (NAG, NGG)
     assert sorted(p.name for p in home.iterdir()) == ["toy"]

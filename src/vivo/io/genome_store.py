@@ -11,6 +11,7 @@ Layout of the store (``vivo.io.places.genomes_home``)::
     <home>/.<name>.lock                      held (fcntl) by the process building <name>
     <home>/.<name>.pid<PID>.<x>.building     a whole genome being built by process PID
     <home>/<name>/sites/.<key>.pid<PID>.<x>.building   one PAM set being (re)built
+    <home>/.<name>.pid<PID>.x.old / .removing          a genome being replaced / removed
 
 Several PAM sets of one genome coexist; a build stages what it writes next to its target and
 renames it into place, replacing only what it rebuilt. Staging folders of processes that no
@@ -55,7 +56,8 @@ __all__ = [
 FORMAT_VERSION = 2
 GENOME_ARRAYS = ("packed", "other", "masked", "lengths", "offsets")
 SITE_ARRAYS = ("win", "nmask", "pos", "meta", "bucket_start", "pw", "dbucket_start", "dw", "drow")
-_STAGE = re.compile(r"^\.(?P<name>.+)\.pid(?P<pid>\d+)\.[^.]+\.(?:building|old)$")
+_STAGE = re.compile(r"^\.(?P<name>.+)\.pid(?P<pid>\d+)\.[^.]+\.(?:building|old|removing)$")
+_STAGE_GLOBS = (".*.building", ".*.old", ".*.removing")
 _LEGACY_AGE_S = 24 * 3600
 
 
@@ -248,11 +250,12 @@ class GenomeStore:
         """Remove staging folders of builds whose process is gone (and, for ``locked_name``,
         whose lock this process holds, legacy ones without a pid); return them."""
         removed = []
-        candidates = list(self.root.glob(".*.building")) + list(self.root.glob(".*.old"))
-        for folder in self.root.iterdir() if self.root.is_dir() else ():
-            if folder.is_dir() and not folder.name.startswith("."):
-                sites = folder / "sites"
-                candidates += list(sites.glob(".*.building")) + list(sites.glob(".*.old"))
+        folders = [self.root] + [
+            f / "sites"
+            for f in (self.root.iterdir() if self.root.is_dir() else ())
+            if f.is_dir() and not f.name.startswith(".")
+        ]
+        candidates = [p for f in folders for g in _STAGE_GLOBS for p in f.glob(g)]
         for path in candidates:
             m = _STAGE.match(path.name)
             if m:
@@ -304,9 +307,9 @@ class GenomeStore:
         meta = self.read_meta(name) if pam_set_key is not None else None
         with self.building(name):
             if pam_set_key is None:
-                old = self.root / f".{name}.pid{os.getpid()}.x.old"
-                os.replace(folder, old)
-                shutil.rmtree(old)
+                doomed = self.root / f".{name}.pid{os.getpid()}.x.removing"
+                os.replace(folder, doomed)
+                shutil.rmtree(doomed)
                 return
             if pam_set_key not in self.pam_set_keys(name):
                 raise InputError(
