@@ -50,6 +50,16 @@ def test_variant_table(capsys: pytest.CaptureFixture[str]) -> None:
         (("locus", "NOPE"), "unknown gene"),
         (("inherit", "--mode", "weird", "--mother", "carrier", "--father", "carrier"), "mode"),
         (("variant", "HBB", "c.20A>T", "--genome", "/nonexistent.fa"), "no such file"),
+        (("variant", "HBB", "c." + "9" * 5000 + "A>T"), "5,000 digits"),
+        (("edit", "HBB", "c." + "9" * 5000 + "A>T"), "5,000 digits"),
+        (("edit", "HBB", "c.20A>T", "-s", "base", "--genbank", "x.gb"), "HDR donors"),
+        (
+            ("inherit", "--mode", "recesive", "--mother", "carrier", "--father", "carrier"),
+            "did you mean 'recessive'",
+        ),
+        (("cassette", "--transgene", "F9", "--method", "best"), "--method"),
+        (("cassette", "--transgene", "F9", "--seed", "-1"), "--seed"),
+        (("kb", "products", "--delivery", "invivo"), "did you mean 'in_vivo'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
@@ -57,7 +67,7 @@ def test_bad_input_is_one_line_exit_2(
 ) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2
-    assert err.startswith("vivo: error:") and message in err
+    assert err.startswith("vivo: error:") and message in err and err.count("\n") == 1
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 

@@ -2,7 +2,7 @@
 
 A failure found here that its owner has not fixed yet goes into ``KNOWN_FAILURES`` below as an
 ``xfail(strict=False)`` case naming the module that owns the fix (and the strategy that drew it
-is narrowed until then). The 10,000-case run of 2026-12-04 found none in these commands.
+is narrowed until then: plan's variants stay under 4,300 digits).
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ FUZZ = settings.get_profile("vivo-fuzz")  # registered by tests/fuzz/conftest.py
 Harness = Any  # tests/fuzz/conftest.py: Harness (a session fixture)
 
 # (args with path tokens, owner file, what goes wrong); empty when every owner has fixed theirs
-KNOWN_FAILURES: list[tuple[list[str], str, str]] = []
+KNOWN_FAILURES: list[tuple[list[str], str, str]] = [
+    (["plan", "HBB", "c." + "9" * 5000 + "A>T"],
+     "src/vivo/variants/hgvs.py (int() of a 4,300+ digit position) via cli/plan.py",
+     "ValueError traceback; vivo.workflows.variants.check_variant_text refuses it in one line"),
+]  # fmt: skip
 
 
 @settings(FUZZ, max_examples=max(2, (FUZZ.max_examples or 4) // 2))  # a full plan takes seconds

@@ -175,6 +175,9 @@ def run_edit(request: EditRequest) -> EditResult:
             f"--editor chooses base editors, but the strategy is {request.strategy!r}",
             hint="use --strategy base, or drop --editor",
         )
+    from vivo.workflows.variants import check_variant_text
+
+    check_variant_text(request.variant)
     if request.genbank_out and request.strategy != "hdr":
         raise InputError(
             f"--genbank writes HDR donors, but the strategy is {request.strategy!r}",

@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from vivo.core.errors import InputError
 from vivo.core.seq import translate
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
 from vivo.workflows.genomes import resolve_genome
 
-__all__ = ["describe_locus", "run_variant"]
+__all__ = ["check_variant_text", "describe_locus", "run_variant"]
 
 SCHEMA_VERSION = "1"
+_MAX_DIGITS = 12  # no genome coordinate needs 13 digits (the largest chromosome is ~2.5e8 bp)
+
+
+def check_variant_text(text: str) -> str:
+    """Refuse a variant with a number of 13 or more digits before it reaches the parser.
+
+    Such a position cannot exist, and a number of over 4,300 digits would stop ``int()``.
+
+    >>> check_variant_text("HBB c.20A>T")
+    'HBB c.20A>T'
+    """
+    huge = re.search(rf"\d{{{_MAX_DIGITS + 1},}}", text)
+    if huge:
+        raise InputError(
+            f"variant {text[:40]!r}...: a number of {len(huge[0]):,} digits cannot be a position",
+            hint="write e.g. HBB:c.20A>T",
+        )
+    return text
 
 
 def run_variant(
     text: str, *, genome: str | None = None, annotation: str | None = None
 ) -> VariantInterpretation:
     """Interpret ``text`` (e.g. ``HBB c.20A>T``) on the chosen genome."""
-    return interpret_variant(text, genome=resolve_genome(genome, annotation))
+    return interpret_variant(check_variant_text(text), genome=resolve_genome(genome, annotation))
 
 
 def describe_locus(
