@@ -72,3 +72,13 @@ def test_a_germline_variant_with_an_acquired_disease_is_an_error() -> None:
     v = VariantFacts("CD19:c.1A>G", "substitution", "A", "G")
     with pytest.raises(InputError, match="acquired disease"):
         plan_therapy(TherapyQuestion("CD19", (v,), disease="multiple myeloma"))
+
+
+def test_kymriah_label_admits_up_to_the_25th_year_and_gene_or_tissue_is_refused() -> None:
+    plan = _plan("B-ALL", age_years=25.5, prior_lines=2)
+    kymriah = next(o for o in plan.options if o.title.startswith("Kymriah"))
+    assert kymriah.feasibility != "impossible"
+    with pytest.raises(InputError, match="acquired disease"):
+        plan_therapy(TherapyQuestion("PCSK9", disease="multiple myeloma"))
+    with pytest.raises(InputError, match="--tissue"):
+        plan_therapy(TherapyQuestion("", disease="multiple myeloma", tissue="liver"))

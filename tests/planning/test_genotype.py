@@ -187,3 +187,30 @@ def test_hemizygous_autosomal_gene_is_an_error() -> None:
                 zygosity="hemizygous",
             )
         )
+
+
+def test_hemizygous_hbb_and_impossible_male_x_linked_genotypes_are_errors() -> None:
+    with pytest.raises(InputError, match="autosomal"):
+        call_genotype("HBB", (_facts("c.20A>T"),), zygosity="hemizygous")
+    v = VariantFacts("F9:c.1025C>T", "substitution", "C", "T")
+    for zygosity in ("heterozygous", "homozygous"):
+        with pytest.raises(InputError, match="one X chromosome"):
+            plan_therapy(
+                TherapyQuestion("F9", (v,), zygosity=zygosity, patient=PatientFacts(sex="male"))  # type: ignore[arg-type]
+            )
+
+
+def test_disease_contradicting_a_carrier_or_a_benign_genotype_is_an_error() -> None:
+    with pytest.raises(InputError, match="not an allele of beta-thalassemia"):
+        _plan("c.20A>T", zygosity="heterozygous", disease="beta-thalassemia")
+    with pytest.raises(InputError, match="HbCC"):
+        _plan("c.19G>A", zygosity="homozygous", disease="sickle cell disease")
+
+
+def test_x_linked_carrier_is_not_called_healthy() -> None:
+    v = VariantFacts("F9:c.1025C>T", "substitution", "C", "T")
+    plan = plan_therapy(
+        TherapyQuestion("F9", (v,), zygosity="heterozygous", patient=PatientFacts(sex="female"))
+    )
+    step = next(s for s in plan.steps if s.key == "indication")
+    assert "healthy" not in step.rationale and "symptoms" in step.rationale

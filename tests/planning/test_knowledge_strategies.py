@@ -79,3 +79,24 @@ def test_hsct_is_offered_only_where_it_is_established() -> None:
     assert "cell-allo-hsct-sibling" in {o.id for o in _plan("ABCD1").options}
     for gene in ("F9", "DMD", "COL7A1", "TTR"):
         assert "cell-allo-hsct-sibling" not in {o.id for o in _plan(gene).options}
+
+
+def test_off_label_age_and_donor_restrictions_lower_the_option() -> None:
+    from vivo.planning import PatientFacts
+
+    child = plan_therapy(TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(age_years=8)))
+    casgevy = child.option("induce-hbf-ex-vivo-editing")
+    assert any(r.startswith("Off-label: Casgevy") for r in casgevy.rationale)
+    assert casgevy.score == 65.0  # 85 - 20
+    donor = plan_therapy(TherapyQuestion("ABCD1", patient=PatientFacts(matched_sibling=True)))
+    skysona = next(o for o in donor.options if any(p.name == "Skysona" for p in o.precedents))
+    assert any("HLA-matched donor" in r for r in skysona.rationale)
+    assert donor.top is not None and donor.top.id == "cell-allo-hsct-sibling"
+    cells = next(s for s in donor.steps if s.key == "cell_source")
+    assert "Donor cells" in cells.rationale
+
+
+def test_hsct_without_a_known_donor_is_never_recommended() -> None:
+    hsct = _plan("ADA").option("cell-allo-hsct-sibling")
+    assert hsct.feasibility == "possible"
+    assert any("unconditioned" in r.description for r in hsct.risks)

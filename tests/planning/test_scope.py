@@ -16,9 +16,9 @@ from vivo.planning.context import validate_tissue
         ("HBBB", "unknown gene 'HBBB'", "HBB"),
         ("NOTAGENE", "unknown gene 'NOTAGENE'", "HGNC"),
         ("CFTR", "no curated disease caused by CFTR", "--disease"),
-        ("CD19", "CD19 is a therapeutic target", "does not plan"),
+        ("CD19", "CD19 is a therapeutic target", "--disease 'B-cell acute"),
         ("BCL11A", "BCL11A is a therapeutic target", "vivo plan HBB"),
-        ("BCMA", "TNFRSF17 is a therapeutic target", "does not plan"),
+        ("BCMA", "TNFRSF17 is a therapeutic target", "--disease 'multiple myeloma'"),
         ("HBG1", "HBG1 is a therapeutic target", "vivo plan HBB"),
     ],
 )
@@ -61,3 +61,10 @@ def test_gene_symbols() -> None:
 def test_every_plan_lists_what_it_did_not_cover() -> None:
     plan = plan_therapy(TherapyQuestion("F9"))
     assert plan.not_covered and any("RNA therapies" in n for n in plan.not_covered)
+
+
+def test_a_single_gene_disease_gives_its_gene_and_unknown_diseases_suggest_names() -> None:
+    plan = plan_therapy(TherapyQuestion("", disease="hemophilia B"))
+    assert plan.question.gene == "F9"
+    with pytest.raises(InputError, match="multiple myeloma"):
+        plan_therapy(TherapyQuestion("", disease="multiple myelom"))

@@ -12,14 +12,9 @@ from hypothesis import strategies as st
 
 from vivo.core.errors import InputError
 from vivo.planning import PatientFacts
+from vivo.planning.plan import AGE_RANGE_YEARS, WEIGHT_RANGE_KG
 from vivo.reports.schema import validate_plan
-from vivo.workflows.plan import (
-    AGE_RANGE_YEARS,
-    WEIGHT_RANGE_KG,
-    PlanRequest,
-    default_out_dir,
-    run_plan,
-)
+from vivo.workflows.plan import PlanRequest, default_out_dir, run_plan
 
 ODD = st.one_of(
     st.none(),
@@ -36,11 +31,11 @@ def test_patient_numbers_are_checked_and_plan_json_always_validates(
     def ok(x: float | None, lo: float, hi: float) -> bool:
         return x is None or (math.isfinite(x) and lo <= x <= hi)
 
-    patient = PatientFacts(age_years=age, weight_kg=weight)
     if not (ok(age, *AGE_RANGE_YEARS) and ok(weight, *WEIGHT_RANGE_KG)):
         with pytest.raises(InputError):
-            PlanRequest("TTR", "c.148G>A", patient=patient)
+            PatientFacts(age_years=age, weight_kg=weight)
         return
+    patient = PatientFacts(age_years=age, weight_kg=weight)
     doc = run_plan(PlanRequest("TTR", "c.148G>A", patient=patient)).to_dict()
     validate_plan(doc)
     json.dumps(doc, allow_nan=False)  # strict JSON: no NaN or Infinity anywhere
@@ -59,6 +54,23 @@ def test_patient_numbers_are_checked_and_plan_json_always_validates(
 def test_bad_request_fields_are_input_errors(kw: dict[str, object]) -> None:
     with pytest.raises(InputError):
         PlanRequest("HBB", **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"sex": "M"},
+        {"prior_lines": "2"},
+        {"siblings": -1},
+        {"siblings": 2.5},
+        {"matched_sibling": "yes"},
+        {"siblings": 0, "matched_sibling": True},
+        {"age_years": True},
+    ],
+)
+def test_patient_facts_are_checked_in_one_place(kw: dict[str, object]) -> None:
+    with pytest.raises(InputError):
+        PatientFacts(**kw)  # type: ignore[arg-type]
 
 
 def test_carrier_and_genotype_reports_validate() -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "Trait",
     "allele_classes",
     "alleles_for_gene",
+    "disease_classes",
     "find_allele",
     "genotype_rule",
     "trait",
@@ -148,6 +149,15 @@ def allele_classes(gene: str) -> frozenset[str]:
     """The allele classes the genotype rules of ``gene`` use (empty: no curated rules)."""
     g = gene.strip().upper()
     return frozenset(c for r in _tables().genotypes if r.gene == g for c in r.classes)
+
+
+def disease_classes(gene: str, disease: str) -> frozenset[str]:
+    """The allele classes that take part in a genotype causing ``disease`` (HbS and beta0
+    for sickle cell disease, beta0/beta+/HbE for beta-thalassemia)."""
+    g = gene.strip().upper()
+    return frozenset(
+        c for r in _tables().genotypes if r.gene == g and r.disease == disease for c in r.classes
+    )
 
 
 def find_allele(gene: str, hgvs_c: str) -> Allele | None:

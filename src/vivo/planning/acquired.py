@@ -53,29 +53,30 @@ _KIND_WORDS = {
 
 
 def _label_gaps(t: LabelTherapy, q: TherapyQuestion) -> tuple[str, list[str]]:
-    """Why the label excludes the patient ('' if it does not) and what to check."""
+    """Why the label excludes the patient ('' if it does not; the decision is
+    :meth:`LabelTherapy.admits`) and the checks still to make for facts not given."""
     age, lines = q.patient.age_years, q.patient.prior_lines
+    lo = f"{t.min_age_years:g}" if t.min_age_years is not None else "0"
+    hi = f"{t.max_age_years:g}" if t.max_age_years is not None else "no upper limit"
     checks = []
-    if t.min_age_years is not None or t.max_age_years is not None:
-        lo = f"{t.min_age_years:g}" if t.min_age_years is not None else "0"
-        hi = f"{t.max_age_years:g}" if t.max_age_years is not None else "no upper limit"
-        if age is None:
-            checks.append(f"label ages {lo} to {hi}: give --age")
-        elif (t.min_age_years is not None and age < t.min_age_years) or (
-            t.max_age_years is not None and age > t.max_age_years
-        ):
-            return f"age {age:g} years is outside the label population ({lo} to {hi})", checks
-    if t.min_prior_lines:
-        if lines is None:
-            checks.append(f"label requires at least {t.min_prior_lines} prior line(s): "
-                          "give --prior-lines")  # fmt: skip
-        elif lines < t.min_prior_lines:
-            return (
-                f"{lines} prior line(s) of therapy; the label requires at least "
-                f"{t.min_prior_lines}",
-                checks,
-            )
+    if age is None and (t.min_age_years is not None or t.max_age_years is not None):
+        checks.append(f"label ages {lo} to {hi} years: give --age")
+    if lines is None and t.min_prior_lines:
+        checks.append(
+            f"label requires at least {t.min_prior_lines} prior line(s): give --prior-lines"
+        )
+    if not t.admits(age_years=age):
+        return f"age {age:g} years is outside the label population ({lo} to {hi})", checks
+    if not t.admits(prior_lines=lines):
+        return (
+            f"{lines} prior line(s) of therapy; the label requires at least {t.min_prior_lines}",
+            checks,
+        )
     return "", checks
+
+
+def _scope_word(t: LabelTherapy) -> str:
+    return "published indication" if t.kind == "allo_hsct" else "label population"
 
 
 def _risks(t: LabelTherapy) -> tuple[Risk, ...]:
@@ -117,11 +118,19 @@ def _product(t: LabelTherapy) -> Product | None:
 def _precedent(t: LabelTherapy, product: Product | None) -> Precedent:
     if product is not None:
         return product_precedent(product)
+    sources = tuple(Source(s.key, s.url) for s in t.sources)
+    if t.kind == "allo_hsct":  # an established procedure, not a licensed product
+        return Precedent(
+            t.name, "established", f"{t.population} ({t.verified}, as of {t.label_as_of})",
+            sources, status="established standard of care (published cohort)",
+            as_of=t.label_as_of,
+        )  # fmt: skip
     return Precedent(
         t.name,
         "approved",
-        f"{t.population} ({t.verified}, label as of {t.label_as_of})",
-        tuple(Source(s.key, s.url) for s in t.sources),
+        f"{t.population} ({t.verified}, label as of {t.label_as_of}); safety signals of "
+        "comparators are not curated in vivo (see the label's boxed warnings)",
+        sources,
         status=f"approved (label as of {t.label_as_of})",
         as_of=t.label_as_of,
     )
@@ -200,7 +209,7 @@ def _option(t: LabelTherapy, q: TherapyQuestion, disease: AcquiredDisease) -> Op
             id=oid, title=title, family=family, delivery=delivery, vehicle=vehicle,
             editor="", cell_source=t.cell_source, feasibility="impossible", score=0.0,
             rationale=(f"Label population: {t.population}.",),
-            reason_impossible=f"Outside the label population: {excluded}.",
+            reason_impossible=f"Outside the {_scope_word(t)}: {excluded}.",
         )  # fmt: skip
     precedent = _precedent(t, product)
     rationale = [f"Label population: {t.population}.", *checks]

@@ -11,10 +11,11 @@ A pure function from a :class:`TherapyQuestion` to a :class:`Plan`.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 
 from vivo.core.errors import InputError
-from vivo.knowledge.acquired import get_acquired_disease, is_acquired
+from vivo.knowledge.acquired import get_acquired_disease, is_acquired, load_acquired
 from vivo.knowledge.diseases import Disease, diseases_for_gene, get_disease, load_diseases
 from vivo.knowledge.genes import lookup_gene, suggest_genes
 from vivo.knowledge.products import load_products
@@ -33,6 +34,7 @@ __all__ = [
     "normalize_gene",
     "plan_therapy",
     "resolve_disease",
+    "resolve_gene",
 ]
 
 PLANNER_VERSION = "2.0"
@@ -68,7 +70,7 @@ def _coverage() -> str:
     return "; ".join(f"{d.name} ({', '.join(d.genes)})" for d in load_diseases())
 
 
-def normalize_gene(gene: str) -> tuple[str, str]:
+def normalize_gene(gene: str, *, extra: tuple[str, ...] = ()) -> tuple[str, str]:
     """The approved symbol for ``gene`` and a note when an alias was given.
 
     Unknown symbols raise :class:`InputError` with a did-you-mean (``HBBB`` → ``HBB``).
@@ -80,9 +82,10 @@ def normalize_gene(gene: str) -> tuple[str, str]:
             hint="e.g. vivo plan HBB 'c.20A>T', or vivo plan --disease 'multiple myeloma' for "
             "an acquired disease",
         )
-    rec = lookup_gene(text, extra=_known_genes())
+    known = (*_known_genes(), *extra)
+    rec = lookup_gene(text, extra=known)
     if rec is None:
-        close = suggest_genes(text, extra=_known_genes())
+        close = suggest_genes(text, extra=known)
         hint = (
             f"did you mean {', '.join(close)}?"
             if close
@@ -92,6 +95,36 @@ def normalize_gene(gene: str) -> tuple[str, str]:
     if rec.matched_via in ("previous symbol", "alias"):
         return rec.symbol, f"{text} is a {rec.matched_via} of {rec.symbol} (HGNC)."
     return rec.symbol, ""
+
+
+def resolve_gene(gene: str, disease: str | None, *, extra: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The approved symbol of ``gene``, or the gene of a single-gene ``disease`` when no gene
+    is given (``vivo plan --disease 'sickle cell disease'`` plans HBB); and a note."""
+    if gene.strip() or not disease:
+        return normalize_gene(gene, extra=extra)
+    named = _known_disease(disease)
+    if len(named.genes) != 1:
+        raise InputError(
+            f"{named.name} is caused by several genes ({', '.join(named.genes)})",
+            hint="give the patient's gene",
+        )
+    return named.genes[0], f"Gene {named.genes[0]} from the disease {named.name}."
+
+
+def _known_disease(name: str) -> Disease:
+    """A monogenic disease by name; an unknown name lists the closest of every disease vivo
+    plans (monogenic and acquired)."""
+    try:
+        return get_disease(name)
+    except InputError:
+        names = [d.name for d in load_diseases()] + [d.name for d in load_acquired()]
+        close = difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=3,
+                                          cutoff=0.5)  # fmt: skip
+        pick = [n for n in names if n.lower() in close]
+        raise InputError(
+            f"no disease named {name!r} in vivo's knowledge base",
+            hint=f"did you mean {', '.join(pick)}?" if pick else f"vivo plans: {', '.join(names)}",
+        ) from None
 
 
 def check_scope(q: TherapyQuestion) -> None:
@@ -120,7 +153,7 @@ def resolve_disease(q: TherapyQuestion) -> tuple[Disease | None, Genotype | None
     """
     explicit = None
     if q.disease:
-        explicit = get_disease(q.disease)
+        explicit = _known_disease(q.disease)
         if q.gene.upper() not in explicit.genes:
             raise InputError(
                 f"{explicit.name} is caused by {', '.join(explicit.genes)}, not {q.gene}",
@@ -239,26 +272,34 @@ def _delivery_steps(ctx: Context, top: Option | None) -> tuple[DecisionStep, ...
     if top is None:
         return ()
     editor = f" with {top.editor}" if top.editor else ""
+    if top.family == "cell":
+        delivery_why = (
+            "A cell therapy: healthy donor cells are collected, processed outside the body and "
+            "infused after conditioning; nothing is modified in the patient's own cells."
+        )
+        cells_why = (
+            "Donor cells: the patient's blood system is replaced, with the risks of rejection "
+            "and graft-versus-host disease; an HLA-identical sibling gives the best outcomes."
+        )
+    elif top.delivery == "ex_vivo":
+        delivery_why = _DELIVERY_WHY[ctx.tissue]
+        cells_why = (
+            "The patient's own cells: no donor, no rejection or graft-versus-host disease; an "
+            "allogeneic transplant from a matched donor is the non-genetic alternative."
+        )
+    else:
+        delivery_why = _DELIVERY_WHY[ctx.tissue]
+        cells_why = (
+            "No cells are taken out: the vector or editor modifies the patient's cells in place."
+        )
     return (
         DecisionStep(
-            "delivery",
-            "In vivo or ex vivo?",
-            top.delivery.replace("_", " "),
-            _DELIVERY_WHY[ctx.tissue],
+            "delivery", "In vivo or ex vivo?", top.delivery.replace("_", " "), delivery_why
         ),
         DecisionStep(
             "vehicle", "Which vector or editor?", f"{top.vehicle}{editor}", top.rationale[-1]
         ),
-        DecisionStep(
-            "cell_source",
-            "Which cells?",
-            top.cell_source,
-            "The patient's own cells: no donor, no rejection or graft-versus-host disease; an "
-            "allogeneic transplant from a matched donor is the non-genetic alternative."
-            if top.delivery == "ex_vivo"
-            else "No cells are taken out: the vector or editor "
-            "modifies the patient's cells in place.",
-        ),
+        DecisionStep("cell_source", "Which cells?", top.cell_source, cells_why),
     )
 
 
@@ -271,11 +312,6 @@ def _notes(ctx: Context, q: TherapyQuestion, gene_note: str) -> tuple[str, ...]:
         )
     if ctx.disease and ctx.disease.threshold:
         notes.append(f"Therapeutic threshold: {ctx.disease.threshold}")
-    if q.patient.age_years is not None and q.patient.age_years < 12 and ctx.tissue == "blood":
-        notes.append(
-            "The approved ex vivo HSC products for hemoglobinopathies are indicated "
-            "from 12 years of age."
-        )
     return tuple(notes)
 
 
@@ -325,17 +361,19 @@ def _no_therapy_plan(
                 "indication",
                 "Is a therapy indicated?",
                 "no: carrier",
-                f"{g.name}: {g.phenotype}. Carriers of a recessive allele are healthy; no gene "
-                "or cell therapy is indicated.",
+                f"{g.name}: {g.phenotype}. "
+                + (
+                    "Heterozygous women are carriers of an X-linked disease; some develop "
+                    "symptoms (check the relevant activity and organs); no gene or cell therapy "
+                    "is indicated on the genotype alone."
+                    if x_linked
+                    else "Carriers of an autosomal recessive allele are healthy; no gene or "
+                    "cell therapy is indicated."
+                ),
             )
         )
-        flat = " ".join(line.strip() for line in risk.explanation.splitlines())
+        flat = "; ".join(line.strip() for line in risk.explanation.splitlines() if line.strip())
         notes.append(f"Offspring risk {partner}: {flat}")
-        if x_linked:
-            notes.append(
-                "Some female carriers of X-linked disease have symptoms (skewed X "
-                "inactivation); measure the relevant activity before concluding."
-            )
     else:
         steps.append(
             DecisionStep(
@@ -356,14 +394,33 @@ def _no_therapy_plan(
 def _plan_acquired(question: TherapyQuestion) -> Plan:
     """An acquired disease (no germline genotype): the label populations decide."""
     disease = get_acquired_disease(question.disease or "")
-    if question.variants or question.zygosity != "unknown":
-        raise InputError(
-            f"{disease.name} is an acquired disease: a germline variant or zygosity does not "
-            "decide its therapy",
-            hint="drop the variant and --zygosity; give --age and --prior-lines instead",
+    given = [
+        name
+        for name, value in (
+            ("a gene", question.gene.strip()),
+            ("a germline variant", question.variants),
+            ("--zygosity", question.zygosity != "unknown"),
+            ("--tissue", question.tissue),
         )
-    return plan_acquired(replace(question, gene=question.gene.strip().upper()), disease,
-                         PLANNER_VERSION)  # fmt: skip
+        if value
+    ]
+    if given:
+        raise InputError(
+            f"{disease.name} is an acquired disease: {', '.join(given)} does not decide its "
+            "therapy",
+            hint=f"vivo plan --disease {disease.name!r} --age YEARS --prior-lines N",
+        )
+    plan = plan_acquired(question, disease, PLANNER_VERSION)
+    p = question.patient
+    unused = [
+        name
+        for name, value in (("--anti-aav", p.anti_aav_antibodies), ("--sex", p.sex != "unknown"))
+        if value
+    ]
+    if unused:
+        note = f"Not used for {disease.name}: {', '.join(unused)}."
+        plan = replace(plan, notes=(*plan.notes, note))
+    return plan
 
 
 def plan_therapy(question: TherapyQuestion) -> Plan:
@@ -389,7 +446,7 @@ def plan_therapy(question: TherapyQuestion) -> Plan:
     """
     if question.disease and is_acquired(question.disease):
         return _plan_acquired(question)
-    gene, gene_note = normalize_gene(question.gene)
+    gene, gene_note = resolve_gene(question.gene, question.disease)
     q = replace(question, gene=gene)
     if q.tissue is not None:
         q = replace(q, tissue=validate_tissue(q.tissue))

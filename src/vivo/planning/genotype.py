@@ -28,8 +28,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from vivo.core.errors import InputError
-from vivo.knowledge.alleles import allele_classes, find_allele, genotype_rule, trait
-from vivo.knowledge.diseases import Disease
+from vivo.knowledge.alleles import (
+    allele_classes,
+    disease_classes,
+    find_allele,
+    genotype_rule,
+    trait,
+)
+from vivo.knowledge.diseases import Disease, diseases_for_gene
+from vivo.knowledge.genes import lookup_gene
 from vivo.knowledge.sources import Source
 from vivo.planning.plan import Sex, VariantFacts, Zygosity
 
@@ -40,6 +47,7 @@ __all__ = [
     "GenotypeStatus",
     "call_genotype",
     "check_zygosity",
+    "is_x_linked",
     "status_for",
 ]
 
@@ -134,6 +142,20 @@ def classify_allele(gene: str, v: VariantFacts) -> AlleleCall:
     return AlleleCall(v.hgvs, "unknown", "unclassified", v.hgvs, effect)
 
 
+def is_x_linked(gene: str, disease: Disease | None = None) -> bool | None:
+    """Whether ``gene`` is on the X chromosome: from the disease when known, else from every
+    disease of the gene, else from its HGNC location (``None`` when nothing says)."""
+    if disease is not None:
+        return disease.inheritance == "x_linked_recessive"
+    candidates = diseases_for_gene(gene)
+    if candidates:
+        return all(d.inheritance == "x_linked_recessive" for d in candidates)
+    rec = lookup_gene(gene)
+    if rec is not None and rec.location:
+        return rec.location.startswith("X")
+    return None
+
+
 def check_zygosity(
     variants: tuple[VariantFacts, ...], zygosity: Zygosity, *, x_linked: bool | None, sex: Sex
 ) -> None:
@@ -169,6 +191,13 @@ def check_zygosity(
                 "a female patient is not hemizygous for an X-linked gene",
                 hint="use --zygosity heterozygous or homozygous",
             )
+    if x_linked and sex == "male" and (len(variants) == 2 or zygosity in (
+        "heterozygous", "homozygous", "compound_heterozygous"
+    )):  # fmt: skip
+        raise InputError(
+            "a male has one X chromosome: one allele of an X-linked gene, hemizygous",
+            hint="give one variant with --zygosity hemizygous (or drop --zygosity)",
+        )
 
 
 def _assumed_zygosity(
@@ -207,7 +236,7 @@ def call_genotype(
     """
     g = gene.upper()
     inheritance = disease.inheritance if disease else None
-    x_linked = None if disease is None else inheritance == "x_linked_recessive"
+    x_linked = is_x_linked(g, disease)
     check_zygosity(variants, zygosity, x_linked=x_linked, sex=sex)
     assumed = zygosity == "unknown"
     if assumed:
@@ -248,6 +277,11 @@ def _curated(
     a = calls[0].allele_class
     b = calls[1].allele_class if len(calls) == 2 else a
     if zygosity == "heterozygous":
+        if disease is not None and a not in disease_classes(gene, disease.name):
+            raise InputError(
+                f"{gene} {calls[0].name} ({a}) is not an allele of {disease.name}",
+                hint="check --disease against the patient's genotype",
+            )
         t = trait(gene, a)
         name = t.name if t else f"{calls[0].name} carrier"
         return Genotype(
@@ -261,10 +295,10 @@ def _curated(
         raise InputError(
             f"{gene}: no curated genotype for {a}/{b}", hint="pass --disease to say which disease"
         )
-    if disease is not None and rule.disease not in (None, disease.name):
+    if disease is not None and rule.disease != disease.name:
+        what = rule.disease or "no disease needing gene therapy"
         raise InputError(
-            f"{gene} {_pair_name(calls, zygosity)} is {rule.name} ({rule.disease}), "
-            f"not {disease.name}",
+            f"{gene} {_pair_name(calls, zygosity)} is {rule.name} ({what}), not {disease.name}",
             hint="check --disease against the patient's genotype",
         )
     status: GenotypeStatus = "affected" if rule.disease else "not_indicated"

@@ -5,9 +5,11 @@ All values are frozen dataclasses with a ``to_dict`` for plan.json.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from vivo.core.errors import InputError
 from vivo.knowledge.diseases import Disease
 from vivo.knowledge.sources import Source
 from vivo.planning.requests import DesignRequest
@@ -55,6 +57,35 @@ Engine = Literal[
 ]
 
 
+#: bounds of the patient facts (finite; a neonate's weight up to an adult's)
+AGE_RANGE_YEARS = (0.0, 120.0)
+WEIGHT_RANGE_KG = (0.3, 350.0)
+MAX_SIBLINGS = 30
+MAX_PRIOR_LINES = 20
+
+
+def _check_number(name: str, value: object, lo: float, hi: float) -> None:
+    if value is None:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not lo <= value <= hi
+    ):
+        raise InputError(
+            f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}",
+            hint=f"give the patient's {name}",
+        )
+
+
+def _check_count(name: str, value: object, hi: int) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= hi:
+        raise InputError(f"{name} must be a whole number from 0 to {hi}, got {value!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class PatientFacts:
     """What is known about the patient; ``None`` means unknown."""
@@ -66,6 +97,22 @@ class PatientFacts:
     siblings: int | None = None  # full siblings (possible HLA-identical donors)
     matched_sibling: bool | None = None  # an HLA-identical sibling is known to exist (or not)
     prior_lines: int | None = None  # prior lines of systemic therapy (acquired diseases)
+
+    def __post_init__(self) -> None:
+        _check_number("age (years)", self.age_years, *AGE_RANGE_YEARS)
+        _check_number("weight (kg)", self.weight_kg, *WEIGHT_RANGE_KG)
+        _check_count("siblings", self.siblings, MAX_SIBLINGS)
+        _check_count("prior lines of therapy", self.prior_lines, MAX_PRIOR_LINES)
+        if self.sex not in ("female", "male", "unknown"):
+            raise InputError(f"unknown sex {self.sex!r}", hint="female or male")
+        for name in ("anti_aav_antibodies", "matched_sibling"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise InputError(f"{name} must be true, false or unknown, got {value!r}")
+        if self.siblings == 0 and self.matched_sibling:
+            raise InputError(
+                "a matched sibling with no siblings", hint="drop --siblings 0 or --matched-sibling"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -6,7 +6,6 @@ load (genome, variant) → plan (pure planner) → designs (engine registry) →
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 from collections.abc import Callable
@@ -20,8 +19,8 @@ from vivo.genome.annotation import AnnotatedGenome
 from vivo.io.atomic import atomic_dir
 from vivo.knowledge.acquired import is_acquired
 from vivo.planning import PatientFacts, Plan, TherapyQuestion, VariantFacts, plan_therapy
-from vivo.planning.decision import normalize_gene
-from vivo.planning.plan import Sex, Zygosity
+from vivo.planning.decision import resolve_gene
+from vivo.planning.plan import Zygosity
 from vivo.variants.hgvs import HgvsVariant, format_hgvs, parse_hgvs
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
 from vivo.workflows.dossier import DossierInputs, SectionResult, build_sections
@@ -68,26 +67,11 @@ class PlanRequest:
         _check_request(self)
 
 
-#: bounds of the patient facts (finite; a neonate's weight up to an adult's)
-AGE_RANGE_YEARS = (0.0, 120.0)
-WEIGHT_RANGE_KG = (0.3, 350.0)
 SEED_MAX = 2**32 - 1
-
-
-def _check_number(name: str, value: float | None, lo: float, hi: float, unit: str) -> None:
-    if value is None:
-        return
-    if not isinstance(value, int | float) or not math.isfinite(value) or not lo <= value <= hi:
-        raise InputError(
-            f"{name} must be a number from {lo:g} to {hi:g} {unit}, got {value!r}",
-            hint=f"give the patient's {name.lstrip('-')} in {unit}",
-        )
 
 
 def _check_request(req: PlanRequest) -> None:
     """Every field checked before any work (one line each, with a hint)."""
-    _check_number("--age", req.patient.age_years, *AGE_RANGE_YEARS, "years")
-    _check_number("--weight", req.patient.weight_kg, *WEIGHT_RANGE_KG, "kg")
     if not 0 <= req.seed <= SEED_MAX:
         raise InputError(f"--seed must be from 0 to {SEED_MAX}, got {req.seed}")
     if not 1 <= req.max_design_options <= 20:
@@ -97,12 +81,8 @@ def _check_request(req: PlanRequest) -> None:
         raise InputError(
             f"unknown zygosity {req.zygosity!r}", hint=f"choose from {', '.join(zygosities)}"
         )
-    if req.patient.sex not in get_args(Sex):
-        raise InputError(f"unknown sex {req.patient.sex!r}", hint="choose female or male")
-    if req.patient.siblings is not None and not 0 <= req.patient.siblings <= 30:
-        raise InputError(f"--siblings must be from 0 to 30, got {req.patient.siblings}")
-    if req.patient.prior_lines is not None and not 0 <= req.patient.prior_lines <= 20:
-        raise InputError(f"--prior-lines must be from 0 to 20, got {req.patient.prior_lines}")
+    if not isinstance(req.gene, str):
+        raise InputError(f"gene must be text, got {req.gene!r}")
     if req.second_variant and not req.variant:
         raise InputError("a second variant without a first", hint="give the first variant too")
 
@@ -161,6 +141,11 @@ def _facts(
     return facts, r
 
 
+def _annotation_genes(ag: AnnotatedGenome) -> tuple[str, ...]:
+    """Gene names of the annotation in use (symbols newer than vivo's HGNC snapshot count)."""
+    return tuple(ag.annotation.names())
+
+
 def _has_gene(ag: AnnotatedGenome, gene: str) -> bool:
     try:
         ag.gene(gene)
@@ -172,16 +157,19 @@ def _has_gene(ag: AnnotatedGenome, gene: str) -> bool:
 def _question(
     req: PlanRequest, ag: AnnotatedGenome
 ) -> tuple[TherapyQuestion, VariantInterpretation | None]:
-    acquired = bool(req.disease) and is_acquired(req.disease or "")
-    gene = req.gene.strip().upper() if acquired else normalize_gene(req.gene)[0]
-    if acquired and (req.variant or req.second_variant):
-        raise InputError(
-            f"{req.disease} is an acquired disease: a germline variant does not decide its therapy",
-            hint="drop the variant; give --age and --prior-lines instead",
-        )
-    variants: tuple[VariantFacts, ...] = ()
+    texts = tuple(v for v in (req.variant, req.second_variant) if v)
+    if req.disease and is_acquired(req.disease):
+        # the planner refuses a gene or variant for an acquired disease (one place says why)
+        variants = tuple(VariantFacts(t, "unparsed") for t in texts)
+        q = TherapyQuestion(
+            req.gene.strip(), variants, zygosity=req.zygosity, disease=req.disease,
+            tissue=req.tissue, patient=req.patient, genome_name=ag.name,
+        )  # fmt: skip
+        return q, None
+    gene, _ = resolve_gene(req.gene, req.disease, extra=_annotation_genes(ag))
+    variants = ()
     interp = None
-    for text in (v for v in (req.variant, req.second_variant) if v):
+    for text in texts:
         facts, found = _facts(text, gene, ag)
         variants += (facts,)
         interp = interp or found  # designs are made around the first variant

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from vivo.cells.manufacturing import load_hsc_product_facts
 from vivo.delivery.transgenes import TRANSGENES
+from vivo.knowledge.products import load_products
 from vivo.planning.context import Context, TissueClass
 from vivo.planning.plan import DeliveryMode, Family, Option, Precedent
 from vivo.planning.requests import (
@@ -27,9 +28,11 @@ __all__ = [
     "EDIT_ROUTE",
     "LV_OVERHEAD_BP",
     "MAX_PRIME_EDIT_BP",
+    "OFF_LABEL_PENALTY",
     "collection_designs",
     "finish_option",
     "impossible_option",
+    "label_fit",
     "simulation_design",
     "with_needs",
 ]
@@ -157,3 +160,39 @@ def collection_designs(
                 ),
             )
     return ()
+
+
+#: score lost by an option whose precedent product's label excludes the patient (off-label
+#: use of an approved gene therapy is possible but not the approved indication)
+OFF_LABEL_PENALTY = 20.0
+
+
+def label_fit(ctx: Context, precedents: Iterable[Precedent]) -> tuple[float, tuple[str, ...]]:
+    """Penalty and reasons when the label of the option's approved HSC product excludes the
+    patient: age outside the label (``vivo.cells.manufacturing`` label facts) or a label
+    restricted to patients without an HLA-matched donor when the patient has one."""
+    facts = {f.name: f for f in load_hsc_product_facts()}
+    reasons: list[str] = []
+    for p in precedents:
+        names = [n.split("(")[0].strip() for n in p.name.split("/")]
+        f = next((facts[n] for n in names if n in facts), None)
+        if f is None:
+            continue
+        age = ctx.patient.age_years
+        lo = f.min_age_years.value if f.min_age_years else None
+        hi = f.max_age_years.value if f.max_age_years else None
+        if age is not None and (
+            (lo is not None and age < lo) or (hi is not None and age >= hi + 1)
+        ):
+            reasons.append(
+                f"Off-label: {f.name} is labelled for {f.population} "
+                f"[{(f.min_age_years or f.max_age_years).source}]; the patient is {age:g} years."  # type: ignore[union-attr]
+            )
+        summaries = " ".join(x.status_summary for x in load_products() if x.brand == p.name)
+        restricted = "HLA-matched" in f.population or "HLA-matched" in summaries
+        if ctx.patient.matched_sibling and restricted:
+            reasons.append(
+                f"Off-label: {f.name}'s label is restricted to patients without an HLA-matched "
+                "donor, and the patient has a matched sibling."
+            )
+    return (OFF_LABEL_PENALTY if reasons else 0.0), tuple(reasons)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vivo.knowledge.catalog import get_vector
 from vivo.knowledge.products import find_products
 from vivo.planning import risks
@@ -17,6 +19,7 @@ from vivo.planning.strategies._common import (
     collection_designs,
     finish_option,
     impossible_option,
+    label_fit,
     simulation_design,
     with_needs,
 )
@@ -147,7 +150,9 @@ def add_lentiviral_hsc(ctx: Context) -> Option | None:
         ),
     )
     # boxed warnings and other safety signals are already in the precedents' weights
-    return finish_option(opt, best_level_score(precedents))
+    penalty, off_label = label_fit(ctx, precedents)
+    opt = replace(opt, rationale=(*opt.rationale, *off_label))
+    return finish_option(opt, best_level_score(precedents) - penalty)
 
 
 def add_aav_in_vivo(ctx: Context) -> Option | None:

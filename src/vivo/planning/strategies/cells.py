@@ -11,6 +11,8 @@ Outcomes (HLA-identical sibling donors) are those of the registry and cohort pap
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vivo.cells.hla import sibling_match_probability
 from vivo.planning import risks
 from vivo.planning.context import Context
@@ -72,6 +74,20 @@ def _donor_text(ctx: Context) -> str:
     )
 
 
+def _conditioning(ctx: Context) -> tuple[Risk, ...]:
+    if ctx.disease is not None and ctx.disease.name == "adenosine deaminase deficiency":
+        return (
+            Risk(
+                "conditioning",
+                "medium",
+                "Conditioning varies for ADA-SCID: matched-sibling grafts are often given "
+                "without conditioning (overall survival 81% unconditioned vs 54% myeloablative, "
+                "Hassan et al. 2012).",
+            ),
+        )
+    return risks.CONDITIONING
+
+
 def allogeneic_hsct(ctx: Context) -> Option | None:
     """Allogeneic HSC transplantation from an HLA-identical sibling (established for SCD,
     beta-thalassemia, ADA-SCID and early cerebral ALD)."""
@@ -112,9 +128,10 @@ def allogeneic_hsct(ctx: Context) -> Option | None:
         score=0.0,
         rationale=tuple(rationale),
         precedents=precedents,
-        risks=(_GVHD, *risks.CONDITIONING),
+        risks=(_GVHD, *_conditioning(ctx)),
     )
-    # Until a donor is confirmed the option depends on HLA typing: ranked below approved
-    # gene therapies that need no donor (−15); with a stated matched sibling it keeps its score.
-    penalty = 0.0 if ctx.patient.matched_sibling else 15.0
-    return finish_option(opt, best_level_score(precedents) - penalty)
+    # Until a donor is confirmed the option depends on HLA typing: 15 points lower and never
+    # "recommended"; with a stated matched sibling it keeps the established score.
+    if ctx.patient.matched_sibling:
+        return finish_option(opt, best_level_score(precedents))
+    return replace(finish_option(opt, best_level_score(precedents) - 15.0), feasibility="possible")

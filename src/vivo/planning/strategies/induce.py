@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vivo.planning import risks
 from vivo.planning.context import Context
 from vivo.planning.evidence import best_level_score, literature, product_precedents
@@ -11,6 +13,7 @@ from vivo.planning.strategies._common import (
     EDIT_ROUTE,
     collection_designs,
     finish_option,
+    label_fit,
     simulation_design,
 )
 
@@ -87,7 +90,9 @@ def induce_hbf(ctx: Context) -> Option | None:
         risks=(*risks.DSB, dual_cut, *risks.CONDITIONING),
         designs=designs,
     )
-    return finish_option(opt, best_level_score(precedents))
+    penalty, off_label = label_fit(ctx, precedents)
+    opt = replace(opt, rationale=(*opt.rationale, *off_label))
+    return finish_option(opt, best_level_score(precedents) - penalty)
 
 
 def induce_other(ctx: Context) -> Option | None:

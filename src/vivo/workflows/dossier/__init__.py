@@ -71,6 +71,8 @@ __all__ = [
 ]
 
 Earlier = dict[tuple[SpacerSource, str], SpacerSet]
+#: engines that design on the genome in use (the others ship or need no sequence)
+_SEQUENCE_ENGINES = frozenset({"guides", "offtargets", "donor", "base_editing", "prime_editing"})
 
 
 def _run(
@@ -121,6 +123,12 @@ def build_section(
         return SectionResult(
             option_id, req.engine, req.purpose, "needs_sequence",
             f"engine not run: it needs the {req.needs}",
+        ), None  # fmt: skip
+    if req.engine in _SEQUENCE_ENGINES and req.gene not in inputs.genome.annotation:
+        return SectionResult(
+            option_id, req.engine, req.purpose, "needs_sequence",
+            f"engine not run: the genome in use ({inputs.genome.name}) does not contain "
+            f"{req.gene}; pass --genome and --annotation with its sequence",
         ), None  # fmt: skip
     prior: Earlier = {(s.source, s.gene): s for s in earlier}
     try:

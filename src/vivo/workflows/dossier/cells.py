@@ -32,7 +32,7 @@ def _fact(d: dict[str, Any] | None) -> str:
 
 def _range(values: list[int] | None) -> str:
     if not values:
-        return "not known (give the CD34+ yield per apheresis day)"
+        return "not known: no published CD34+ yield per apheresis day for this product and disease"
     return f"{values[1]} (range {values[0]}-{values[2]})"
 
 
