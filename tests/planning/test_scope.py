@@ -68,3 +68,10 @@ def test_a_single_gene_disease_gives_its_gene_and_unknown_diseases_suggest_names
     assert plan.question.gene == "F9"
     with pytest.raises(InputError, match="multiple myeloma"):
         plan_therapy(TherapyQuestion("", disease="multiple myelom"))
+
+
+def test_a_tissue_that_contradicts_the_disease_is_an_error() -> None:
+    with pytest.raises(InputError, match="contradicts"):
+        plan_therapy(TherapyQuestion("PCSK9", tissue="bone marrow"))
+    plan = plan_therapy(TherapyQuestion("DMD", tissue="heart"))  # same class: muscle
+    assert plan.top is not None

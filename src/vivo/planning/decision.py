@@ -21,7 +21,7 @@ from vivo.knowledge.genes import lookup_gene, suggest_genes
 from vivo.knowledge.products import load_products
 from vivo.knowledge.targets import therapeutic_target
 from vivo.planning.acquired import plan_acquired
-from vivo.planning.context import Context, make_context, validate_tissue
+from vivo.planning.context import Context, classify_tissue, make_context, validate_tissue
 from vivo.planning.genotype import Genotype, call_genotype
 from vivo.planning.plan import DecisionStep, Indication, Option, Plan, TherapyQuestion
 from vivo.planning.strategies import build_options
@@ -455,6 +455,12 @@ def plan_therapy(question: TherapyQuestion) -> Plan:
     if genotype is not None and genotype.status in ("carrier", "not_indicated"):
         return _no_therapy_plan(q, disease, genotype, gene_note)
     assert disease is not None  # resolve_disease raises otherwise
+    if q.tissue and classify_tissue(q.tissue) != classify_tissue(disease.target_tissue):
+        raise InputError(
+            f"--tissue {q.tissue!r} contradicts {disease.name}, whose target tissue is "
+            f"{disease.target_tissue}",
+            hint="drop --tissue (the disease record sets it)",
+        )
     ctx = make_context(q, disease)
     options = build_options(ctx)
     top = next((o for o in options if o.feasibility != "impossible"), None)
