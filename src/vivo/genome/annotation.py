@@ -347,6 +347,11 @@ class Annotation:
         """The gene called ``name`` (or a synonym); an :class:`InputError` suggests close names."""
         found = self._find(name)
         if found is None:
+            if not self.names():
+                raise InputError(
+                    f"unknown gene {name!r}: the genome in use has no gene annotation",
+                    hint="pass --annotation GTF/GFF3 with the genome",
+                )
             raise InputError(f"unknown gene {name!r}", hint=suggest(name, self.names()))
         return found
 

@@ -154,11 +154,12 @@ def _load_part(spec: PartSpec) -> Part:
 def _read_sequence_file(path: str) -> str:
     from vivo.io.fasta import read_fasta
     from vivo.io.genbank import parse_genbank_text
+    from vivo.io.sniff import sniff
 
     p = Path(path)
     if not p.is_file():
         raise InputError(f"no such part file: {p}")
-    if p.suffix.lower() in {".gb", ".gbk", ".genbank"}:
+    if sniff(p).format == "genbank":  # told by content, not by the file name
         return str(parse_genbank_text(p.read_text(encoding="utf-8"), where=str(p))[0].seq)
     return read_fasta(p)[0].sequence
 
