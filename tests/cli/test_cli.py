@@ -52,6 +52,8 @@ def test_variant_table(capsys: pytest.CaptureFixture[str]) -> None:
         (("variant", "HBB", "c.20A>T", "--genome", "/nonexistent.fa"), "no such file"),
         (("variant", "HBB", "c." + "9" * 5000 + "A>T"), "5,000 digits"),
         (("edit", "HBB", "c." + "9" * 5000 + "A>T"), "5,000 digits"),
+        (("edit", "", "--strategy", "knockout"), "say what to edit"),
+        (("edit", " ", "--strategy", "hdr"), "say what to edit"),
         (("edit", "HBB", "c.20A>T", "-s", "base", "--genbank", "x.gb"), "HDR donors"),
         (
             ("inherit", "--mode", "recesive", "--mother", "carrier", "--father", "carrier"),

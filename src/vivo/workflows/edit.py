@@ -184,8 +184,12 @@ def run_edit(request: EditRequest) -> EditResult:
             hint="use --strategy hdr, or drop --genbank",
         )
     ag = resolve_genome(request.genome, request.annotation)
+    words = request.variant.replace(":", " ").split()
+    if not words:
+        raise InputError("say what to edit", hint="give a variant (e.g. HBB c.20A>T) or, for "
+                         "--strategy knockout, a gene")  # fmt: skip
     if request.strategy == "knockout":
-        gene = request.variant.replace(":", " ").split()[0]
+        gene = words[0]
         return EditResult(request, None, design_knockout(gene, genome=ag,
                           nuclease=request.nuclease, max_designs=request.max_designs))  # fmt: skip
     site = edit_site_for(request.variant, goal=request.goal, genome=ag)
