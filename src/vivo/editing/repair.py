@@ -202,7 +202,9 @@ class RepairParameters:
     ``mhless_decay_nt``, ``insertion_weight`` and ``insertion_deletion_exponent`` were
     fitted on the "fit" half of the bundled measured spectra
     (``benchmarks/repair_validation.py --fit``); ``mh_weight`` fixes the scale and
-    ``mh_length_coef`` (the log-linear MH-length term of version 2) is 0 in version 3.
+    ``mh_length_coef`` (the log-linear MH-length term of version 2) is ``-mh_points_coef`` in
+    version 3, so that the two together count the G/C bases of the MH (Bae points minus
+    length = number of G/C).
     """
 
     mh_weight: float = 1.0
