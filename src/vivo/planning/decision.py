@@ -406,8 +406,8 @@ def _plan_acquired(question: TherapyQuestion) -> Plan:
     ]
     if given:
         raise InputError(
-            f"{disease.name} is an acquired disease: {', '.join(given)} does not decide its "
-            "therapy",
+            f"{disease.name} is an acquired disease, planned from label populations: "
+            f"drop {' and '.join(given)}",
             hint=f"vivo plan --disease {disease.name!r} --age YEARS --prior-lines N",
         )
     plan = plan_acquired(question, disease, PLANNER_VERSION)
