@@ -108,6 +108,8 @@ def test_default_out_dir_is_named_after_the_query() -> None:
         ["F9", "c.1025C>T", "--disease", "sickle cell disease"],
         ["HBB", "c.118C>T", "--zygosity", "homozygous", "--disease", "sickle cell disease"],
         ["HBB", "c.999999999999999999999999999A>T"],
+        ["HBB", "c." + "9" * 5000 + "A>T"],
+        ["HBB", "c.20A>T", "--annotation", "{tmp}/none.gtf"],
     ],
 )
 def test_cli_bad_input_is_one_line_exit_2_and_writes_nothing(

@@ -73,22 +73,37 @@ class HgvsVariant:
         return self.start != self.end
 
 
+#: the longest number a position may have (the longest human chromosome has 9 digits)
+MAX_POSITION_DIGITS = 12
+
+
+def _number(digits: str, full: str) -> int:
+    """``int(digits)`` for a position, refusing numbers no genome has (and that ``int`` would
+    refuse past 4,300 digits)."""
+    if len(digits) > MAX_POSITION_DIGITS:
+        raise InputError(
+            f"{full[:40]!r}...: a number of {len(digits):,} digits cannot be a position",
+            hint="write e.g. HBB:c.20A>T",
+        )
+    return int(digits)
+
+
 def _coding(text: str, full: str) -> CodingPosition:
     m = _CPOS_RE.match(text)
     if m is None:  # pragma: no cover - the outer regex guarantees the shape
         raise InputError(f"bad position {text!r} in {full!r}")
     region = {"": "cds", "-": "utr5", "*": "utr3"}[m["pre"]]
-    base = int(m["base"])
+    base = _number(m["base"], full)
     if base == 0:
         raise InputError(
             f"{full!r}: there is no position 0 in HGVS c. numbering",
             hint="c.1 is the A of the ATG and c.-1 the base before it",
         )
-    return CodingPosition(base, region, int(m["off"] or 0))  # type: ignore[arg-type]
+    return CodingPosition(base, region, _number(m["off"] or "0", full))  # type: ignore[arg-type]
 
 
 def _genomic(text: str, full: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdigit() or _number(text, full) < 1:
         raise InputError(f"{full!r}: g. positions are positive integers, got {text!r}")
     return int(text)
 
