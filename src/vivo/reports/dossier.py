@@ -34,8 +34,9 @@ def build_view(data: dict[str, Any]) -> dict[str, Any]:
     for s in data["sections"]:
         sections.setdefault(s["option_id"], []).append(s)
     options = [dict(o, sections=sections.get(o["id"], [])) for o in plan["options"]]
+    subject = q["gene"] or (plan.get("acquired_disease") or {}).get("name", "")
     return {
-        "title": f"vivo dossier: {q['gene']} {variant}".strip(),
+        "title": f"vivo dossier: {subject} {variant}".strip(),
         "question": q,
         "disease": plan["disease"],
         "steps": plan["steps"],
@@ -45,6 +46,7 @@ def build_view(data: dict[str, Any]) -> dict[str, Any]:
         "chosen": plan["chosen"],
         "notes": plan["notes"],
         "genotype": plan.get("genotype"),
+        "acquired": plan.get("acquired_disease"),
         "indication": plan.get("indication", "therapy"),
         "not_covered": plan.get("not_covered", []),
         "variant": data["variant_interpretation"],

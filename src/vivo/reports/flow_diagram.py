@@ -79,7 +79,7 @@ def _family_row(plan: dict[str, Any], x0: int, y: int) -> list[str]:
 def flow_svg(plan: dict[str, Any]) -> str:
     """SVG of the steps walked (top row) and the four strategy families (bottom row)."""
     steps = [s for s in plan["steps"] if s["key"] != "variant"]
-    width = len(steps) * (_STEP_W + _GAP) + 20
+    width = max(len(steps) * (_STEP_W + _GAP), len(_FAMILIES) * 130) + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {max(width, 560)} 200" '
         'role="img" aria-label="decision flow" class="flow">',
