@@ -106,8 +106,18 @@ _register_commands()
 _LONG_TOKEN = re.compile(r"\S{121,}")
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every line break or control character (``\n``, ``\x1e``, ``\u2028`` …,
+    all of which ``str.splitlines`` breaks on) shown as an escape, so the error stays one line."""
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
 def _say(line: str) -> None:
     """Print one error line; a pasted 4,000-digit number or sequence is shown shortened."""
+    line = _one_line(line)
     line = _LONG_TOKEN.sub(lambda m: f"{m[0][:60]}…[{len(m[0]):,} chars]…{m[0][-20:]}", line)
     err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
