@@ -100,3 +100,11 @@ def test_hsct_without_a_known_donor_is_never_recommended() -> None:
     hsct = _plan("ADA").option("cell-allo-hsct-sibling")
     assert hsct.feasibility == "possible"
     assert any("unconditioned" in r.description for r in hsct.risks)
+
+
+def test_a_clinical_hold_on_the_precedent_is_shown_and_lowers_the_option() -> None:
+    top = _plan("TTR").top
+    assert top is not None and top.id == "silence-knockout"
+    (p,) = top.precedents
+    assert p.status.startswith("clinical hold (as of 2025-10-29)") and p.safety
+    assert top.score == 58.0  # 40 + (65 - 40) x 0.6 (hold) + 3 (tolerated knockout)

@@ -76,7 +76,11 @@ def _label_gaps(t: LabelTherapy, q: TherapyQuestion) -> tuple[str, list[str]]:
 
 
 def _scope_word(t: LabelTherapy) -> str:
-    return "published indication" if t.kind == "allo_hsct" else "label population"
+    return (
+        "cited evidence (a published cohort, not a label)"
+        if t.kind == "allo_hsct"
+        else ("label population")
+    )
 
 
 def _risks(t: LabelTherapy) -> tuple[Risk, ...]:

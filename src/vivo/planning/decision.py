@@ -218,7 +218,8 @@ def _genotype_step(q: TherapyQuestion, g: Genotype | None) -> DecisionStep:
     return DecisionStep(
         "genotype",
         question,
-        f"{g.name}: {g.status.replace('_', ' ')}",
+        f"{g.name}: {g.status.replace('_', ' ')}"
+        + (f" (assumed {g.zygosity.replace('_', ' ')})" if g.zygosity_assumed else ""),
         f"{g.explanation} Alleles: {alleles}.",
     )
 

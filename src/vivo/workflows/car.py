@@ -263,14 +263,18 @@ def _promoter(family: str, promoter: str | None, promoter_file: str | None) -> l
         from vivo.delivery.parts import get_part
 
         return [get_part("EF1a")]
-    if canon == "MSCV" and family == "gammaretrovirus":
-        return []  # LTR-driven: the 5' LTR U3 is the promoter
+    if canon == "MSCV" and family == "gammaretrovirus" and promoter is None:
+        return []  # default LTR-driven design: the bundled MoMLV 5' LTR U3 is the promoter
     raise InputError(
         f"the {canon} promoter sequence is not bundled (no traceable public copy that a second "
         "source confirms)",
         hint="supply it with --promoter-file FILE.fa, or use --promoter EF1a"
-        + (" (or --vector gamma-retrovirus for an LTR-driven MSCV-type design)"
-           if canon == "MSCV" else ""),
+        + (
+            " (or leave --promoter out with --vector gamma-retrovirus: the bundled MoMLV LTR "
+            "drives expression, as an LTR-driven design)"
+            if canon == "MSCV"
+            else ""
+        ),
     )  # fmt: skip
 
 

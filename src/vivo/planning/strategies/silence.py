@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from vivo.knowledge.sources import Source
 from vivo.planning import risks
 from vivo.planning.context import Context
-from vivo.planning.evidence import best_level_score, literature, product_precedents
+from vivo.planning.evidence import (
+    LEVEL_SCORE,
+    NO_EVIDENCE_SCORE,
+    STATUS_FACTOR,
+    best_level_score,
+    literature,
+    product_precedents,
+)
 from vivo.planning.plan import DeliveryMode, Option, Precedent, Risk
 from vivo.planning.requests import GuideDesign, OffTargetDesign
 from vivo.planning.strategies._common import (
@@ -66,9 +76,48 @@ KNOCKOUT_PRECEDENTS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+#: clinical holds on a knockout precedent: (as of, what happened, sources); shown as the
+#: precedent's status and safety signal, and weighted like a product on clinical hold: the
+#: credit above "no evidence" is multiplied by STATUS_FACTOR["clinical_hold"] (0.6)
+KNOCKOUT_HOLDS: dict[str, tuple[str, str, tuple[Source, ...]]] = {
+    "TTR": (
+        "2025-10-29",
+        "FDA clinical hold on the phase 3 MAGNITUDE and MAGNITUDE-2 trials of NTLA-2001 "
+        "(nex-z) after grade 4 liver transaminase elevation with raised bilirubin in a treated "
+        "patient (dosing paused 2025-10-27); a patient death was reported in November 2025",
+        (
+            Source(
+                "SEC-NTLA-8K-2025-10-29",
+                "https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK=0001652130"
+                "&type=8-K",
+            ),
+            Source(
+                "AABB-2025-11-03",
+                "https://www.aabb.org/news-resources/news/article/2025/11/03/"
+                "fda-places-clinical-hold-on-intellia-s-gene-therapy-trials-following-patient-"
+                "hospitalization",
+            ),
+        ),
+    ),
+}
+
+
 def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str) -> Option:
     editor, key, level, summary = KNOCKOUT_PRECEDENTS.get(ctx.gene, ("SpCas9", "", "", ""))
     precedents: tuple[Precedent, ...] = (literature(key, level, summary),) if key else ()
+    hold = KNOCKOUT_HOLDS.get(ctx.gene)
+    if hold and precedents:
+        as_of, text, sources = hold
+        first = precedents[0]
+        precedents = (
+            replace(
+                first,
+                status=f"clinical hold (as of {as_of})",
+                as_of=as_of,
+                safety=(f"clinical hold ({as_of}): {text}",),
+                sources=(*first.sources, *sources),
+            ),
+        )
     precedents += product_precedents(disease=ctx.disease, targets=(ctx.gene,), modality="rna")
     if editor == "ABE":
         title = f"In vivo base-editing knockout of {ctx.gene} (ABE, splice-site disruption)"
@@ -119,7 +168,11 @@ def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str)
             ),
         ),
     )
-    return finish_option(opt, best_level_score(precedents) + 3.0)
+    penalty = 0.0
+    if hold and precedents:
+        credit = LEVEL_SCORE[precedents[0].level] - NO_EVIDENCE_SCORE
+        penalty = credit * (1.0 - STATUS_FACTOR["clinical_hold"])
+    return finish_option(opt, best_level_score(precedents) + 3.0 - penalty)
 
 
 def _allele_specific(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str) -> Option:
