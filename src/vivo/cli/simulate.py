@@ -38,11 +38,15 @@ def _flatten(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
     ):
         for v in value:
             mark = "within tolerance" if v.get("within_tolerance") else "OUTSIDE tolerance"
+            published = (
+                f"at least {v['published']:g}"
+                if v.get("kind") == "at_least"
+                else f"{v['published']:g} ± {v['tolerance']:.3g}"
+            )
             rows.append(
                 (
                     f"{prefix}: {v['label']}",
-                    f"vivo {v['vivo']:.4g} vs published {v['published']:g} ± {v['tolerance']:.3g} "
-                    f"({mark})",
+                    f"vivo {v['vivo']:.4g} vs published {published} ({mark})",
                 )
             )
     elif isinstance(value, float):
