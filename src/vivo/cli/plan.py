@@ -81,7 +81,7 @@ def plan(
     ] = None,
     weight: Annotated[
         float | None,
-        float_option("--weight", min=0.3, max=350, help="patient weight, kg (sets doses)"),
+        float_option("--weight", min=0.5, max=350, help="patient weight, kg (sets doses)"),
     ] = None,
     anti_aav: Annotated[
         bool | None,

@@ -59,7 +59,7 @@ Engine = Literal[
 
 #: bounds of the patient facts (finite; a neonate's weight up to an adult's)
 AGE_RANGE_YEARS = (0.0, 120.0)
-WEIGHT_RANGE_KG = (0.3, 350.0)
+WEIGHT_RANGE_KG = (0.5, 350.0)
 MAX_SIBLINGS = 30
 MAX_PRIOR_LINES = 20
 
