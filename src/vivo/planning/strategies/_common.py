@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypeVar
 
-from vivo.cells.manufacturing import load_hsc_product_facts
+from vivo.cells.manufacturing import HscProductFacts, load_hsc_product_facts
 from vivo.delivery.transgenes import TRANSGENES
 from vivo.knowledge.products import load_products
 from vivo.planning.context import Context, TissueClass
@@ -139,21 +139,27 @@ def impossible_option(
     )
 
 
+def _hsc_facts(p: Precedent) -> HscProductFacts | None:
+    """The label facts (``vivo.cells.manufacturing``) of the autologous HSC product a precedent
+    names; regional double brands ("Libmeldy (EU/UK) / Lenmeldy (US)") match either name."""
+    facts = {f.name: f for f in load_hsc_product_facts()}
+    names = [n.split("(")[0].strip() for n in p.name.split("/")]
+    return next((facts[n] for n in names if n in facts), None)
+
+
 def collection_designs(
     ctx: Context, precedents: Iterable[Precedent]
 ) -> tuple[CollectionDesign, ...]:
     """A collection and dose plan for the first autologous HSC product among ``precedents``
     (vivo.cells.manufacturing knows its label doses), at the patient's weight and age."""
-    known = {f.name for f in load_hsc_product_facts()}
     for p in precedents:
-        names = [n.split("(")[0].strip() for n in p.name.split("/")]
-        product = next((n for n in names if n in known), None)
-        if product:
+        f = _hsc_facts(p)
+        if f is not None:
             return (
                 CollectionDesign(
-                    purpose=f"{product}: cell collection, manufacturing and dose",
+                    purpose=f"{f.name}: cell collection, manufacturing and dose",
                     gene=ctx.gene,
-                    product=product,
+                    product=f.name,
                     disease=ctx.disease.name if ctx.disease else None,
                     weight_kg=ctx.patient.weight_kg,
                     age_years=ctx.patient.age_years,
@@ -171,22 +177,24 @@ def label_fit(ctx: Context, precedents: Iterable[Precedent]) -> tuple[float, tup
     """Penalty and reasons when the label of the option's approved HSC product excludes the
     patient: age outside the label (``vivo.cells.manufacturing`` label facts) or a label
     restricted to patients without an HLA-matched donor when the patient has one."""
-    facts = {f.name: f for f in load_hsc_product_facts()}
     reasons: list[str] = []
+    age = ctx.patient.age_years
     for p in precedents:
-        names = [n.split("(")[0].strip() for n in p.name.split("/")]
-        f = next((facts[n] for n in names if n in facts), None)
+        f = _hsc_facts(p)
         if f is None:
             continue
-        age = ctx.patient.age_years
+        bound = f.min_age_years or f.max_age_years
         lo = f.min_age_years.value if f.min_age_years else None
         hi = f.max_age_years.value if f.max_age_years else None
-        if age is not None and (
-            (lo is not None and age < lo) or (hi is not None and age >= hi + 1)
+        # the upper bound is the last year of age included, as in LabelTherapy.admits
+        if (
+            bound is not None
+            and age is not None
+            and ((lo is not None and age < lo) or (hi is not None and age >= hi + 1))
         ):
             reasons.append(
-                f"Off-label: {f.name} is labelled for {f.population} "
-                f"[{(f.min_age_years or f.max_age_years).source}]; the patient is {age:g} years."  # type: ignore[union-attr]
+                f"Off-label: {f.name} is labelled for {f.population} [{bound.source}]; "
+                f"the patient is {age:g} years."
             )
         summaries = " ".join(x.status_summary for x in load_products() if x.brand == p.name)
         restricted = "HLA-matched" in f.population or "HLA-matched" in summaries
