@@ -116,6 +116,8 @@ def test_serology_kept_as_serology(name: str, locus: str, antigen: int, canonica
         ("A0", "antigen number 0"),
         ("banana", "neither an allele"),
         ("A*", "not 2 or 3 digits"),
+        ("A*02:AB", "NMDP multiple-allele code"),
+        ("A*02:01:XX", "NMDP multiple-allele code"),
     ],
 )
 def test_malformed_names(name: str, message: str) -> None:
@@ -149,6 +151,11 @@ def test_parser_round_trip(a: HlaAllele, prefix: bool, lower: bool) -> None:
 
 
 # --------------------------------------------------------------------------- typings
+
+
+def test_nmdp_xx_code_is_a_first_field_typing() -> None:
+    a = parse_allele("A*02:XX")
+    assert (str(a), a.fields) == ("A*02", ("02",))
 
 
 def test_typing_gl_string_and_order() -> None:

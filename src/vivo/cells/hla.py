@@ -237,6 +237,15 @@ def _parse_molecular(name: str, up: str) -> HlaAllele:
     locus, body, tail = m["locus"], m["body"], m["tail"]
     if locus not in KNOWN_LOCI:
         raise _err(name, f"unknown locus {locus!r}", "loci: " + ", ".join(KNOWN_LOCI))
+    if body.endswith(":") and len(tail) >= 2:
+        # NMDP multiple-allele codes (NMDP allele code service, https://hml.nmdp.org/MacUI/):
+        # "XX" stands for every allele of the first field, i.e. a first-field typing
+        if tail == "XX" and body.count(":") == 1:
+            body, tail = body[:-1], ""
+        else:
+            raise _err(name, f"{tail!r} is an NMDP multiple-allele code",
+                       "vivo does not bundle the NMDP code table: give the typed allele, "
+                       "its G or P group, or the first field (e.g. A*02)")  # fmt: skip
     if ":" not in body and len(body) > 3:
         raise _err(name, "fields are not separated by colons",
                    "since 2010 names are written with colons, e.g. A*02:01 for A*0201")  # fmt: skip
