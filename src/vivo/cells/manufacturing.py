@@ -506,10 +506,11 @@ def _indication_for(p: CarTProduct, indication: str | None) -> CarTIndication:
     if indication is None:
         if len(p.indications) == 1:
             return p.indications[0]
-        keys = ", ".join(i.key for i in p.indications)
+        keys = "; ".join(f"{max(i.aliases, key=len, default=i.name)} ({i.key})"
+                         for i in p.indications)  # fmt: skip
         raise InputError(
             f"{p.name} has several labelled indications with different doses",
-            hint=f"give the disease (--disease): one of {keys}",
+            hint=f"give the disease (--disease), by name or short key: {keys}",
         )
     q = _fold(indication)
     for i in p.indications:
