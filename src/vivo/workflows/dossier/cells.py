@@ -6,9 +6,14 @@ apheresis days; without a weight the section says what it needs instead of assum
 
 from __future__ import annotations
 
-from typing import Any
-
-from vivo.cells.manufacturing import car_t_dose, plan_collection
+from vivo.cells.manufacturing import (
+    Cited,
+    CitedRange,
+    CitedText,
+    FailureRate,
+    car_t_dose,
+    plan_collection,
+)
 from vivo.planning.requests import CarDesign, CollectionDesign, DoseDesign
 from vivo.reports.construct_maps import render_construct_map
 from vivo.workflows.dossier.section import (
@@ -22,18 +27,27 @@ from vivo.workflows.dossier.section import (
 __all__ = ["car_section", "collection_section", "dose_section"]
 
 
-def _fact(d: dict[str, Any] | None) -> str:
-    if not d:
+def _fact(fact: Cited | CitedText | None) -> str:
+    """``value [source, how verified]`` of a cited number or text; ``not known`` without one."""
+    if fact is None:
         return "not known"
-    value = d.get("value", d.get("text"))
-    text = f"{value:.3g}" if isinstance(value, float) else str(value)
-    return f"{text} [{d.get('source', '')}, {d.get('verified', '')}]"
+    text = f"{fact.value:.3g}" if isinstance(fact, Cited) else fact.text
+    return f"{text} [{fact.source}, {fact.verified}]"
 
 
-def _range(values: list[int] | None) -> str:
-    if not values:
+def _counts(values: tuple[int, int, int] | None) -> str:
+    if values is None:
         return "not known: no published CD34+ yield per apheresis day for this product and disease"
-    return f"{values[1]} (range {values[0]}-{values[2]})"
+    best, typical, worst = values
+    return f"{typical} (range {best}-{worst})"
+
+
+def _notes(notes: tuple[str, ...]) -> str:
+    return " " + "; ".join(notes) if notes else ""
+
+
+def _outside(within: bool | None) -> str:
+    return " The patient is OUTSIDE the label population." if within is False else ""
 
 
 def collection_section(req: CollectionDesign, inputs: DossierInputs) -> Section:
@@ -43,46 +57,50 @@ def collection_section(req: CollectionDesign, inputs: DossierInputs) -> Section:
             f"the {req.product} collection and dose plan needs the patient's weight "
             "(vivo plan --weight KG)"
         )
-    plan: dict[str, Any] = plan_collection(
+    plan = plan_collection(
         req.product, weight_kg=req.weight_kg, disease=req.disease, age_years=req.age_years
-    ).to_dict()
-    rows = (
-        ("label minimum dose (CD34+/kg)", _fact(plan.get("min_dose_cd34_per_kg"))),
-        ("minimum dose, total CD34+ cells", short(plan.get("min_dose_cd34_total"))),
-        ("collection target (CD34+/kg)", _fact(plan.get("collection_target_cd34_per_kg"))),
-        ("back-up (rescue) cells (CD34+/kg)", _fact(plan.get("backup_cd34_per_kg"))),
-        ("cells to collect, total CD34+", short(plan.get("required_cd34_total"))),
-        ("mobilisation", _fact(plan.get("mobilisation"))),
-        ("apheresis days", _range(plan.get("apheresis_days"))),
-        ("mobilisation cycles", _range(plan.get("cycles"))),
-        ("conditioning", _fact(plan.get("conditioning"))),
-        ("collection to infusion", str(plan.get("timeline", ""))),
     )
-    within = plan.get("within_label_population")
-    population = "" if within is not False else " The patient is OUTSIDE the label population."
+    rows = (
+        ("label minimum dose (CD34+/kg)", _fact(plan.min_dose_cd34_per_kg)),
+        ("minimum dose, total CD34+ cells", short(plan.min_dose_cd34_total)),
+        ("collection target (CD34+/kg)", _fact(plan.collection_target_cd34_per_kg)),
+        ("back-up (rescue) cells (CD34+/kg)", _fact(plan.backup_cd34_per_kg)),
+        ("cells to collect, total CD34+", short(plan.required_cd34_total)),
+        ("mobilisation", _fact(plan.mobilisation)),
+        ("apheresis days", _counts(plan.apheresis_days)),
+        ("mobilisation cycles", _counts(plan.cycles)),
+        ("conditioning", _fact(plan.conditioning)),
+        ("collection to infusion", plan.timeline),
+    )
     return Section(
         f"{req.product} for a {req.weight_kg:g} kg patient"
         + (f" with {req.disease}" if req.disease else "")
-        + f": collect {short(plan.get('required_cd34_total'))} CD34+ cells."
-        + population
-        + (" " + "; ".join(plan.get("notes", [])) if plan.get("notes") else ""),
+        + f": collect {short(plan.required_cd34_total)} CD34+ cells."
+        + _outside(plan.within_label_population)
+        + _notes(plan.notes),
         ("item", "value"),
         rows,
         (("model", "vivo.cells.manufacturing"), ("product", req.product)),
     )
 
 
-def _cited_range(d: dict[str, Any] | None) -> str:
+def _cited_range(r: CitedRange | None) -> str:
     """``typical (range low-high) [source, how verified]`` with whatever parts are known."""
-    if not d or all(d.get(k) is None for k in ("low", "typical", "high")):
+    if r is None or (r.low is None and r.typical is None and r.high is None):
         return "not known"
-    typical = f"{d['typical']:g}" if d.get("typical") is not None else "?"
-    span = (
-        f" (range {d['low']:g}-{d['high']:g})"
-        if d.get("low") is not None and d.get("high") is not None
-        else ""
+    typical = f"{r.typical:g}" if r.typical is not None else "?"
+    span = f" (range {r.low:g}-{r.high:g})" if r.low is not None and r.high is not None else ""
+    return f"{typical}{span} [{r.source}, {r.verified}]"
+
+
+def _failure(f: FailureRate | None) -> str:
+    if f is None:
+        return "not known"
+    lo, hi = f.interval_95
+    return (
+        f"{f.failures}/{f.enrolled} ({f.rate:.0%}; 95% CI {lo:.0%}-{hi:.0%}) "
+        f"[{f.source}, {f.verified}]"
     )
-    return f"{typical}{span} [{d.get('source', '')}, {d.get('verified', '')}]"
 
 
 def dose_section(req: DoseDesign, inputs: DossierInputs) -> Section:
@@ -91,45 +109,32 @@ def dose_section(req: DoseDesign, inputs: DossierInputs) -> Section:
         raise Unavailable(
             f"the {req.product} dose needs the patient's weight (vivo plan --weight KG)"
         )
-    d: dict[str, Any] = car_t_dose(
+    d = car_t_dose(
         req.product, weight_kg=req.weight_kg, age_years=req.age_years, indication=req.indication
-    ).to_dict()
+    )
     per_kg = (
-        f"{d['per_kg_low']:.3g} to {d['per_kg_high']:.3g} cells/kg"
-        if d.get("band_kind") == "per_kg"
+        f"{d.per_kg_low:.3g} to {d.per_kg_high:.3g} cells/kg"
+        if d.band_kind == "per_kg" and d.per_kg_low is not None and d.per_kg_high is not None
         else "flat dose"
     )
-    total = f"{d['total_cells_low']:.3g} to {d['total_cells_high']:.3g}"
-    failure = d.get("manufacturing_failure") or {}
-    rate = (
-        f"{failure['failures']}/{failure['enrolled']} ({failure['rate']:.0%}; "
-        f"95% CI {failure['interval_95'][0]:.0%}-{failure['interval_95'][1]:.0%}) "
-        f"[{failure['source']}, {failure['verified']}]"
-        if failure
-        else "not known"
-    )
-    v2v = d.get("vein_to_vein_days")
+    total = f"{d.total_cells_low:.3g} to {d.total_cells_high:.3g}"
     rows = (
-        ("indication", str(d.get("indication_name", ""))),
-        ("weight band", str(d.get("band", ""))),
-        ("label dose", per_kg + (" (cap applied)" if d.get("cap_applied") else "")),
+        ("indication", d.indication_name),
+        ("weight band", d.band),
+        ("label dose", per_kg + (" (cap applied)" if d.cap_applied else "")),
         ("total CAR-positive viable T cells", total),
-        ("lymphodepletion", _fact(d.get("lymphodepletion"))),
-        ("vein-to-vein days", _cited_range(v2v)),
-        ("manufacturing failures in the pivotal trial", rate),
-    )
-    population = (
-        ""
-        if d.get("within_label_population") is not False
-        else (" The patient is OUTSIDE the label population.")
+        ("lymphodepletion", _fact(d.lymphodepletion)),
+        ("vein-to-vein days", _cited_range(d.vein_to_vein_days)),
+        ("manufacturing failures in the pivotal trial", _failure(d.manufacturing_failure)),
     )
     return Section(
-        f"{req.product} for a {req.weight_kg:g} kg patient: {total} cells." + population
-        + (" " + "; ".join(d.get("notes", [])) if d.get("notes") else ""),
+        f"{req.product} for a {req.weight_kg:g} kg patient: {total} cells."
+        + _outside(d.within_label_population)
+        + _notes(d.notes),
         ("item", "value"),
         rows,
         (("model", "vivo.cells.manufacturing"), ("product", req.product)),
-    )  # fmt: skip
+    )
 
 
 def car_section(req: CarDesign, inputs: DossierInputs) -> Section:
