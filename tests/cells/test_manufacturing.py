@@ -399,3 +399,18 @@ def test_disease_spellings(disease: str) -> None:
     assert p.disease == "beta-thalassemia"
     assert p.mobilisation is not None and "G-CSF" in p.mobilisation.text
     assert p.apheresis_days is None  # no cited G-CSF + plerixafor yield in TDT: vivo says so
+
+
+def test_yield_estimate_far_above_the_trial_says_so() -> None:
+    """Casgevy in SCD: Leonard 2021 single-day yields give 6 cycles where CLIMB SCD-121 needed a
+    median of 2 (Frangoul 2024); the plan must not present 6 as the expectation silently."""
+    plan = plan_collection("Casgevy", weight_kg=60, disease="sickle cell disease")
+    assert plan.cycles is not None and plan.trial_cycles is not None
+    assert plan.cycles[1] > 2 * (plan.trial_cycles.typical or 0)
+    assert any("more than twice the pivotal trial's median" in n for n in plan.notes)
+    thal = plan_collection("Casgevy", weight_kg=60, disease="beta-thalassemia")
+    if thal.cycles is None or thal.trial_cycles is None or thal.trial_cycles.typical is None:
+        assert not any("pivotal trial's median" in n for n in thal.notes)
+    else:
+        flagged = thal.cycles[1] > 2 * thal.trial_cycles.typical
+        assert flagged == any("pivotal trial's median" in n for n in thal.notes)

@@ -709,6 +709,7 @@ def plan_collection(
     if p.sex:
         notes.append(f"label population is {p.sex} patients only")
     trial = next((r for dis, r in p.trial_cycles if dis == d), None)
+    notes.extend(_trial_notes(cycles, trial, y))
     return CollectionPlan(
         product=p.name, disease=d, weight_kg=w, age_years=age, within_label_population=inside,
         population=p.population, cell_source=p.cell_source,
@@ -722,6 +723,23 @@ def plan_collection(
         timeline="vivo does not know: no collection-to-infusion time found in a verified source",
         notes=tuple(notes),
     )  # fmt: skip
+
+
+def _trial_notes(
+    cycles: tuple[int, int, int] | None, trial: CitedRange | None, y: CitedRange | None
+) -> list[str]:
+    """Say so when the yield-based count and the pivotal trial's cycles disagree (> 2x)."""
+    if cycles is None or trial is None or trial.typical is None or y is None:
+        return []
+    typical = cycles[1]
+    if typical <= 2 * trial.typical:
+        return []
+    return [
+        f"the yield-based estimate ({typical} cycles) is more than twice the pivotal trial's "
+        f"median ({trial.typical:g}, {trial.source}); the per-day yield ({y.source}) comes "
+        "from another collection protocol, so expect the trial's figure and read the "
+        "estimate as a cautious upper bound"
+    ]
 
 
 def _yield_notes(
