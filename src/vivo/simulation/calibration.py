@@ -27,7 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from vivo.cells.manufacturing import HscProductFacts, hsc_product_facts
+from vivo.cells.product_facts import HscProductFacts, hsc_product_facts
 from vivo.core.errors import DataError, InputError
 
 __all__ = [

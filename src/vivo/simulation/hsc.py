@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from scipy.optimize import brentq
 from scipy.stats import gamma, poisson
 
-from vivo.cells.manufacturing import hsc_product_facts
+from vivo.cells.product_facts import hsc_product_facts
 from vivo.core.errors import InputError
 from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.units import require_positive
