@@ -24,6 +24,7 @@ __all__ = [
     "CodingPosition",
     "Gene",
     "Transcript",
+    "unversioned_accession",
 ]
 
 Region = Literal["cds", "utr5", "utr3"]
@@ -314,12 +315,19 @@ class Gene:
 
 
 class Annotation:
-    """Genes by name, with case-insensitive look-up and close-name suggestions."""
+    """Genes by name, with case-insensitive look-up (names, synonyms and stable gene ids),
+    close-name suggestions, and transcripts by accession.
+
+    This in-memory version holds every gene; :class:`vivo.io.annotation_index.IndexedAnnotation`
+    answers the same questions from an on-disk index of a genome-scale annotation.
+    """
 
     def __init__(self, genes: Iterable[Gene]) -> None:
         self._genes: dict[str, Gene] = {}
         for gene in genes:
             self._genes[gene.name] = gene
+        self._by_key: dict[str, Gene] | None = None
+        self._by_tx: dict[str, Transcript] | None = None
 
     def __iter__(self) -> Iterator[Gene]:
         return iter(self._genes.values())
@@ -337,22 +345,55 @@ class Annotation:
     def _find(self, name: str) -> Gene | None:
         if name in self._genes:
             return self._genes[name]
+        if self._by_key is None:
+            keys: dict[str, Gene] = {}
+            for gene in reversed(list(self._genes.values())):  # the first one wins
+                for key in (*gene.synonyms, gene.name):
+                    keys[key.upper()] = gene
+                    keys[unversioned_accession(key.upper())] = gene
+            self._by_key = keys
         key = name.upper()
-        for gene in self._genes.values():
-            if gene.name.upper() == key or key in (s.upper() for s in gene.synonyms):
-                return gene
-        return None
+        return self._by_key.get(key) or self._by_key.get(unversioned_accession(key))
 
     def gene(self, name: str) -> Gene:
         """The gene called ``name`` (or a synonym); an :class:`InputError` suggests close names."""
         found = self._find(name)
         if found is None:
-            if not self.names():
+            if not len(self):
                 raise InputError(
                     f"unknown gene {name!r}: the genome in use has no gene annotation",
                     hint="pass --annotation GTF/GFF3 with the genome",
                 )
-            raise InputError(f"unknown gene {name!r}", hint=suggest(name, self.names()))
+            raise InputError(f"unknown gene {name!r}", hint=self._suggest(name))
+        return found
+
+    def _suggest(self, name: str) -> str:
+        return suggest(name, self.names())
+
+    def find_transcript(self, accession: str) -> Transcript | None:
+        """The transcript whose id is ``accession`` (exactly, else ignoring the version
+        suffix ``.N`` on either side), or ``None``; see :meth:`transcript`."""
+        if self._by_tx is None:
+            table: dict[str, Transcript] = {}
+            for gene in reversed(list(self._genes.values())):
+                for tx in reversed(gene.transcripts):
+                    table[unversioned_accession(tx.transcript_id)] = tx
+            for gene in self._genes.values():
+                for tx in gene.transcripts:
+                    table[tx.transcript_id] = tx
+            self._by_tx = table
+        return self._by_tx.get(accession) or self._by_tx.get(unversioned_accession(accession))
+
+    def transcript(self, accession: str) -> Transcript:
+        """The transcript ``accession`` (e.g. ``NM_000022.4`` or ``ENST00000372874``); a
+        different version of the same accession is returned (compare ``transcript_id`` to warn).
+        An unknown accession is an :class:`InputError`."""
+        found = self.find_transcript(accession)
+        if found is None:
+            raise InputError(
+                f"transcript {accession!r} is not in the annotation in use",
+                hint="check the accession, or pass the annotation (--annotation) that has it",
+            )
         return found
 
     def overlapping(self, locus: Locus) -> list[Gene]:
@@ -362,6 +403,12 @@ class Annotation:
             for g in self._genes.values()
             if g.locus.contig == locus.contig and g.locus.interval.overlaps(locus.interval)
         ]
+
+
+def unversioned_accession(accession: str) -> str:
+    """``NM_000022.4`` -> ``NM_000022``; names without a numeric version are unchanged."""
+    head, dot, tail = accession.rpartition(".")
+    return head if dot and head and tail.isdigit() else accession
 
 
 @dataclass(frozen=True, slots=True)

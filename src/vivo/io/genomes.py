@@ -7,9 +7,9 @@ import os
 
 from vivo.genome.annotation import AnnotatedGenome, Annotation
 from vivo.genome.base import GenomeBase
+from vivo.io.annotation_index import open_annotation
 from vivo.io.fasta import open_fasta
 from vivo.io.genbank import read_genbank
-from vivo.io.gtf import read_annotation
 from vivo.io.sniff import Format, require_file, require_format
 from vivo.io.twobit import TwoBitGenome
 
@@ -26,7 +26,8 @@ def open_genome(
     name: str | None = None,
 ) -> AnnotatedGenome:
     """Open FASTA (plain, gzip, bgzip), 2bit or GenBank (told from the content, not the
-    name); add GTF/GFF3 genes if given."""
+    name); add GTF/GFF3 genes if given (a genome-scale annotation is indexed once on disk,
+    see :func:`vivo.io.annotation_index.open_annotation`)."""
     p = require_file(path, "genome file")
     kind = require_format(p, (*GENOME_FORMATS, "text", "empty"), what="a genome file").format
     if kind in ("text", "empty"):
@@ -35,7 +36,7 @@ def open_genome(
         ag = read_genbank(p, name=name)
         if annotation is None:
             return ag
-        return AnnotatedGenome(ag.genome, read_annotation(annotation), source=ag.source)
+        return AnnotatedGenome(ag.genome, open_annotation(annotation), source=ag.source)
     genome: GenomeBase = TwoBitGenome(p, name=name) if kind == "2bit" else open_fasta(p, name=name)
-    ann = read_annotation(annotation) if annotation is not None else Annotation([])
+    ann = open_annotation(annotation) if annotation is not None else Annotation([])
     return AnnotatedGenome(genome, ann, source=f"{kind} file {p.name}")
