@@ -13,7 +13,6 @@ from vivo.planning.evidence import (
     STATUS_FACTOR,
     best_level_score,
     literature,
-    product_precedents,
 )
 from vivo.planning.plan import DeliveryMode, Option, Precedent, Risk
 from vivo.planning.requests import GuideDesign, OffTargetDesign
@@ -118,7 +117,6 @@ def _knockout_all(ctx: Context, delivery: DeliveryMode, vehicle: str, cell: str)
                 sources=(*first.sources, *sources),
             ),
         )
-    precedents += product_precedents(disease=ctx.disease, targets=(ctx.gene,), modality="rna")
     if editor == "ABE":
         title = f"In vivo base-editing knockout of {ctx.gene} (ABE, splice-site disruption)"
         how = (
