@@ -79,8 +79,8 @@ def clean_nucleotides(seq: str, *, what: str = "sequence") -> str:
     'ACGTN'
     """
     s = "".join(seq.split()).upper().replace("U", "T")
-    bad = sorted({c for c in s if c not in "ACGTN"})
-    if bad:
+    if not s.isascii() or s.encode("ascii").translate(None, b"ACGTN"):
+        bad = sorted({c for c in s if c not in "ACGTN"})
         shown = "".join(bad[:10]).encode("unicode_escape").decode("ascii")
         raise InputError(
             f"{what} has letters other than A, C, G, T/U, N: {shown!r}",
