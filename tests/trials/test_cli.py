@@ -1,0 +1,117 @@
+"""`vivo trials` end to end against the local fake service (never the real one)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vivo.cli.main import main
+
+from .conftest import Scripted
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    else:  # pragma: no cover
+        code = 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_table_by_default(fake_trials, fast, capsys):
+    code, out, err = _run(
+        capsys, "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url
+    )
+    assert code == 0, err
+    assert "NCT05329649" in out and "gene editing (product: Casgevy)" in out
+    assert "10 shown of 10 of 10 studies" in out
+    assert "left out" not in out and "nctId" in err  # the malformed record is a note
+
+
+def test_json_and_filters(fake_trials, fast, capsys):
+    code, out, _ = _run(
+        capsys, "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url,
+        "--age", "8", "--modality", "gene_editing", "--json",
+    )  # fmt: skip
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["filters"]["age_years"] == 8
+    assert [s["nct_id"] for s in doc["studies"]] == ["NCT05329649", "NCT05477563", "NCT04208529"]
+
+
+def test_tsv_status_phase_country_sent_to_the_service(fake_trials, fast, capsys):
+    code, out, _ = _run(
+        capsys, "trials", "HBB", "--disease", "sickle cell disease", "--status", "recruiting",
+        "--phase", "1", "--phase", "2", "--country", "United States", "--format", "tsv",
+        "--api-url", fake_trials.url,
+    )  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("# ") and lines[1].split("\t")[0] == "nct_id"
+    rows = [line.split("\t") for line in lines[2:]]
+    assert {r[0] for r in rows} == {"NCT00000101", "NCT00000102", "NCT00000104"}
+    assert all(len(r) == 13 for r in rows)
+    q = fake_trials.requests[0]
+    assert q["query.term"] == ["HBB"] and q["filter.overallStatus"] == ["RECRUITING"]
+    assert "AREA[Phase](PHASE1 OR PHASE2)" in q["filter.advanced"][0]
+    assert 'AREA[LocationCountry]("United States")' in q["filter.advanced"][0]
+
+
+def test_offline_says_how_old_the_cache_is(fake_trials, fast, capsys, monkeypatch):
+    monkeypatch.setenv("VIVO_TRIALS_URL", fake_trials.url)  # the environment variable
+    assert _run(capsys, "trials", "--disease", "sickle cell disease")[0] == 0
+    n = len(fake_trials.requests)
+    code, out, _ = _run(capsys, "trials", "--disease", "sickle cell disease", "--offline")
+    assert code == 0 and len(fake_trials.requests) == n
+    assert "from cache, retrieved" in out and "ago" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--disease", "x", "--status", "recruitin"], "did you mean 'recruiting'"),
+        (["--disease", "x", "--phase", "7"], "--phase"),
+        (["--disease", "x", "--age", "130"], "--age"),
+        (["--disease", "x", "--age", "nan"], "--age"),
+        (["--disease", "x", "--modality", "magic"], "--modality"),
+        ([], "needs a disease, a gene or an intervention"),
+        (["--disease", "x", "--api-url", "file:///etc"], "not an http"),
+        (["--disease", "x", "--offline"], "no cached"),
+    ],
+)
+def test_bad_input_is_one_line(capsys, args, match):
+    code, out, err = _run(capsys, "trials", *args)
+    assert code == 2 and out == ""
+    assert err.startswith("vivo: error:") and err.count("\n") == 1 and match in err
+
+
+@pytest.mark.parametrize(
+    ("answers", "match"),
+    [
+        ([Scripted(500)] * 4, "failed after 4 tries: HTTP 500"),
+        ([Scripted(404, b"gone")], "HTTP 404"),
+        ([Scripted(200, b"<html>")], "not JSON"),
+    ],
+)
+def test_service_errors_are_one_line(fake_trials, fast, capsys, answers, match, _own_cache):
+    fake_trials.then(*answers)
+    code, out, err = _run(capsys, "trials", "--disease", "x", "--api-url", fake_trials.url)
+    assert code == 2 and err.startswith("vivo: error:") and match in err
+    assert err.count("\n") == 1
+    assert not (_own_cache / "trials").exists()  # nothing cached from a failed search
+
+
+def test_unreachable_is_one_line(capsys, fast):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, _, err = _run(
+        capsys, "trials", "--disease", "x", "--api-url", f"http://127.0.0.1:{port}/api/v2"
+    )
+    assert code == 2 and "cannot connect" in err and err.count("\n") == 1
