@@ -234,7 +234,8 @@ def _candidates(
     index: object, guides: list[str], mismatches: int, bulges: int
 ) -> dict[str, object]:
     """Per-guide candidate counts of the bulged pigeonhole search (first 20 guides, untimed)."""
-    from vivo.editing.offtarget._kernels import Limits, cpu
+    from vivo.editing.offtarget._kernels import Limits
+    from vivo.editing.offtarget._kernels.search import cpu
     from vivo.editing.offtarget.search import guide_batch
 
     batch = guide_batch(guides[:20], index.pams.side)  # type: ignore[attr-defined]

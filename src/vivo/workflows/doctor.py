@@ -147,7 +147,9 @@ def _probe_dask() -> BackendStatus:
 
 def _dispatchers() -> dict[str, Any]:
     """The kernels the backends call from Python (inlined helpers have no cache entry)."""
-    from vivo.editing.offtarget._kernels import align_jit, build, cpu
+    from vivo.editing.offtarget._kernels import build
+    from vivo.editing.offtarget._kernels.align import jit as align_jit
+    from vivo.editing.offtarget._kernels.search import cpu
 
     tables = {"search": cpu._compiled(), "index": build._compiled(),
               "align": {"align_rows": align_jit.align_rows}}  # fmt: skip

@@ -21,7 +21,8 @@ SCRIPT = textwrap.dedent(
     import numpy as np
     from vivo.core.seq import reverse_complement
     from vivo.editing.offtarget import build_site_index, pack_genome, pam_set
-    from vivo.editing.offtarget._kernels import Limits, gpu, reference
+    from vivo.editing.offtarget._kernels import Limits
+    from vivo.editing.offtarget._kernels.search import gpu, reference
     from vivo.editing.offtarget.search import guide_batch
 
     assert gpu.available()  # the simulator stands in for a device

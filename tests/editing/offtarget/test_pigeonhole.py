@@ -7,7 +7,7 @@ import pytest
 
 from vivo.core.seq import reverse_complement
 from vivo.editing.offtarget import build_site_index, pack_genome, pam_set, search_offtargets
-from vivo.editing.offtarget._kernels import cpu
+from vivo.editing.offtarget._kernels.search import cpu
 from vivo.io.fasta import write_fasta
 from vivo.io.twobit import write_twobit
 from vivo.workflows import genome_index as gi

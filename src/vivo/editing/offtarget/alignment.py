@@ -11,18 +11,14 @@ optimum allows.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import numpy.typing as npt
 
 from vivo.core.errors import InputError
 from vivo.editing.nucleases import PamSide
-from vivo.editing.offtarget.encoding import decode
+from vivo.editing.offtarget.encoding import encode
 
 __all__ = ["align", "align_many"]
-
-_INF = 1 << 20
 
 
 def align(spacer: str, site: str, *, dna: int, rna: int, pam_side: PamSide) -> tuple[str, str]:
@@ -31,69 +27,42 @@ def align(spacer: str, site: str, *, dna: int, rna: int, pam_side: PamSide) -> t
     ``site`` is the protospacer as read 5'->3' on the site's strand (``len(spacer) + dna - rna``
     bases).
     """
-    flip = pam_side == "3prime"
-    g = spacer[::-1] if flip else spacer
-    w = site[::-1].upper() if flip else site.upper()
-    ops = _ops(g, w, dna, rna)
-    top, bottom, i, j = [], [], 0, 0
-    for op in ops:
-        if op == "P":
-            top.append(g[i])
-            bottom.append(w[j] if w[j] == g[i] else w[j].lower())
-            i, j = i + 1, j + 1
-        elif op == "D":
-            top.append("-")
-            bottom.append(w[j])
-            j += 1
-        else:
-            top.append(g[i])
-            bottom.append("-")
-            i += 1
-    a, b = "".join(top), "".join(bottom)
-    return (a[::-1], b[::-1]) if flip else (a, b)
+    codes = encode(site.upper())
+    return align_many(spacer, codes[None, :], np.array([len(codes)], dtype=np.int64),
+                      np.array([dna], dtype=np.int64), np.array([rna], dtype=np.int64),
+                      pam_side=pam_side)[0]  # fmt: skip
 
 
-def _ops(g: str, w: str, dna: int, rna: int) -> list[str]:
-    n, m = len(g), len(w)
-    if m != n + dna - rna:
-        raise InputError("site length does not match the spacer and bulge counts")
+def _rows_python(
+    g: npt.NDArray[np.int64], n: int, sites: npt.NDArray[np.int64], m: npt.NDArray[np.int64],
+    dna: npt.NDArray[np.int64], rna: npt.NDArray[np.int64], flip: bool,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """The batch kernel's loop in plain Python (the one-source rule, run uncompiled)."""
+    from vivo.editing.offtarget._kernels.recursion import align_row
 
-    @cache
-    def cost(i: int, j: int, dd: int, last: str) -> int:
-        rr = dd - (j - i)
-        if i == n and j == m:
-            return 0 if (dd == dna and rr == rna and last == "P") else _INF
-        best = _INF
-        for op, (i2, j2, d2, extra) in _moves(i, j, dd, rr, last, g, w, dna, rna).items():
-            best = min(best, extra + cost(i2, j2, d2, op))
-        return best
-
-    ops: list[str] = []
-    i = j = dd = 0
-    last = "S"
-    while i < n or j < m:
-        rr = dd - (j - i)
-        target = cost(i, j, dd, last) if ops else cost(0, 0, 0, "S")
-        for op, (i2, j2, d2, extra) in _moves(i, j, dd, rr, last, g, w, dna, rna).items():
-            if extra + cost(i2, j2, d2, op) == target:
-                ops.append(op)
-                i, j, dd, last = i2, j2, d2, op
-                break
-        else:  # pragma: no cover - the caller only aligns sites the kernels accepted
-            raise InputError("no alignment within the given bulge counts")
-    return ops
-
-
-def _moves(
-    i: int, j: int, dd: int, rr: int, last: str, g: str, w: str, dna: int, rna: int
-) -> dict[str, tuple[int, int, int, int]]:
-    out: dict[str, tuple[int, int, int, int]] = {}
-    if i < len(g) and j < len(w):
-        out["P"] = (i + 1, j + 1, dd, int(g[i] != w[j] or w[j] not in "ACGT"))
-    if dd < dna and j < len(w) and last in "PD":
-        out["D"] = (i, j + 1, dd + 1, 0)
-    if rr < rna and i < len(g) and last in "PR":
-        out["R"] = (i + 1, j, dd, 0)
+    out = []
+    for q in range(len(m)):
+        mq = int(m[q])
+        w = sites[q, :mq][::-1] if flip else sites[q, :mq]
+        cost = np.empty((n + 1, 3, 3, 4), dtype=np.int64)
+        ops = np.empty(n + mq, dtype=np.int64)
+        k = align_row(g, n, w, mq, int(dna[q]), int(rna[q]), cost, ops)
+        top, bottom, i, j = [], [], 0, 0
+        for t in range(k):
+            if ops[t] == 0:
+                top.append("ACGTN"[g[i]])
+                bottom.append("ACGTN"[w[j]] if w[j] == g[i] and w[j] < 4 else "acgtn"[w[j]])
+                i, j = i + 1, j + 1
+            elif ops[t] == 1:
+                top.append("-")
+                bottom.append("ACGTN"[w[j]])
+                j += 1
+            else:
+                top.append("ACGTN"[g[i]])
+                bottom.append("-")
+                i += 1
+        a, b = "".join(top), "".join(bottom)
+        out.append((a[::-1], b[::-1]) if flip else (a, b))
     return out
 
 
@@ -109,24 +78,23 @@ def align_many(
     """:func:`align` for many sites of one spacer: ``sites`` holds each site's base codes
     5'->3' (0-3 = ACGT, 4 = other), padded; row q has ``lengths[q]`` bases. Uses the numba
     kernel when numba is installed (the same rule, tested equal), else :func:`align`."""
-    try:
-        from vivo.editing.offtarget._kernels import align_jit
-    except ImportError:
-        return [
-            align(spacer, decode(sites[q, : lengths[q]]), dna=int(dna[q]), rna=int(rna[q]),
-                  pam_side=pam_side)
-            for q in range(len(lengths))
-        ]  # fmt: skip
     n = len(spacer)
-    if np.any(lengths != n + dna - rna):
+    if np.any(lengths != n + dna - rna) or np.any(dna < 0) or np.any(rna < 0) or np.any(
+        dna > 2) or np.any(rna > 2):  # fmt: skip
         raise InputError("site length does not match the spacer and bulge counts")
+    codes = np.frombuffer(spacer.upper().encode(), dtype=np.uint8)
+    g = np.searchsorted(np.frombuffer(b"ACGT", dtype=np.uint8), codes).astype(np.int64)
+    sites64 = np.ascontiguousarray(sites, dtype=np.int64)
+    try:
+        from vivo.editing.offtarget._kernels.align import jit
+    except ImportError:
+        return _rows_python(g, n, sites64, lengths.astype(np.int64), dna.astype(np.int64),
+                            rna.astype(np.int64), pam_side == "3prime")  # fmt: skip
     width = n + 2 * 2 + 1
     top = np.zeros((len(lengths), width), dtype=np.uint8)
     bottom = np.zeros((len(lengths), width), dtype=np.uint8)
     cols = np.zeros(len(lengths), dtype=np.int64)
-    codes = np.frombuffer(spacer.encode(), dtype=np.uint8)
-    g = np.searchsorted(np.frombuffer(b"ACGT", dtype=np.uint8), codes).astype(np.int64)
-    align_jit.align_rows(g, n, np.ascontiguousarray(sites, dtype=np.int64),
+    jit.align_rows(g, n, sites64,
                        lengths.astype(np.int64), dna.astype(np.int64), rna.astype(np.int64),
                        pam_side == "3prime", top, bottom, cols)  # fmt: skip
     return [

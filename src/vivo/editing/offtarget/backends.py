@@ -21,7 +21,7 @@ BACKENDS: tuple[str, ...] = ("auto", "numpy", "cpu", "gpu")
 
 def resolve_backend(backend: str) -> KernelBackend:
     """The concrete kernel for ``backend``; an :class:`InputError` if it cannot run here."""
-    from vivo.editing.offtarget._kernels import cpu, gpu
+    from vivo.editing.offtarget._kernels.search import cpu, gpu
 
     name = backend.strip().lower()
     if name == "auto":
@@ -53,6 +53,6 @@ def resolve_backend(backend: str) -> KernelBackend:
 
 def kernel_module(backend: KernelBackend) -> ModuleType:
     """The ``_kernels`` module implementing ``backend``."""
-    from vivo.editing.offtarget._kernels import cpu, gpu, reference
+    from vivo.editing.offtarget._kernels.search import cpu, gpu, reference
 
     return {"numpy": reference, "cpu": cpu, "gpu": gpu}[backend]

@@ -108,7 +108,7 @@ def _scores(
         return cfd, mit
     if not scorable.any():
         return cfd, mit
-    from vivo.editing.offtarget._kernels.reference import unpack_windows
+    from vivo.editing.offtarget._kernels.search.reference import unpack_windows
 
     r = rows[scorable]
     codes, flags = unpack_windows(index.win[r], index.nmask[r])

@@ -10,7 +10,12 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from vivo.editing.offtarget._kernels.cpu_jit import append_key, costs, enumerate_keys, inf, pick
+from vivo.editing.offtarget._kernels.search.cpu_jit import append_key, enumerate_keys
+from vivo.editing.offtarget._kernels.targets import compiled
+
+_R = compiled("cpu")
+inf = _R.inf
+bound11_run, shift_bound, exact_picks = _R.bound11_run, _R.shift_bound, _R.exact_picks
 
 # guide bases whose shift-bound states depend on site bases 0-9 only (the proximal key)
 PREFIX = 9
@@ -48,96 +53,6 @@ def enumerate_from(g, n, i0, p, k, nd, nr):  # type: ignore[no-untyped-def]
             st[sp, 3], st[sp, 4], st[sp, 5] = dd, rr + 1, key
             sp += 1
     return np.unique(keys[:nk])
-
-
-@nb.njit(cache=True, inline="always")
-def mismatch_bits(gw, win, s):  # type: ignore[no-untyped-def]
-    # bit 2i set when guide base i differs from site base i + s
-    x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
-    y = x ^ gw
-    return (y | (y >> np.uint64(1))) & np.uint64(0x5555555555555555)
-
-
-@nb.njit(cache=True, inline="always")
-def bound11_run(gw, win, i0, n, k, a, b, c, d):  # type: ignore[no-untyped-def]
-    # the shift bound for one DNA and one RNA bulge over guide bases i0..n-1, from the states
-    # a (no bulge yet), b (one DNA bulge: shift +1), c (one RNA bulge: shift -1) and d (both:
-    # shift 0) before base i0; returns the bound so far and the states (early exit above k)
-    m0 = mismatch_bits(gw, win, 0)
-    mp = mismatch_bits(gw, win, 1)
-    mn = mismatch_bits(gw, win, -1)
-    best = min(min(a, b), min(c, d))
-    for i in range(i0, n):
-        sh = np.uint64(2 * i)
-        b = min(b, a)  # a DNA bulge before guide base i
-        d = min(d, c)
-        z0 = int((m0 >> sh) & np.uint64(1))
-        d = min(d + z0, b)  # guide base i pairs, or is the RNA bulge
-        c = min(c + int((mn >> sh) & np.uint64(1)), a)
-        b = b + int((mp >> sh) & np.uint64(1))
-        a = a + z0
-        best = min(min(a, b), min(c, d))
-        if best > k:
-            break
-    return best, a, b, c, d
-
-
-@nb.njit(cache=True, inline="always")
-def shift_bound_11(gw, n, win, k):  # type: ignore[no-untyped-def]
-    return bound11_run(gw, win, 0, n, k, 0, inf, inf, inf)[0]
-
-
-@nb.njit(cache=True, inline="always")
-def shift_bound(gw, n, win, k, nd, nr, fb):  # type: ignore[no-untyped-def]
-    # a lower bound on the mismatches of any alignment with <= nd DNA and <= nr RNA bulges:
-    # the alignment recursion relaxed to states (u, v) = bulges used so far, where guide
-    # base i pairs with site base i + u - v (bit masks per shift), an RNA bulge frees one
-    # guide base and DNA bulges may sit anywhere; no column rules, room or N checks, so
-    # every real alignment is one of its paths (the bound never exceeds the exact count).
-    # Stops as soon as every state costs more than k (costs never decrease along i).
-    if nd == 1 and nr == 1:
-        return shift_bound_11(gw, n, win, k)
-    w = nr + 1
-    for q in range((nd + 1) * w):
-        fb[q] = inf
-    fb[0] = 0
-    best = 0
-    for i in range(n):
-        for v in range(w):
-            for u in range(1, nd + 1):
-                if fb[(u - 1) * w + v] < fb[u * w + v]:
-                    fb[u * w + v] = fb[(u - 1) * w + v]
-        best = inf
-        for u in range(nd, -1, -1):
-            for v in range(nr, -1, -1):
-                s = u - v
-                x = (win >> np.uint64(2 * s)) if s >= 0 else (win << np.uint64(-2 * s))
-                y = (x ^ gw) >> np.uint64(2 * i)
-                c = fb[u * w + v] + int((y | (y >> np.uint64(1))) & np.uint64(1))
-                if v > 0 and fb[u * w + v - 1] < c:
-                    c = fb[u * w + v - 1]
-                fb[u * w + v] = c
-                if c < best:
-                    best = c
-        if best > k:
-            return best
-    return best
-
-
-@nb.njit(cache=True, inline="always")
-def exact_picks(g, n, win, nm, room, k, nd, nr, f, out, picks):  # type: ignore[no-untyped-def]
-    # the alignment recursion; picks[delta + nr] = 16 * DNA bulges + mismatches of the
-    # reported alignment of the site with delta = d - r, or -1; True if any qualifies
-    costs(g, n, win, nm, room, nd, nr, f, out)
-    found = False
-    for delta in range(-nr, nd + 1):
-        d = pick(out, delta, k, nd, nr)
-        if d >= 0:
-            picks[delta + nr] = d * 16 + out[d, d - delta]
-            found = True
-        else:
-            picks[delta + nr] = -1
-    return found
 
 
 @nb.njit(cache=True, inline="always")

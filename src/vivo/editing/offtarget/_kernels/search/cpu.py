@@ -68,8 +68,8 @@ def prefix_length(index: SiteIndex, n: int, limits: Limits) -> int:
 @cache
 def _compiled() -> dict[str, Any]:
     try:
-        from vivo.editing.offtarget._kernels import bulge_jit as b
-        from vivo.editing.offtarget._kernels import cpu_jit as j
+        from vivo.editing.offtarget._kernels.search import bulge_jit as b
+        from vivo.editing.offtarget._kernels.search import cpu_jit as j
     except ImportError as exc:  # pragma: no cover - numba is a test dependency
         raise InputError(
             "the 'cpu' off-target backend needs numba",

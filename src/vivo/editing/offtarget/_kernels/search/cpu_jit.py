@@ -1,11 +1,13 @@
 # mypy: disable-error-code="no-untyped-call,attr-defined,no-untyped-def,unused-ignore"
 # mypy: disable-error-code="no-any-return,misc"
 """The CPU kernels themselves (numba ``njit`` functions at module level, so that numba's
-on-disk cache can reuse them across processes): the alignment recursion and key enumeration
-shared by every kernel, the general kernel and the mismatch-only pigeonhole kernel. The bulged
-pigeonhole kernel is in ``bulge_jit.py``, the batch alignment writer in ``align_jit.py``.
+on-disk cache can reuse them across processes): key enumeration, the general kernel and the
+mismatch-only pigeonhole kernel. The alignment recursion and the mismatch count are the
+one-source functions of ``recursion.py`` compiled for the CPU (``targets.compiled("cpu")``).
+The bulged pigeonhole kernel is in ``bulge_jit.py``, the batch alignment writer in
+``_kernels/align/jit.py``.
 
-Import this module only through :func:`vivo.editing.offtarget._kernels.cpu._compiled`, which
+Import this module only through :func:`vivo.editing.offtarget._kernels.search.cpu._compiled`, which
 reports a missing numba as an ``InputError``; see ``cpu.py`` for what each kernel does.
 """
 
@@ -14,75 +16,11 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-inf = 127  # "no alignment" in the int16 cost tables
+from vivo.editing.offtarget._kernels.targets import compiled
 
-
-@nb.njit(cache=True, inline="always")
-def popcount(x: np.uint64) -> int:
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
-
-
-@nb.njit(cache=True)
-def costs(g, n, win, nm, room, nd, nr, f, out):  # type: ignore[no-untyped-def]  # noqa: C901
-    # f[i, dd, rr, last]; last: 0 start, 1 pair, 2 DNA bulge, 3 RNA bulge
-    f[:] = inf
-    f[0, 0, 0, 0] = 0
-    for i in range(n + 1):
-        for dd in range(nd + 1):
-            for rr in range(nr + 1):
-                j = i + dd - rr
-                if dd < nd and 0 <= j < room:
-                    src = min(f[i, dd, rr, 1], f[i, dd, rr, 2])
-                    if src < f[i, dd + 1, rr, 2]:
-                        f[i, dd + 1, rr, 2] = src
-                if i < n:
-                    best = min(min(f[i, dd, rr, 0], f[i, dd, rr, 1]),
-                               min(f[i, dd, rr, 2], f[i, dd, rr, 3]))  # fmt: skip
-                    if 0 <= j < room and best < inf:
-                        b = (win >> np.uint64(2 * j)) & np.uint64(3)
-                        mm = 1 if (b != g[i] or (nm >> np.uint32(j)) & np.uint32(1)) else 0
-                        if best + mm < f[i + 1, dd, rr, 1]:
-                            f[i + 1, dd, rr, 1] = best + mm
-                    if rr < nr:
-                        src = min(f[i, dd, rr, 1], f[i, dd, rr, 3])
-                        if src < f[i + 1, dd, rr + 1, 3]:
-                            f[i + 1, dd, rr + 1, 3] = src
-    for dd in range(nd + 1):
-        for rr in range(nr + 1):
-            out[dd, rr] = f[n, dd, rr, 1]
-
-
-@nb.njit(cache=True, inline="always")
-def pick(out, delta, k, nd, nr):  # type: ignore[no-untyped-def]
-    best, bd = 1 << 30, -1
-    for d in range(nd + 1):
-        r = d - delta
-        if r < 0 or r > nr:
-            continue
-        mm = out[d, r]
-        if mm <= k:
-            rank = (mm + d + r) * 64 + d
-            if rank < best:
-                best, bd = rank, d
-    return bd
-
-
-@nb.njit(cache=True)
-def hamming(gw, n, win, nm):  # type: ignore[no-untyped-def]
-    x = win ^ gw
-    c = (x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555)
-    if n < 32:
-        c &= (np.uint64(1) << np.uint64(2 * n)) - np.uint64(1)
-    mm = popcount(c)
-    low = nm if n >= 32 else nm & ((np.uint32(1) << np.uint32(n)) - np.uint32(1))
-    if low:
-        for j in range(n):
-            if (low >> np.uint32(j)) & np.uint32(1) and not (c >> np.uint64(2 * j)) & np.uint64(1):
-                mm += 1
-    return mm
+_R = compiled("cpu")
+popcount, costs, pick, hamming, diff2 = _R.popcount, _R.costs, _R.pick, _R.hamming, _R.diff2
+inf = _R.inf  # "no alignment" in the int16 cost tables
 
 
 @nb.njit(cache=True, inline="always")
@@ -222,12 +160,6 @@ def bit_counts(flags, coff, rlo, rhi):  # type: ignore[no-untyped-def]
                 x >>= 1
         counts[t] = c
     return counts
-
-
-@nb.njit(cache=True, inline="always")
-def diff2(a, b):  # type: ignore[no-untyped-def]
-    x = np.uint64(a) ^ np.uint64(b)
-    return popcount((x | (x >> np.uint64(1))) & np.uint64(0x5555555555555555))
 
 
 @nb.njit(cache=True)

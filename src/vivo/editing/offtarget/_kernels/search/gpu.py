@@ -41,7 +41,7 @@ def available() -> bool:
 def _compiled() -> dict[str, Any]:
     from numba import cuda
 
-    from vivo.editing.offtarget._kernels import gpu_jit
+    from vivo.editing.offtarget._kernels.search import gpu_jit
 
     return {"scan": gpu_jit.scan, "cuda": cuda}
 

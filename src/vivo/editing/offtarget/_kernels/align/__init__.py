@@ -1,0 +1,1 @@
+"""Alignment-rendering kernels: the reported alignment of many sites at once (``jit``)."""
