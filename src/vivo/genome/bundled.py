@@ -34,6 +34,7 @@ from vivo.genome.records import genome_from_records
 __all__ = [
     "BETA_GLOBIN_SHA256",
     "BUNDLED_LOCI",
+    "BUNDLED_RECORD_NAMES",
     "AssemblyPlacement",
     "LocusPlacement",
     "PlacementAnchor",
@@ -48,6 +49,8 @@ BETA_GLOBIN_SHA256 = "1fdc8b15a454dfb4ebc84ad1bb7a20d926f1818f5681a11f60e789934d
 BUNDLED_LOCI: dict[str, tuple[str, str]] = {
     "beta-globin": ("U01317.1.gb", BETA_GLOBIN_SHA256),
 }
+#: genome names of the bundled records (``AnnotatedGenome.name``)
+BUNDLED_RECORD_NAMES = frozenset({"U01317.1"})
 
 
 @cache

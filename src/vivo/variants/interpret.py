@@ -13,6 +13,7 @@ from typing import Any
 from vivo.core.coords import Strand
 from vivo.genome.annotation import AnnotatedGenome, Transcript
 from vivo.genome.bundled import beta_globin_locus
+from vivo.variants.accessions import resolve_accession
 from vivo.variants.consequence import Consequence, predict_consequence
 from vivo.variants.hgvs import HgvsVariant, parse_hgvs
 from vivo.variants.locate import (
@@ -42,6 +43,7 @@ class VariantInterpretation:
     reference_check: str
     genome_name: str
     genome_source: str
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -73,6 +75,7 @@ class VariantInterpretation:
             },
             "reference_check": self.reference_check,
             "genome": {"name": self.genome_name, "source": self.genome_source},
+            "warnings": list(self.warnings),
         }
 
 
@@ -90,13 +93,17 @@ def interpret_variant(
 ) -> VariantInterpretation:
     """Parse ``text`` (``HBB c.20A>T``, ``HBB:c.20A>T``, or ``c.20A>T`` with ``gene``); interpret.
 
-    The genome defaults to the bundled beta-globin locus (GenBank U01317.1).
+    The genome defaults to the bundled beta-globin locus (GenBank U01317.1). References may be
+    accessions (``NM_000518.5:c.20A>T``, ``ENST…:c.``, ``NC_000011.10:g.5227002T>A``), resolved
+    by :func:`vivo.variants.accessions.resolve_accession`; its warnings (another version of a
+    transcript) are kept in ``warnings``.
     """
     ag = genome or beta_globin_locus()
     parsed = parse_hgvs(text, gene=gene)
     if gene is not None and parsed.gene is None:
         parsed = HgvsVariant(gene, parsed.kind, parsed.start, parsed.end, parsed.edit)
-    tx, change = locate(parsed, ag)
+    parsed, named_tx, warnings = resolve_accession(parsed, ag)
+    tx, change = locate(parsed, ag, transcript=named_tx)
     norm = normalize(change, ag.genome, tx.strand)
     g_norm = normalize(change, ag.genome, Strand.PLUS)
     stated = parsed.edit.ref
@@ -119,4 +126,5 @@ def interpret_variant(
         reference_check=check,
         genome_name=ag.name,
         genome_source=ag.source,
+        warnings=warnings,
     )
