@@ -147,7 +147,7 @@ def _probe_dask() -> BackendStatus:
 
 def _dispatchers() -> dict[str, Any]:
     """The kernels the backends call from Python (inlined helpers have no cache entry)."""
-    from vivo.editing.offtarget._kernels import build
+    from vivo.editing.offtarget._kernels import builder as build
     from vivo.editing.offtarget._kernels.align import jit as align_jit
     from vivo.editing.offtarget._kernels.search import cpu
 

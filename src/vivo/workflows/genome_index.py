@@ -183,7 +183,7 @@ def _write_sites(
     progress: Progress | None,
 ) -> None:
     """Write the sorted site tables of one PAM set (numba when installed, else numpy)."""
-    from vivo.editing.offtarget._kernels import build
+    from vivo.editing.offtarget._kernels import builder as build
 
     folder.mkdir(parents=True, exist_ok=True)
     if build.available():
@@ -223,7 +223,7 @@ def _key_passes(starts: np.ndarray, nkeys: int, max_rows: int) -> list[tuple[int
 def _write_sites_numba(
     genome: PackedGenome, pams: PamSet, folder: Path, max_rows: int, progress: Progress | None
 ) -> None:
-    from vivo.editing.offtarget._kernels import build
+    from vivo.editing.offtarget._kernels import builder as build
 
     k = KEY_BASES
     pieces = build.chunk_pieces(genome.offsets, genome.lengths, pams.length)

@@ -400,7 +400,7 @@ def _numpy_tables(genome: PackedGenome, pams: PamSet, key_bases: int) -> tuple[S
 def _numba_tables(
     genome: PackedGenome, pams: PamSet, key_bases: int
 ) -> tuple[dict[str, Any], I64, I64]:
-    from vivo.editing.offtarget._kernels import build
+    from vivo.editing.offtarget._kernels import builder as build
 
     pieces = build.chunk_pieces(genome.offsets, genome.lengths, pams.length)
     counts, dcounts = build.count_sites(
@@ -435,7 +435,7 @@ def build_site_index(
     ``builder`` is ``auto`` (numba when installed), ``numba`` or ``numpy``; both give identical
     arrays. The distal tables are built only for ``key_bases == KEY_BASES``.
     """
-    from vivo.editing.offtarget._kernels import build
+    from vivo.editing.offtarget._kernels import builder as build
 
     use_numba = builder == "numba" or (builder == "auto" and build.available())
     if use_numba and key_bases == KEY_BASES:
