@@ -30,6 +30,8 @@ from typing import Any, ClassVar, Literal, TypeAlias
 from vivo.core.errors import InputError
 
 __all__ = [
+    "AsoDesign",
+    "AsoMode",
     "BaseEditDesign",
     "CarDesign",
     "CassetteDesign",
@@ -44,6 +46,8 @@ __all__ = [
     "PrimeEditDesign",
     "SimulationDesign",
     "SimulationKind",
+    "SirnaDesign",
+    "SirnaRegion",
     "SpacerSource",
     "VectorKind",
 ]
@@ -53,6 +57,8 @@ SpacerSource = Literal["guides", "donor", "base_editing", "prime_editing"]
 VectorKind = Literal["AAV", "LV", "RV", "HSV", "Ad"]
 SimulationKind = Literal["hsc", "aav", "car-t", "pk"]
 EditorKind = Literal["ABE", "CBE"]
+SirnaRegion = Literal["cds", "3utr", "any"]
+AsoMode = Literal["gapmer", "skip", "include"]
 
 _BASE_FIELDS = frozenset({"purpose", "gene", "needs"})
 
@@ -323,6 +329,62 @@ class DoseDesign(_Design):
         return "cells"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SirnaDesign(_Design):
+    """siRNA duplexes against the ``gene``'s mRNA (:mod:`vivo.rna`), ``target_region`` of the
+    mature transcript, the best ``top_n`` with their off-targets and a chemistry proposal;
+    ``conjugate`` is the delivery of the option's precedent (GalNAc for hepatocytes, LNP);
+    ``allele="mutant"`` asks for duplexes that cover the patient's variant or a linked SNP."""
+
+    engine: ClassVar[Literal["sirna"]] = "sirna"
+    target_region: SirnaRegion = "cds"
+    top_n: int = 5
+    conjugate: Literal["GalNAc", "LNP", "none"] = "GalNAc"
+    allele: Literal["mutant"] | None = None
+    precedent: str | None = None  # an approved siRNA to compare with (brand)
+
+    def __post_init__(self) -> None:
+        _Design.__post_init__(self)
+        if not 1 <= self.top_n <= 50:
+            raise ValueError(f"top_n must lie in 1..50, got {self.top_n}")
+
+    @property
+    def region(self) -> str:
+        """The mRNA region the duplexes target."""
+        return {"cds": "CDS", "3utr": "3'UTR", "any": "mRNA"}[self.target_region]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AsoDesign(_Design):
+    """Antisense oligonucleotides (:mod:`vivo.rna`): RNase H ``gapmer`` against the transcript,
+    or splice-switching oligos that make the spliceosome ``skip`` or ``include`` ``exon``;
+    ``chemistry`` is the precedent's (e.g. ``"uniform 2'-MOE"``, ``"PMO"``, ``"5-10-5 2'-MOE
+    gapmer"``) and ``precedent`` the approved drug whose site the dossier compares with."""
+
+    engine: ClassVar[Literal["aso"]] = "aso"
+    mode: AsoMode
+    exon: int | None = None
+    top_n: int = 5
+    chemistry: str = ""
+    precedent: str | None = None
+    allele: Literal["mutant"] | None = None
+
+    def __post_init__(self) -> None:
+        _Design.__post_init__(self)
+        if self.mode in ("skip", "include"):
+            if self.exon is None or self.exon < 1:
+                raise ValueError(f"{self.mode} oligos need an exon number >= 1, got {self.exon}")
+        elif self.exon is not None:
+            raise ValueError("exon applies to splice-switching (skip/include) oligos only")
+        if not 1 <= self.top_n <= 50:
+            raise ValueError(f"top_n must lie in 1..50, got {self.top_n}")
+
+    @property
+    def region(self) -> str:
+        """``"exon 51"`` for splice switching, ``"transcript"`` for gapmers."""
+        return f"exon {self.exon}" if self.exon is not None else "transcript"
+
+
 DesignRequest: TypeAlias = (
     GuideDesign
     | OffTargetDesign
@@ -334,5 +396,7 @@ DesignRequest: TypeAlias = (
     | CollectionDesign
     | CarDesign
     | DoseDesign
+    | SirnaDesign
+    | AsoDesign
 )
 """Any design request (dispatch on its type, or read ``engine``)."""
