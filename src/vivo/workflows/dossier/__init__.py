@@ -28,6 +28,7 @@ from typing import assert_never
 from vivo.core.errors import VivoError
 from vivo.planning.plan import Option
 from vivo.planning.requests import (
+    AsoDesign,
     BaseEditDesign,
     CarDesign,
     CassetteDesign,
@@ -39,6 +40,7 @@ from vivo.planning.requests import (
     OffTargetDesign,
     PrimeEditDesign,
     SimulationDesign,
+    SirnaDesign,
     SpacerSource,
 )
 from vivo.workflows.dossier.cassette import cassette_section
@@ -47,6 +49,7 @@ from vivo.workflows.dossier.editing import base_edit_section, donor_section, pri
 from vivo.workflows.dossier.guides import guide_section
 from vivo.workflows.dossier.indexes import SiteIndexes
 from vivo.workflows.dossier.offtargets import offtarget_section
+from vivo.workflows.dossier.rna import aso_section, sirna_section
 from vivo.workflows.dossier.section import (
     DossierInputs,
     Figure,
@@ -100,6 +103,10 @@ def _run(
             return car_section(req, inputs)
         case DoseDesign():
             return dose_section(req, inputs)
+        case SirnaDesign():
+            return sirna_section(req, inputs)
+        case AsoDesign():
+            return aso_section(req, inputs)
         case _:
             assert_never(req)
 
