@@ -25,6 +25,22 @@ def _citations(data: dict[str, Any]) -> list[dict[str, str]]:
     return [{"key": k, "url": v} for k, v in sorted(seen.items())]
 
 
+def _trials(data: dict[str, Any]) -> dict[str, Any] | None:
+    """plan.json's ``trials`` with each match's option title, and the matches by option."""
+    trials = data.get("trials")
+    if not trials:
+        return None
+    titles = {o["id"]: f"{o['rank']}. {o['title']}" for o in data["plan"]["options"]}
+    rows = [
+        dict(m, option_title=titles.get(m["option_id"] or "", "other trials for the disease"))
+        for m in trials["matches"]
+    ]
+    by_option: dict[str, list[dict[str, Any]]] = {}
+    for m in rows:
+        by_option.setdefault(m["option_id"] or "", []).append(m)
+    return dict(trials, rows=rows, by_option=by_option)
+
+
 def build_view(data: dict[str, Any]) -> dict[str, Any]:
     """Everything the template shows, derived from a plan.json document."""
     plan = data["plan"]
@@ -53,6 +69,7 @@ def build_view(data: dict[str, Any]) -> dict[str, Any]:
         "provenance": data["provenance"],
         "schema_version": data["schema_version"],
         "citations": _citations(data),
+        "trials": _trials(data),
     }
 
 

@@ -24,6 +24,7 @@ from vivo.planning.plan import Zygosity
 from vivo.variants.hgvs import HgvsVariant, format_hgvs, parse_hgvs
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
 from vivo.workflows.dossier import DossierInputs, SectionResult, build_sections
+from vivo.workflows.dossier.trials import TrialsMode, TrialsSection, trials_section
 from vivo.workflows.genomes import resolve_genome
 
 __all__ = [
@@ -62,6 +63,10 @@ class PlanRequest:
     max_design_options: int = 5
     offtarget_genome: str | None = None  # an indexed genome (vivo genome add) for off-targets
     offtarget_home: str | None = None
+    # the trials section: "cache" (default: the answer `vivo trials` cached, no network),
+    # "online" (ask ClinicalTrials.gov) or "off"; trials_api_url overrides $VIVO_TRIALS_URL
+    trials: TrialsMode = "cache"
+    trials_api_url: str | None = None
 
     def __post_init__(self) -> None:
         _check_request(self)
@@ -83,6 +88,8 @@ def _check_request(req: PlanRequest) -> None:
         )
     if not isinstance(req.gene, str):
         raise InputError(f"gene must be text, got {req.gene!r}")
+    if req.trials not in ("cache", "online", "off"):
+        raise InputError(f"unknown trials mode {req.trials!r}", hint="cache, online or off")
     if req.second_variant and not req.variant:
         raise InputError("a second variant without a first", hint="give the first variant too")
 
@@ -95,6 +102,7 @@ class PlanResult:
     variant: dict[str, Any] | None
     sections: tuple[SectionResult, ...]
     provenance: dict[str, Any]
+    trials: TrialsSection | None = None  # ClinicalTrials.gov studies (vivo.workflows.trials)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan.json document (validated against ``plan.schema.json``)."""
@@ -105,6 +113,7 @@ class PlanResult:
             "variant_interpretation": self.variant,
             "sections": [s.to_dict() for s in self.sections],
             "provenance": self.provenance,
+            "trials": self.trials.to_dict() if self.trials else None,
         }
 
 
@@ -226,6 +235,7 @@ def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanRes
     question, interp = _question(req, ag)
     plan = plan_therapy(question)
     sections = _sections(plan, ag, interp, req, progress)
+    trials = trials_section(plan, mode=req.trials, api_url=req.trials_api_url)
     provenance = {
         "vivo_version": __version__,
         "planner_version": plan.planner_version,
@@ -235,7 +245,7 @@ def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanRes
         "knowledge_sources": "vivo/knowledge/data (SOURCES.md); every row cites its sources",
         "elapsed_s": round(time.perf_counter() - t0, 3),
     }
-    return PlanResult(plan, interp.to_dict() if interp else None, sections, provenance)
+    return PlanResult(plan, interp.to_dict() if interp else None, sections, provenance, trials)
 
 
 def _check_offtarget_genome(req: PlanRequest) -> None:
