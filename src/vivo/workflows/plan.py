@@ -67,6 +67,9 @@ class PlanRequest:
     # "online" (ask ClinicalTrials.gov) or "off"; trials_api_url overrides $VIVO_TRIALS_URL
     trials: TrialsMode = "cache"
     trials_api_url: str | None = None
+    vcf: str | None = None  # the patient's VCF: variants and zygosity are read from it
+    sample: str | None = None  # the VCF sample (default: the only one)
+    assembly: str | None = None  # GRCh38/GRCh37 of the VCF on the bundled locus (default: header)
 
     def __post_init__(self) -> None:
         _check_request(self)
@@ -92,6 +95,23 @@ def _check_request(req: PlanRequest) -> None:
         raise InputError(f"unknown trials mode {req.trials!r}", hint="cache, online or off")
     if req.second_variant and not req.variant:
         raise InputError("a second variant without a first", hint="give the first variant too")
+    _check_vcf_request(req)
+
+
+def _check_vcf_request(req: PlanRequest) -> None:
+    if req.vcf is None:
+        if req.sample is not None or req.assembly is not None:
+            raise InputError("--sample and --assembly go with --vcf", hint="add --vcf FILE")
+        return
+    if req.variant or req.second_variant:
+        raise InputError(
+            "give the variants as HGVS or in a VCF (--vcf), not both",
+            hint="drop the HGVS variants: the VCF's genotypes give them and their zygosity",
+        )
+    if req.zygosity != "unknown":
+        raise InputError("--zygosity comes from the VCF's genotypes", hint="drop --zygosity")
+    if not req.gene.strip():
+        raise InputError("--vcf needs the gene", hint="add --gene HBB (or the gene as argument)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +252,9 @@ def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanRes
     t0 = time.perf_counter()
     _check_offtarget_genome(req)
     ag = resolve_genome(req.genome, req.annotation)
+    vcf: dict[str, Any] | None = None
+    if req.vcf is not None:
+        req, vcf = _variants_from_vcf(req, ag)
     question, interp = _question(req, ag)
     plan = plan_therapy(question)
     sections = _sections(plan, ag, interp, req, progress)
@@ -245,7 +268,27 @@ def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanRes
         "knowledge_sources": "vivo/knowledge/data (SOURCES.md); every row cites its sources",
         "elapsed_s": round(time.perf_counter() - t0, 3),
     }
+    if vcf is not None:
+        provenance["vcf"] = vcf
     return PlanResult(plan, interp.to_dict() if interp else None, sections, provenance, trials)
+
+
+def _variants_from_vcf(req: PlanRequest, ag: AnnotatedGenome) -> tuple[PlanRequest, dict[str, Any]]:
+    """The request with the VCF's variants (5' to 3') and zygosity in place of the VCF."""
+    from dataclasses import replace
+
+    from vivo.workflows.variants import read_patient_vcf
+
+    assert req.vcf is not None
+    pv = read_patient_vcf(
+        req.vcf, gene=req.gene.strip(), genome=ag, sample=req.sample, assembly=req.assembly
+    )
+    second = pv.hgvs[1] if len(pv.hgvs) > 1 else None
+    new = replace(
+        req, vcf=None, sample=None, assembly=None, variant=pv.hgvs[0], second_variant=second,
+        zygosity=pv.genotype.zygosity, gene=pv.gene,
+    )  # fmt: skip
+    return new, pv.to_dict()
 
 
 def _check_offtarget_genome(req: PlanRequest) -> None:
@@ -268,6 +311,10 @@ def _check_offtarget_genome(req: PlanRequest) -> None:
 def default_out_dir(req: PlanRequest) -> str:
     """A default output folder named after the query, e.g. ``vivo-plan-HBB-c.20A_T``."""
     parts = [req.gene or req.disease or "", *(v for v in (req.variant, req.second_variant) if v)]
+    if req.vcf:
+        from vivo.workflows.variants import vcf_label
+
+        parts.append(vcf_label(req.vcf))
     name = "-".join(re.sub(r"[^A-Za-z0-9.+-]+", "_", p.strip()) for p in parts if p.strip())
     return f"vivo-plan-{name[:80] or 'query'}"
 
