@@ -115,6 +115,68 @@ def remove(
     console.print(f"removed {what}")
 
 
+@genome_app.command("fetch")
+def fetch(
+    assembly: Annotated[
+        str,
+        typer.Argument(help="assembly name (hg38, GRCh38, mm39...) or, with --provider url, a URL"),
+    ],
+    provider: Annotated[
+        str,
+        v.choice_option(
+            "--provider",
+            choices=lambda: ["ucsc", "ensembl", "ncbi", "gencode", "url"],
+            help="where to download it from (default ucsc)",
+        ),
+    ] = "ucsc",
+    annotation: Annotated[
+        bool, typer.Option("--annotation", help="also fetch and index the gene annotation (GTF)")
+    ] = False,
+    index: Annotated[
+        bool, typer.Option("--index", help="then build the off-target index (vivo genome add)")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option("--name", help="name in the store (default: the assembly name)")
+    ] = None,
+    mirror: Annotated[
+        str | None,
+        typer.Option("--mirror", help="base URL of a mirror with the provider's layout (ucsc)"),
+    ] = None,
+    nuclease: Annotated[
+        list[str] | None,
+        v.choice_option("--nuclease", choices=_nucleases, help="nuclease(s) to index (SpCas9)"),
+    ] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download a reference genome (and its annotation) into the store, checked against the
+    provider's checksums; needs the optional extra: pip install 'vivo[fetch]'."""
+    from vivo.cli._progress import progress_reporter
+    from vivo.workflows.genome_fetch import fetch_genome
+
+    with progress_reporter(quiet=quiet or as_json) as report:
+        res = fetch_genome(assembly, provider=provider, annotation=annotation, index=index,
+                           name=name, mirror=mirror, nucleases=tuple(nuclease or ["SpCas9"]),
+                           home=home, progress=report)  # fmt: skip
+
+    def render() -> None:
+        verb = "already in the store" if res.reused else "fetched"
+        console.print(f"[bold]{res.name}[/] ({res.provider} {res.assembly}) {verb}: {res.genome}")
+        for d in res.downloads:
+            check = f"matches {d.checked}" if d.checked else "no published checksum"
+            console.print(
+                f"  {d.role}: {d.file}, {d.size:,} bytes, sha256 {d.sha256[:16]}…, {check}"
+            )
+        if res.annotation_genes is not None:
+            console.print(f"  annotation indexed: {res.annotation_genes:,} genes")
+        if res.index is not None:
+            console.print(f"  off-target index: PAM sets {', '.join(res.index.pam_sets)}")
+        console.print(f"  use it: --genome {res.name}")
+
+    emit(res.to_dict(), as_json=as_json, render=render)
+
+
 def register(app: typer.Typer) -> None:
     """Add `vivo genome` to the vivo app."""
     app.add_typer(genome_app, name="genome")
