@@ -1,0 +1,703 @@
+"""Antisense oligonucleotide (ASO) design: RNase H gapmers and splice-switching oligos.
+
+Two families, one result type (:class:`AsoResult`):
+
+- :func:`design_gapmers` tiles the mature mRNA (or the pre-mRNA) with gapmers of one
+  chemistry (:mod:`vivo.rna.aso_chemistry`) and ranks them by motif flags (CpG, G-quadruplex,
+  LNA/cEt toxicity trinucleotides), GC window, off-target sites and target accessibility.
+- :func:`design_splice_switching` tiles an exon and its flanking introns with uniformly
+  modified steric blockers (2'-MOE or PMO, 18-30 nt) and scores each tile with the
+  splice-regulatory elements it covers (:mod:`vivo.rna.splicing`) and the site properties that
+  published analyses of splice-switching oligos found predictive. ``mode="skip"`` looks for
+  exon skipping (cover enhancers and splice sites), ``mode="include"`` for exon inclusion (cover
+  silencers, never the exon's own splice sites). The model, its terms and its validation
+  against nusinersen and eteplirsen are documented in ``docs/models/aso.md``.
+
+Off-targets: pass :class:`vivo.rna.offtargets.PamlessIndex` objects (``transcript_index``,
+``genome_index``) and every reported oligo is searched with up to two mismatches; the on-target
+site is removed by position.
+
+All positions are 0-based half-open in the designed sequence (mRNA or pre-mRNA, ``kind``);
+oligo sequences are DNA letters 5'->3' (the reverse complement of the target).
+
+>>> from vivo.rna.transcript import transcript_from_sequence
+>>> tx = transcript_from_sequence("toy", "GGCAUCAGAUCCUAGGCAUACGAUCGAUGGCUAAGCUAGCUAGGAUCCAGUC")
+>>> res = design_gapmers(tx, chemistry="moe-5-10-5", top=2, accessibility=False)
+>>> [len(d.oligo) for d in res.designs]
+[20, 20]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from vivo.core.coords import Interval
+from vivo.core.errors import InputError
+from vivo.core.provenance import Citation, ModelInfo
+from vivo.core.seq import gc_content, reverse_complement
+from vivo.rna import aso_fold
+from vivo.rna.aso_chemistry import STERIC_LENGTHS, Chemistry, get_chemistry, motif_flags
+from vivo.rna.offtargets import NearSite, PamlessIndex, search_near_sites
+from vivo.rna.splicing import ESEFINDER_INFO, ESRSEQ_INFO, FAS_ESS_INFO, element_track
+from vivo.rna.transcript import RnaTranscript, SequenceKind, SiteLocation
+
+__all__ = [
+    "ASO_MODES",
+    "MODEL_INFO",
+    "AsoDesign",
+    "AsoMode",
+    "AsoResult",
+    "OffTargetSummary",
+    "design_asos",
+    "design_gapmers",
+    "design_splice_switching",
+    "splice_tile_scores",
+]
+
+AsoMode = Literal["gapmer", "skip", "include"]
+ASO_MODES: Final = ("gapmer", "skip", "include")
+
+AARTSMA_RUS2009 = Citation(
+    key="AartsmaRus2009",
+    authors="Aartsma-Rus A, van Vliet L, Hirschi M, Janson AA, Heemskerk H, de Winter CL, "
+    "de Kimpe S, van Deutekom JC, 't Hoen PA, van Ommen GJ",
+    title="Guidelines for antisense oligonucleotide design and insight into splice-modulating "
+    "mechanisms",
+    journal="Mol Ther",
+    year=2009,
+    doi="10.1038/mt.2008.205",
+)
+ECHIGOYA2015 = Citation(
+    key="Echigoya2015",
+    authors="Echigoya Y, Mouly V, Garcia L, Yokota T, Duddy W",
+    title="In silico screening based on predictive algorithms as a design tool for exon skipping "
+    "oligonucleotides in Duchenne muscular dystrophy",
+    journal="PLoS One",
+    year=2015,
+    doi="10.1371/journal.pone.0120058",
+)
+CHIBA2021 = Citation(
+    key="Chiba2021",
+    authors="Chiba S, Lim KRQ, Sheri N, Anwar S, Erkut E, Shah MNA, Aslesh T, Woo S, Sheikh O, "
+    "Maruyama R, Takano H, Kunitake K, Duddy W, Okuno Y, Aoki Y, Yokota T",
+    title="eSkip-Finder: a machine learning-based web application and database to identify the "
+    "optimal sequences of antisense oligonucleotides for exon skipping",
+    journal="Nucleic Acids Res",
+    year=2021,
+    doi="10.1093/nar/gkab442",
+)
+YEO2004 = Citation(
+    key="Yeo2004",
+    authors="Yeo G, Burge CB",
+    title="Maximum entropy modeling of short sequence motifs with applications to RNA splicing "
+    "signals",
+    journal="J Comput Biol",
+    year=2004,
+    doi="10.1089/1066527041410418",
+)
+
+MODEL_INFO: Final = ModelInfo(
+    name="vivo splice-switching ASO score",
+    version="1 (equal-weight z-scores of cited terms; uncalibrated)",
+    citation=AARTSMA_RUS2009,
+    input_contract="pre-mRNA with the target exon and flanking intron; 18-30-nt steric blockers",
+    notes="skip: ESE/ESS (ESRseq, ESEfinder), duplex energy, distance to the acceptor, exon GC "
+    "left after blocking, 3' target accessibility, splice-site cover; include: ESS/ISS, duplex "
+    "energy, accessibility, proximity to the exon, splice-site cores excluded",
+    extra_citations=(
+        ECHIGOYA2015, CHIBA2021, YEO2004,
+        ESRSEQ_INFO.citation, FAS_ESS_INFO.citation, ESEFINDER_INFO.citation,
+    ),
+)  # fmt: skip
+
+#: Splice-site cores (Yeo & Burge 2004 MaxEntScan windows): acceptor = 20 intronic + 3 exonic
+#: nt, donor = 3 exonic + 6 intronic nt.
+ACCEPTOR_CORE: Final = (20, 3)
+DONOR_CORE: Final = (3, 6)
+#: Intron length compared in the exon-GC term (Chiba et al. 2021: 200 nt upstream of the exon).
+GC_INTRON_NT: Final = 200
+#: Nucleotides of the 3' end of the target whose accessibility counts (Chiba et al. 2021).
+ACC_3PRIME_NT: Final = 15
+#: vivo defaults (not from a study): intron flank tiled on each side, gapmer GC window,
+#: self-complementarity flag, design counts.
+DEFAULT_FLANK: Final = 100
+GC_WINDOW: Final = (0.30, 0.70)
+SELF_COMP_FLAG_BP: Final = 6
+MAX_MISMATCHES: Final = 2
+#: Oligo lengths the off-target index accepts (vivo.rna.offtargets.SITE_RANGE).
+_SEARCH_LENGTHS: Final = (16, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class OffTargetSummary:
+    """Off-target sites of one oligo (on-target removed): counts by mismatches 0, 1, 2."""
+
+    transcriptome: tuple[int, ...] | None
+    genome: tuple[int, ...] | None
+    sites: tuple[NearSite, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready counts and up to 20 listed sites."""
+        return {
+            "transcriptome_by_mismatches": None
+            if self.transcriptome is None
+            else list(self.transcriptome),
+            "genome_by_mismatches": None if self.genome is None else list(self.genome),
+            "sites": [s.to_dict() for s in self.sites[:20]],
+            "sites_total": len(self.sites),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AsoDesign:
+    """One ASO: where it binds, what it is, how it scored.
+
+    ``oligo`` is 5'->3' (DNA letters; the reverse complement of ``target``); ``pattern`` marks
+    modified (``M``) and DNA (``d``) positions; ``terms`` are the score's components (raw
+    values; see docs/models/aso.md); ``flags`` are warnings (motifs, GC, self-complementarity).
+    """
+
+    rank: int
+    oligo: str
+    target: str
+    start: int
+    end: int
+    kind: SequenceKind
+    location: SiteLocation
+    chemistry: str
+    pattern: str
+    gc: float
+    score: float
+    terms: dict[str, float | None]
+    flags: tuple[str, ...]
+    self_dimer_bp: int
+    hairpin_bp: int
+    offtargets: OffTargetSummary | None = None
+
+    @property
+    def length(self) -> int:
+        """Oligo length (nt)."""
+        return len(self.oligo)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready fields."""
+        return {
+            "rank": self.rank,
+            "oligo_5to3": self.oligo,
+            "length": self.length,
+            "target_sense": self.target,
+            "location": self.location.to_dict(),
+            "chemistry": self.chemistry,
+            "pattern": self.pattern,
+            "gc": round(self.gc, 3),
+            "score": round(self.score, 3),
+            "terms": {k: None if v is None else round(v, 3) for k, v in self.terms.items()},
+            "flags": list(self.flags),
+            "self_dimer_bp": self.self_dimer_bp,
+            "hairpin_bp": self.hairpin_bp,
+            "offtargets": None if self.offtargets is None else self.offtargets.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AsoResult:
+    """Designs of one run, best first, with what was and was not computed."""
+
+    transcript_id: str
+    gene: str
+    mode: AsoMode
+    chemistry: Chemistry
+    kind: SequenceKind
+    exon: int | None
+    region: Interval
+    candidates: int
+    designs: tuple[AsoDesign, ...]
+    notes: tuple[str, ...]
+    models: tuple[ModelInfo, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready result (schema ``vivo.rna.aso/1``)."""
+        return {
+            "schema": "vivo.rna.aso/1",
+            "transcript_id": self.transcript_id,
+            "gene": self.gene,
+            "mode": self.mode,
+            "chemistry": {"key": self.chemistry.key, "description": self.chemistry.describe(),
+                          "precedent": self.chemistry.precedent,
+                          "citation": self.chemistry.citation.formatted()},
+            "sequence": self.kind,
+            "exon": self.exon,
+            "region": {"start": self.region.start, "end": self.region.end},
+            "candidates": self.candidates,
+            "designs": [d.to_dict() for d in self.designs],
+            "notes": list(self.notes),
+            "models": [m.as_dict() for m in self.models],
+        }  # fmt: skip
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+def _check_top(top: int) -> None:
+    if not 1 <= top <= 1000:
+        raise InputError(f"--top {top} is out of range", hint="ask for 1 to 1000 designs")
+
+
+def _zscore(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    sd = float(values.std())
+    if sd == 0.0 or not np.isfinite(sd):
+        return np.zeros_like(values)
+    out: npt.NDArray[np.float64] = (values - values.mean()) / sd
+    return out
+
+
+def _non_redundant(order: Sequence[int], starts: Sequence[int], length: int, top: int) -> list[int]:
+    """Best-first tiles overlapping every better chosen tile by at most half the length."""
+    chosen: list[int] = []
+    for i in order:
+        a = starts[i]
+        if all(length - abs(a - starts[j]) <= length // 2 for j in chosen):
+            chosen.append(i)
+            if len(chosen) == top:
+                break
+    return chosen
+
+
+def _offtargets(
+    tx: RnaTranscript,
+    targets: list[tuple[int, int, str]],
+    kind: SequenceKind,
+    transcript_index: PamlessIndex | None,
+    genome_index: PamlessIndex | None,
+) -> list[OffTargetSummary | None]:
+    if transcript_index is None and genome_index is None:
+        return [None] * len(targets)
+    seqs = [t for _, _, t in targets]
+    if any(not _SEARCH_LENGTHS[0] <= len(s) <= _SEARCH_LENGTHS[1] for s in seqs):
+        return [None] * len(targets)
+    by_tx = _search(transcript_index, seqs, "+")
+    by_genome = _search(genome_index, seqs, "both")
+    out: list[OffTargetSummary | None] = []
+    for k, (start, end, _) in enumerate(targets):
+        loc = tx.locate(start, end, kind=kind)
+        tx_sites = _drop_on_target(by_tx[k], {(tx.transcript_id, _mrna_start(tx, loc))})
+        on_genome = {(locus.contig, locus.start) for _, locus in loc.genomic}
+        g_sites = _drop_on_target(by_genome[k], on_genome)
+        out.append(OffTargetSummary(
+            None if transcript_index is None else _counts(tx_sites),
+            None if genome_index is None else _counts(g_sites),
+            tuple(tx_sites) + tuple(g_sites),
+        ))  # fmt: skip
+    return out
+
+
+def _search(
+    index: PamlessIndex | None, seqs: list[str], strands: Literal["both", "+"]
+) -> tuple[tuple[NearSite, ...], ...]:
+    if index is None:
+        return tuple(() for _ in seqs)
+    return search_near_sites(index, seqs, max_mismatches=MAX_MISMATCHES, strands=strands)
+
+
+def _mrna_start(tx: RnaTranscript, loc: SiteLocation) -> int:
+    """mRNA start of a site given in either coordinate system (-1 if not exonic)."""
+    if loc.kind == "mrna":
+        return loc.start
+    local = int(tx.local_of_pre()[loc.start])
+    hits = np.flatnonzero(tx.local_of_mrna() == local)
+    return int(hits[0]) if hits.size else -1
+
+
+def _drop_on_target(sites: Sequence[NearSite], on: set[tuple[str, int]]) -> list[NearSite]:
+    return [s for s in sites if not (s.mismatches == 0 and (s.name, s.start) in on)]
+
+
+def _counts(sites: Sequence[NearSite]) -> tuple[int, ...]:
+    return tuple(sum(1 for s in sites if s.mismatches == m) for m in range(MAX_MISMATCHES + 1))
+
+
+def _self_flags(oligo: str) -> tuple[int, int, tuple[str, ...]]:
+    dimer, hairpin = aso_fold.self_complementarity(oligo)
+    flags = []
+    if dimer >= SELF_COMP_FLAG_BP:
+        flags.append(f"self-dimer {dimer} bp")
+    if hairpin >= SELF_COMP_FLAG_BP:
+        flags.append(f"hairpin {hairpin} bp")
+    return dimer, hairpin, tuple(flags)
+
+
+def _sequence(tx: RnaTranscript, kind: SequenceKind) -> str:
+    return tx.sequence_of(kind)
+
+
+# -- gapmers ----------------------------------------------------------------------------------
+def design_gapmers(
+    tx: RnaTranscript,
+    *,
+    chemistry: str = "moe-5-10-5",
+    kind: SequenceKind = "mrna",
+    top: int = 10,
+    accessibility: bool = True,
+    transcript_index: PamlessIndex | None = None,
+    genome_index: PamlessIndex | None = None,
+) -> AsoResult:
+    """RNase H gapmers tiled over the mRNA (``kind="mrna"``) or pre-mRNA, best first.
+
+    Ranking (lexicographic, documented in docs/models/aso.md): fewest flags (motifs, GC
+    outside 30-70 %, self-complementarity), then highest target accessibility (RNAplfold; GC
+    closeness to 50 % when ViennaRNA is absent). The ``top`` non-overlapping tiles chosen that
+    way are searched for off-targets and re-ordered (stably) by their number of perfect
+    off-target sites; 1- and 2-mismatch sites are reported, not ranked.
+    """
+    _check_top(top)
+    chem = get_chemistry(chemistry)
+    if chem.kind != "gapmer":
+        raise InputError(
+            f"chemistry {chem.key!r} is a steric blocker, not a gapmer",
+            hint="use moe-5-10-5, lna-3-10-3, cet-3-10-3 or --mode skip/include",
+        )
+    seq = _sequence(tx, kind)
+    length = chem.length or 0
+    if len(seq) < length:
+        raise InputError(
+            f"{tx.transcript_id} ({len(seq)} nt) is shorter than a {length}-mer gapmer"
+        )
+    notes: list[str] = []
+    unpaired = aso_fold.unpaired_probability(seq) if accessibility else None
+    if unpaired is None:
+        notes.append("target accessibility not computed (ViennaRNA not installed or disabled); "
+                     "ranked by flags and GC only")  # fmt: skip
+    starts = list(range(len(seq) - length + 1))
+    rows = [_gapmer_row(seq, s, length, chem, unpaired) for s in starts]
+    order = sorted(range(len(rows)), key=lambda i: rows[i][0])
+    chosen = _non_redundant(order, starts, length, top)
+    designs = _finish(tx, kind, chem, seq, length, chosen, starts,
+                      [r[1] for r in rows], [r[2] for r in rows],
+                      transcript_index, genome_index, notes, rerank=True)  # fmt: skip
+    return AsoResult(tx.transcript_id, tx.gene, "gapmer", chem, kind, None,
+                     Interval(0, len(seq)), len(starts), designs, tuple(notes),
+                     (aso_fold.ACCESSIBILITY_INFO,))  # fmt: skip
+
+
+def _gapmer_row(
+    seq: str, start: int, length: int, chem: Chemistry, unpaired: npt.NDArray[np.float64] | None
+) -> tuple[tuple[float, ...], float, dict[str, float | None]]:
+    target = seq[start : start + length]
+    oligo = reverse_complement(target)
+    gc = gc_content(target)
+    flags = list(motif_flags(oligo, chem))
+    if not GC_WINDOW[0] <= gc <= GC_WINDOW[1]:
+        flags.append("GC")
+    if "N" in target:
+        flags.append("N")
+    self_flags = _self_flags(oligo)[2]
+    acc = None if unpaired is None else float(unpaired[start : start + length].mean())
+    primary = acc if acc is not None else 1.0 - abs(gc - 0.5)
+    terms: dict[str, float | None] = {"accessibility": acc, "gc": gc,
+                                      "flags": float(len(flags) + len(self_flags))}  # fmt: skip
+    return (len(flags) + len(self_flags), -primary), primary, terms
+
+
+# -- splice switching -------------------------------------------------------------------------
+def design_splice_switching(
+    tx: RnaTranscript,
+    *,
+    exon: int,
+    mode: Literal["skip", "include"],
+    length: int = 18,
+    chemistry: str = "moe",
+    flank: int = DEFAULT_FLANK,
+    top: int = 10,
+    transcript_index: PamlessIndex | None = None,
+    genome_index: PamlessIndex | None = None,
+) -> AsoResult:
+    """Splice-switching oligos tiled across exon ``exon`` and ``flank`` nt of each intron.
+
+    Scores and terms: docs/models/aso.md. Raises :class:`InputError` when the transcript has
+    no pre-mRNA, no exon ``exon``, or when ``length``/``mode``/``chemistry`` are out of range.
+    """
+    _check_top(top)
+    chem = _steric(chemistry)
+    tiles = _score_tiles(tx, exon, mode, length, flank)
+    keep = [i for i in range(len(tiles.starts)) if i not in tiles.excluded]
+    order = sorted(keep, key=lambda i: -tiles.score[i])
+    chosen = _non_redundant(order, tiles.starts, length, top)
+    rows = [
+        {k: (None if v is None else float(v[i])) for k, v in tiles.terms.items()}
+        for i in range(len(tiles.starts))
+    ]
+    notes = list(tiles.notes)
+    designs = _finish(tx, "pre-mrna", chem, tiles.pre, length, chosen, tiles.starts,
+                      list(tiles.score), rows, transcript_index, genome_index, notes,
+                      rerank=False)  # fmt: skip
+    return AsoResult(tx.transcript_id, tx.gene, mode, chem, "pre-mrna", exon, tiles.region,
+                     len(keep), designs, tuple(notes),
+                     (MODEL_INFO, ESRSEQ_INFO, FAS_ESS_INFO, ESEFINDER_INFO,
+                      aso_fold.ACCESSIBILITY_INFO))  # fmt: skip
+
+
+def splice_tile_scores(
+    tx: RnaTranscript,
+    *,
+    exon: int,
+    mode: Literal["skip", "include"],
+    length: int = 18,
+    flank: int = DEFAULT_FLANK,
+) -> tuple[tuple[int, float], ...]:
+    """Every ranked tile as ``(pre-mRNA start, score)``, best first (for validation).
+
+    The same scores as :func:`design_splice_switching`, before the non-overlap selection; tiles
+    over the splice-site cores in ``include`` mode are left out.
+    """
+    tiles = _score_tiles(tx, exon, mode, length, flank)
+    keep = [i for i in range(len(tiles.starts)) if i not in tiles.excluded]
+    order = sorted(keep, key=lambda i: -tiles.score[i])
+    return tuple((tiles.starts[i], float(tiles.score[i])) for i in order)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tiles:
+    pre: str
+    region: Interval
+    starts: list[int]
+    terms: dict[str, npt.NDArray[np.float64] | None]
+    score: npt.NDArray[np.float64]
+    excluded: set[int]
+    notes: tuple[str, ...]
+
+
+def _score_tiles(tx: RnaTranscript, exon: int, mode: str, length: int, flank: int) -> _Tiles:
+    if mode not in ("skip", "include"):
+        raise InputError(f"unknown splice-switching mode {mode!r}", hint="use skip or include")
+    lo, hi = STERIC_LENGTHS
+    if not lo <= length <= hi:
+        raise InputError(f"oligo length {length} is out of range",
+                         hint=f"splice-switching oligos are {lo}-{hi} nt")  # fmt: skip
+    if not 0 <= flank <= 1000:
+        raise InputError(f"--flank {flank} is out of range", hint="use 0 to 1000 nt of intron")
+    pre = tx.pre_mrna
+    exon_iv = _exon_in_pre(tx, exon)
+    region = Interval(max(0, exon_iv.start - flank), min(len(pre), exon_iv.end + flank))
+    if len(region) < length:
+        raise InputError(f"exon {exon} with its flanks ({len(region)} nt) is shorter than {length}")
+    notes: list[str] = []
+    starts = list(range(region.start, region.end - length + 1))
+    terms, excluded = _splice_terms(pre, exon_iv, starts, length, mode, notes)
+    if excluded:
+        notes.append(f"{len(excluded)} tiles covering exon {exon}'s splice-site cores were not "
+                     "ranked (blocking them would cause skipping)")  # fmt: skip
+    return _Tiles(pre, region, starts, terms, _splice_score(terms, mode), excluded, tuple(notes))
+
+
+def _steric(chemistry: str) -> Chemistry:
+    chem = get_chemistry(chemistry)
+    if chem.kind != "steric":
+        raise InputError(
+            f"chemistry {chem.key!r} is an RNase H gapmer: it would cut the pre-mRNA",
+            hint="splice switching uses uniform chemistries: moe or pmo",
+        )
+    return chem
+
+
+def _exon_in_pre(tx: RnaTranscript, exon: int) -> Interval:
+    if exon not in tx.exon_numbers:
+        numbers = ", ".join(str(n) for n in tx.exon_numbers)
+        raise InputError(f"{tx.transcript_id} has no exon {exon}", hint=f"its exons: {numbers}")
+    k = tx.exon_numbers.index(exon)
+    local_exon = tx.model.exons_5to3[k]
+    local = tx.local_of_pre()
+    idx = np.flatnonzero((local >= local_exon.start) & (local < local_exon.end))
+    return Interval(int(idx.min()), int(idx.max()) + 1)
+
+
+def _core_overlap(start: int, end: int, exon: Interval) -> bool:
+    acc = Interval(exon.start - ACCEPTOR_CORE[0], exon.start + ACCEPTOR_CORE[1])
+    don = Interval(exon.end - DONOR_CORE[0], exon.end + DONOR_CORE[1])
+    return any(start < iv.end and end > iv.start for iv in (acc, don))
+
+
+def _splice_terms(
+    pre: str, exon: Interval, starts: list[int], length: int, mode: str, notes: list[str]
+) -> tuple[dict[str, npt.NDArray[np.float64] | None], set[int]]:
+    track = element_track(pre)
+    elems = [track.window(s, s + length, sr_within=(exon.start, exon.end)) for s in starts]
+    targets = [pre[s : s + length] for s in starts]
+    centre = np.array([s + length / 2 for s in starts])
+    terms: dict[str, npt.NDArray[np.float64] | None] = {
+        "esrseq_enhancer": np.array([e.enhancer for e in elems]),
+        "esrseq_silencer": np.array([e.silencer for e in elems]),
+        "fas_ess": np.array([float(e.fas_ess) for e in elems]),
+        "esefinder_margin": np.array([e.sr_margin for e in elems]),
+        "splice_site_cover": np.array([float(_core_overlap(s, s + length, exon)) for s in starts]),
+        "distance_acceptor": np.abs(centre - exon.start),
+        "distance_exon": np.minimum(np.abs(centre - exon.start), np.abs(centre - exon.end)),
+    }
+    energies = aso_fold.duplex_energy_kcal(targets)
+    terms["duplex_dg"] = None if energies is None else np.array(energies, dtype=np.float64)
+    lo = max(0, starts[0] - aso_fold.PLFOLD_WINDOW)
+    hi = min(len(pre), starts[-1] + length + aso_fold.PLFOLD_WINDOW)
+    unpaired = aso_fold.unpaired_probability(pre[lo:hi])
+    if unpaired is None:
+        terms["accessibility"] = terms["accessibility_3p"] = None
+        notes.append("accessibility and duplex energy not computed (ViennaRNA not installed); "
+                     "those terms were left out of the score")  # fmt: skip
+    else:
+        terms["accessibility"] = np.array(
+            [unpaired[s - lo : s - lo + length].mean() for s in starts]
+        )
+        a3 = [unpaired[s - lo + length - ACC_3PRIME_NT : s - lo + length].mean() for s in starts]
+        terms["accessibility_3p"] = np.array(a3)
+    terms["exon_gc_ratio"] = _exon_gc_ratio(pre, exon, starts, length)
+    excluded = set()
+    if mode == "include":
+        excluded = {i for i, s in enumerate(starts) if _core_overlap(s, s + length, exon)}
+    return terms, excluded
+
+
+def _exon_gc_ratio(
+    pre: str, exon: Interval, starts: list[int], length: int
+) -> npt.NDArray[np.float64]:
+    """GC of the exon bases left unblocked, over GC of the 200 intron nt upstream (Chiba 2021)."""
+    upstream = pre[max(0, exon.start - GC_INTRON_NT) : exon.start]
+    base = gc_content(upstream) if upstream else gc_content(pre)
+    gc = np.array([ch in "GC" for ch in pre[exon.start : exon.end]], dtype=np.float64)
+    total, n = gc.sum(), gc.size
+    out = []
+    for s in starts:
+        a, b = max(s, exon.start) - exon.start, min(s + length, exon.end) - exon.start
+        blocked_gc = gc[a:b].sum() if b > a else 0.0
+        left = n - max(0, b - a)
+        out.append(((total - blocked_gc) / left if left else 0.0) / (base or 1.0))
+    return np.array(out, dtype=np.float64)
+
+
+#: Signs of the score terms (+1: higher is better). Equal weights on z-scores; the splice-site
+#: indicator adds 1 (one standard deviation) in skip mode.
+_SKIP_SIGNS: Final = {
+    "esrseq_enhancer": 1.0, "esefinder_margin": 1.0, "esrseq_silencer": -1.0,
+    "duplex_dg": -1.0, "distance_acceptor": -1.0, "exon_gc_ratio": -1.0, "accessibility_3p": 1.0,
+}  # fmt: skip
+_INCLUDE_SIGNS: Final = {
+    "esrseq_silencer": 1.0, "fas_ess": 1.0, "esrseq_enhancer": -1.0, "esefinder_margin": -1.0,
+    "duplex_dg": -1.0, "accessibility": 1.0, "distance_exon": -1.0,
+}  # fmt: skip
+
+
+def _splice_score(
+    terms: dict[str, npt.NDArray[np.float64] | None], mode: str
+) -> npt.NDArray[np.float64]:
+    signs = _SKIP_SIGNS if mode == "skip" else _INCLUDE_SIGNS
+    n = len(next(v for v in terms.values() if v is not None))
+    score = np.zeros(n, dtype=np.float64)
+    for name, sign in signs.items():
+        values = terms[name]
+        if values is not None:
+            score += sign * _zscore(values)
+    if mode == "skip":
+        cover = terms["splice_site_cover"]
+        assert cover is not None
+        score += cover
+    return score
+
+
+# -- assembling designs -----------------------------------------------------------------------
+def _finish(
+    tx: RnaTranscript,
+    kind: SequenceKind,
+    chem: Chemistry,
+    seq: str,
+    length: int,
+    chosen: list[int],
+    starts: list[int],
+    scores: Sequence[float],
+    terms: Sequence[dict[str, float | None]],
+    transcript_index: PamlessIndex | None,
+    genome_index: PamlessIndex | None,
+    notes: list[str],
+    *,
+    rerank: bool,
+) -> tuple[AsoDesign, ...]:
+    targets = [(starts[i], starts[i] + length, seq[starts[i] : starts[i] + length]) for i in chosen]
+    offs = _offtargets(tx, targets, kind, transcript_index, genome_index)
+    if transcript_index is None and genome_index is None:
+        notes.append("off-targets not searched (no transcriptome or genome index given)")
+    elif not _SEARCH_LENGTHS[0] <= length <= _SEARCH_LENGTHS[1]:
+        notes.append(f"off-targets not searched: the index takes {_SEARCH_LENGTHS[0]}-"
+                     f"{_SEARCH_LENGTHS[1]}-nt sites")  # fmt: skip
+    items = list(zip(chosen, offs, strict=True))
+    if rerank:
+        items.sort(key=lambda p: _perfect(p[1]))  # stable: flags/accessibility order kept
+    designs = []
+    for rank, (i, off) in enumerate(items, start=1):
+        start, end, target = starts[i], starts[i] + length, seq[starts[i] : starts[i] + length]
+        oligo = reverse_complement(target)
+        dimer, hairpin, self_flags = _self_flags(oligo)
+        flags = motif_flags(oligo, chem) + self_flags
+        if chem.kind == "gapmer" and not GC_WINDOW[0] <= gc_content(target) <= GC_WINDOW[1]:
+            flags += ("GC",)
+        designs.append(AsoDesign(
+            rank, oligo, target, start, end, kind, tx.locate(start, end, kind=kind), chem.key,
+            chem.pattern(length), gc_content(target), float(scores[i]), dict(terms[i]), flags,
+            dimer, hairpin, off,
+        ))  # fmt: skip
+    return tuple(designs)
+
+
+def _perfect(off: OffTargetSummary | None) -> int:
+    if off is None:
+        return 0
+    return sum(c[0] for c in (off.transcriptome, off.genome) if c is not None)
+
+
+def _mism(off: OffTargetSummary | None) -> int:
+    if off is None:
+        return 0
+    return sum(sum(c[1:]) for c in (off.transcriptome, off.genome) if c is not None)
+
+
+# -- one entry point --------------------------------------------------------------------------
+def design_asos(
+    tx: RnaTranscript,
+    *,
+    mode: str,
+    exon: int | None = None,
+    length: int | None = None,
+    chemistry: str | None = None,
+    top: int = 10,
+    flank: int = DEFAULT_FLANK,
+    kind: SequenceKind = "mrna",
+    accessibility: bool = True,
+    transcript_index: PamlessIndex | None = None,
+    genome_index: PamlessIndex | None = None,
+) -> AsoResult:
+    """Dispatch on ``mode`` (``gapmer``, ``skip``, ``include``) with the CLI's defaults.
+
+    Gapmers default to ``moe-5-10-5`` (their length is the chemistry's); splice switching
+    defaults to uniform 2'-MOE 18-mers (``chemistry="pmo"`` defaults to 25-mers) and needs
+    ``exon``.
+    """
+    if mode not in ASO_MODES:
+        raise InputError(f"unknown ASO mode {mode!r}", hint="use gapmer, skip or include")
+    if mode == "gapmer":
+        if exon is not None:
+            raise InputError("--exon applies to --mode skip/include, not to gapmers")
+        chem = get_chemistry(chemistry or "moe-5-10-5")
+        if length is not None and length != chem.length:
+            raise InputError(
+                f"a {chem.key} gapmer is {chem.length} nt, not {length}",
+                hint="choose the length through the chemistry, e.g. moe-4-10-4 for 18 nt",
+            )
+        return design_gapmers(tx, chemistry=chem.key, kind=kind, top=top,
+                              accessibility=accessibility, transcript_index=transcript_index,
+                              genome_index=genome_index)  # fmt: skip
+    if exon is None:
+        raise InputError(f"--mode {mode} needs --exon N", hint="give the exon to skip or include")
+    chem_key = chemistry or "moe"
+    default_length = 25 if chem_key.strip().lower() == "pmo" else 18
+    return design_splice_switching(
+        tx, exon=exon, mode=mode, length=length or default_length, chemistry=chem_key,  # type: ignore[arg-type]
+        flank=flank, top=top, transcript_index=transcript_index, genome_index=genome_index,
+    )  # fmt: skip

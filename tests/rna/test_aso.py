@@ -1,0 +1,230 @@
+"""ASO design: chemistries, gapmers, splice switching, off-targets and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vivo.core.errors import InputError
+from vivo.core.seq import reverse_complement
+from vivo.rna import aso, aso_fold
+from vivo.rna.aso_chemistry import CHEMISTRIES, get_chemistry, motif_flags
+from vivo.rna.offtargets import Transcriptome, build_pamless_index, transcriptome_index
+from vivo.rna.transcript import bundled_transcript, transcript_from_sequence
+
+PAIR = {("A", "T"), ("T", "A"), ("G", "C"), ("C", "G")}
+
+
+# -- chemistry ----------------------------------------------------------------------------------
+def test_named_chemistries() -> None:
+    assert get_chemistry("moe-5-10-5").length == 20
+    assert get_chemistry("LNA-3-10-3").pattern() == "MMM" + "d" * 10 + "MMM"
+    assert get_chemistry("pmo").kind == "steric" and get_chemistry("pmo").length is None
+    assert get_chemistry("moe").pattern(18) == "M" * 18
+    assert set(CHEMISTRIES) >= {"moe-5-10-5", "lna-3-10-3", "cet-3-10-3", "moe", "pmo"}
+
+
+def test_custom_gapmer_and_its_bounds() -> None:
+    custom = get_chemistry("moe-4-12-4")
+    assert (custom.wing5, custom.gap, custom.wing3, custom.length) == (4, 12, 4, 20)
+    for bad in ("moe-4-6-4", "moe-8-10-5", "moe-0-10-5", "pmo-5-10-5", "gapmer", ""):
+        with pytest.raises(InputError):
+            get_chemistry(bad)
+
+
+def test_motif_flags() -> None:
+    moe, lna = get_chemistry("moe-5-10-5"), get_chemistry("lna-3-10-3")
+    assert motif_flags("AACGTT", moe) == ("CpG",)
+    assert motif_flags("AGGGGA", moe) == ("G4",)
+    assert motif_flags("ATCCTGCA", moe) == ()
+    assert motif_flags("ATCCTGCA", lna) == ("TCC", "TGC")
+
+
+# -- self-complementarity (against brute force) -------------------------------------------------
+def brute_dimer(s: str) -> int:
+    best = 0
+    for shift in range(2 * len(s) - 1):
+        run = 0
+        for i in range(len(s)):
+            j = shift - i
+            ok = 0 <= j < len(s) and i != j and (s[i], s[j]) in PAIR
+            run = run + 1 if ok else 0
+            best = max(best, run)
+    return best
+
+
+def brute_hairpin(s: str, loop: int = 3) -> int:
+    best = 0
+    for i in range(len(s)):
+        for j in range(i + loop + 1, len(s)):
+            k = 0
+            while i + k < j - k - loop and (s[i + k], s[j - k]) in PAIR:
+                k += 1
+            best = max(best, k)
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ACGT", min_size=1, max_size=30))
+def test_self_complementarity_matches_brute_force(oligo: str) -> None:
+    assert aso_fold.self_complementarity(oligo) == (brute_dimer(oligo), brute_hairpin(oligo))
+
+
+# -- gapmers ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ada_gapmers() -> aso.AsoResult:
+    return aso.design_gapmers(bundled_transcript("ADA"), chemistry="moe-5-10-5", top=6)
+
+
+def test_gapmers_are_reverse_complements_with_pattern(ada_gapmers: aso.AsoResult) -> None:
+    mrna = bundled_transcript("ADA").mrna
+    assert len(ada_gapmers.designs) == 6
+    for d in ada_gapmers.designs:
+        assert d.target == mrna[d.start : d.end]
+        assert d.oligo == reverse_complement(d.target)
+        assert d.pattern == "MMMMM" + "d" * 10 + "MMMMM"
+        assert d.location.kind == "mrna"
+
+
+def test_gapmers_do_not_overlap_by_more_than_half(ada_gapmers: aso.AsoResult) -> None:
+    starts = [d.start for d in ada_gapmers.designs]
+    for a in starts:
+        for b in starts:
+            assert a == b or 20 - abs(a - b) <= 10
+
+
+@pytest.mark.skipif(not aso_fold.folding_available(), reason="ViennaRNA not installed")
+def test_gapmer_ranking_follows_flags_then_accessibility(ada_gapmers: aso.AsoResult) -> None:
+    keys = [(len(d.flags), -(d.terms["accessibility"] or 0.0)) for d in ada_gapmers.designs]
+    assert keys == sorted(keys)
+    assert all(0.0 <= (d.terms["accessibility"] or 0.0) <= 1.0 for d in ada_gapmers.designs)
+
+
+def test_without_accessibility_the_result_says_so() -> None:
+    res = aso.design_gapmers(bundled_transcript("ADA"), top=2, accessibility=False)
+    assert any("accessibility not computed" in n for n in res.notes)
+    assert all(d.terms["accessibility"] is None for d in res.designs)
+
+
+# -- off-targets --------------------------------------------------------------------------------
+def mismatches(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True))
+
+
+def brute_sites(seqs: dict[str, str], target: str, max_mm: int) -> list[tuple[str, int, int]]:
+    out = []
+    for name, seq in seqs.items():
+        for i in range(len(seq) - len(target) + 1):
+            mm = mismatches(seq[i : i + len(target)], target)
+            if mm <= max_mm:
+                out.append((name, i, mm))
+    return out
+
+
+def test_offtargets_match_brute_force_and_drop_the_on_target() -> None:
+    tx = bundled_transcript("SMN2-exon7")
+    tm = Transcriptome.bundled()
+    tindex = transcriptome_index(tm)
+    # a 'genome' of the pre-mRNAs themselves, with a planted 2-mismatch copy of a target
+    pre = {"dmd": bundled_transcript("DMD-exon51").pre_mrna, "smn": tx.pre_mrna}
+    res = aso.design_splice_switching(tx, exon=7, mode="include", top=3, transcript_index=tindex)
+    target = res.designs[0].target
+    planted = target[:4] + ("A" if target[4] != "A" else "C") + target[5:9]
+    planted += ("G" if target[9] != "G" else "T") + target[10:]
+    pre["plant"] = "T" * 30 + planted + "T" * 30
+    gindex = build_pamless_index(list(pre.items()), kind="genome")
+    res = aso.design_splice_switching(
+        tx, exon=7, mode="include", top=3, transcript_index=tindex, genome_index=gindex
+    )
+    mrnas = dict(zip(tm.ids, tm.sequences, strict=True))
+    for d in res.designs:
+        assert d.offtargets is not None
+        expect_tx = brute_sites(mrnas, d.target, 2)
+        on_mrna = tx.mrna.find(d.target) if d.location.first.kind == "exon" else -1
+        expect_tx = [s for s in expect_tx if not (s[0] == tx.transcript_id and s[1] == on_mrna)]
+        assert d.offtargets.transcriptome == tuple(
+            sum(1 for s in expect_tx if s[2] == m) for m in range(3)
+        )
+        assert d.offtargets.genome is not None
+        plus = brute_sites(pre, d.target, 2)
+        minus = brute_sites({k: reverse_complement(v) for k, v in pre.items()}, d.target, 2)
+        total = [len([s for s in plus + minus if s[2] == m]) for m in range(3)]
+        # the genome map of the local 'smn' contig is not the record's GRCh38 map, so the
+        # on-target copy stays in the genome counts here
+        assert list(d.offtargets.genome) == total
+    first = res.designs[0].offtargets
+    assert first is not None and first.genome is not None and first.genome[2] >= 1
+
+
+def test_offtargets_not_searched_is_noted() -> None:
+    res = aso.design_gapmers(bundled_transcript("ADA"), top=1, accessibility=False)
+    assert res.designs[0].offtargets is None
+    assert any("off-targets not searched" in n for n in res.notes)
+
+
+# -- splice switching: structure of the result --------------------------------------------------
+def test_include_mode_never_covers_the_exon_splice_site_cores() -> None:
+    tx = bundled_transcript("SMN2-exon7")
+    res = aso.design_splice_switching(tx, exon=7, mode="include", top=20)
+    exon = aso._exon_in_pre(tx, 7)
+    assert (exon.start, exon.end) == (500, 554)
+    for d in res.designs:
+        assert not aso._core_overlap(d.start, d.end, exon)
+        assert d.oligo == reverse_complement(tx.pre_mrna[d.start : d.end])
+        assert d.pattern == "M" * 18
+    assert any("splice-site cores" in n for n in res.notes)
+
+
+def test_splice_tiles_stay_in_exon_plus_flank() -> None:
+    tx = bundled_transcript("DMD-exon51")
+    res = aso.design_splice_switching(tx, exon=51, mode="skip", length=25, chemistry="pmo",
+                                      flank=50, top=50)  # fmt: skip
+    assert (res.region.start, res.region.end) == (450, 783)
+    assert all(d.start >= 450 and d.end <= 783 for d in res.designs)
+    assert res.chemistry.sugar == "PMO"
+
+
+def test_design_asos_defaults() -> None:
+    tx = bundled_transcript("SMN2-exon7")
+    assert aso.design_asos(tx, mode="include", exon=7, top=1).designs[0].length == 18
+    assert aso.design_asos(tx, mode="skip", exon=7, chemistry="pmo", top=1).designs[0].length == 25
+
+
+# -- bad input ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"mode": "skip", "exon": 6}, "no exon 6"),
+        ({"mode": "skip", "exon": 99}, "no exon 99"),
+        ({"mode": "include", "exon": 7, "length": 17}, "out of range"),
+        ({"mode": "include", "exon": 7, "length": 31}, "out of range"),
+        ({"mode": "include", "exon": 7, "chemistry": "moe-5-10-5"}, "gapmer"),
+        ({"mode": "gapmer", "chemistry": "pmo"}, "steric"),
+        ({"mode": "gapmer", "length": 18}, "20 nt"),
+        ({"mode": "gapmer", "exon": 7}, "--exon"),
+        ({"mode": "skip"}, "needs --exon"),
+        ({"mode": "flip", "exon": 7}, "unknown ASO mode"),
+        ({"mode": "include", "exon": 7, "top": 0}, "--top"),
+    ],
+)
+def test_bad_requests_are_input_errors(kwargs: dict[str, object], match: str) -> None:
+    tx = bundled_transcript("SMN2-exon7")
+    with pytest.raises(InputError, match=match):
+        aso.design_asos(tx, **kwargs)  # type: ignore[arg-type]
+
+
+def test_splice_switching_needs_a_pre_mrna() -> None:
+    with pytest.raises(InputError, match="mature mRNA"):
+        aso.design_asos(bundled_transcript("ADA"), mode="skip", exon=3)
+
+
+def test_non_nucleotide_letters_are_refused() -> None:
+    with pytest.raises(InputError):
+        transcript_from_sequence("bad", "ACGTXACGT" * 5)
+
+
+def test_transcript_shorter_than_the_oligo() -> None:
+    tx = transcript_from_sequence("short", "ACGTACGTAC")
+    with pytest.raises(InputError, match="shorter"):
+        aso.design_gapmers(tx, top=1)
