@@ -65,6 +65,24 @@ def plan(
         ),
     ] = None,
     annotation: Annotated[str | None, input_file_option("--annotation", help="GTF/GFF3")] = None,
+    vcf: Annotated[
+        str | None,
+        input_file_option(
+            "--vcf",
+            help="the patient's VCF: variants and zygosity of --gene from its genotypes "
+            "(GRCh38/GRCh37 chr11 on the bundled locus)",
+        ),
+    ] = None,
+    gene_opt: Annotated[
+        str | None, typer.Option("--gene", help="gene symbol (same as the GENE argument)")
+    ] = None,
+    sample: Annotated[
+        str | None, typer.Option("--sample", help="VCF sample (default: the only one)")
+    ] = None,
+    assembly: Annotated[
+        str | None,
+        typer.Option("--assembly", help="GRCh38 or GRCh37 of --vcf (default: from its header)"),
+    ] = None,
     offtarget_genome: Annotated[
         str | None,
         typer.Option(
@@ -115,8 +133,15 @@ def plan(
     from vivo.planning import PatientFacts
     from vivo.workflows.plan import PlanRequest, default_out_dir, run_plan, write_dossier
 
+    if gene_opt and gene and gene_opt.upper() != gene.upper():
+        from vivo.core.errors import InputError
+
+        raise InputError(f"two genes given: {gene} and --gene {gene_opt}", hint="give one")
     req = PlanRequest(
-        gene=gene or "",
+        gene=gene or gene_opt or "",
+        vcf=vcf,
+        sample=sample,
+        assembly=assembly,
         variant=variant,
         second_variant=variant2,
         zygosity=zygosity.value if zygosity else "unknown",
@@ -155,6 +180,16 @@ def _render(result: object, paths: dict[str, str]) -> None:
     plan = result.plan
     variants = " + ".join(v.hgvs for v in plan.question.variants)
     console.print(f"[bold]{plan.question.gene}[/] {variants} — {_disease_label(plan)}")
+    vcf = result.provenance.get("vcf")
+    if vcf:
+        console.print(
+            f"[dim]from {vcf['path']} sample {vcf['sample']}"
+            + (f" ({vcf['assembly']})" if vcf["assembly"] else "")
+            + f": {vcf['zygosity'].replace('_', ' ')}[/]",
+            highlight=False,
+        )
+        for n in vcf["notes"]:
+            console.print(f"[dim]{n}[/]", highlight=False)
     for s in plan.steps:
         console.print(f"  [cyan]{s.key:<11}[/] {s.answer}")
     if plan.indication != "therapy":

@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vivo.cli.output import console, emit
+from vivo.cli.output import console, emit, err_console
 from vivo.cli.validate import input_file_option
-from vivo.workflows.variants import describe_locus, run_variant
+from vivo.core.errors import InputError
+from vivo.workflows.variants import describe_locus, run_variant, run_variant_vcf
 
 GenomeOpt = Annotated[
     str | None,
@@ -21,16 +22,45 @@ AnnotationOpt = Annotated[
     str | None, input_file_option("--annotation", help="GTF/GFF3 gene annotation for --genome")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+VcfOpt = Annotated[
+    str | None,
+    input_file_option(
+        "--vcf", help="the patient's VCF (plain or bgzip; GRCh38/GRCh37 on the bundled locus)"
+    ),
+]
+GeneOpt = Annotated[str | None, typer.Option("--gene", help="gene to read from --vcf, e.g. HBB")]
+SampleOpt = Annotated[
+    str | None, typer.Option("--sample", help="VCF sample (default: the only one)")
+]
+AssemblyOpt = Annotated[
+    str | None,
+    typer.Option("--assembly", help="GRCh38 or GRCh37 (default: from the VCF header)"),
+]
 
 
 def variant(
-    query: Annotated[list[str], typer.Argument(help="e.g. HBB c.20A>T or HBB:c.20A>T")],
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(help="e.g. HBB c.20A>T, NM_000518.5:c.20A>T, NC_000011.10:g.5227002T>A"),
+    ] = None,
     genome: GenomeOpt = None,
     annotation: AnnotationOpt = None,
+    vcf: VcfOpt = None,
+    gene: GeneOpt = None,
+    sample: SampleOpt = None,
+    assembly: AssemblyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Interpret an HGVS variant: reference check, normalization, consequence, protein change."""
+    """Interpret an HGVS variant, or a patient's variants in a gene from a VCF: reference
+    check, normalization, consequence, protein change (and zygosity for a VCF)."""
+    if vcf is not None or gene is not None or sample is not None or assembly is not None:
+        _variant_vcf(query, vcf, gene, sample, assembly, genome, annotation, as_json)
+        return
+    if not query:
+        raise InputError("give a variant, e.g. HBB c.20A>T", hint="or --vcf FILE --gene HBB")
     result = run_variant(" ".join(query), genome=genome, annotation=annotation)
+    for w in result.warnings:
+        err_console.print(f"vivo: warning: {w}", markup=False, highlight=False)
     data = {"schema_version": "1", **result.to_dict()}
 
     def render() -> None:
@@ -51,6 +81,57 @@ def variant(
         for k, v in rows:
             table.add_row(k, str(v))
         console.print(table)
+
+    emit(data, as_json=as_json, render=render)
+
+
+def _variant_vcf(
+    query: list[str] | None,
+    vcf: str | None,
+    gene: str | None,
+    sample: str | None,
+    assembly: str | None,
+    genome: str | None,
+    annotation: str | None,
+    as_json: bool,
+) -> None:
+    if vcf is None:
+        raise InputError("--gene, --sample and --assembly go with --vcf", hint="add --vcf FILE")
+    if query:
+        raise InputError(
+            "give a variant or --vcf, not both", hint="vivo variant --vcf FILE --gene HBB"
+        )
+    if not gene:
+        raise InputError("--vcf needs the gene to read", hint="add --gene HBB")
+    pv, interpretations = run_variant_vcf(
+        vcf, gene=gene, sample=sample, assembly=assembly, genome=genome, annotation=annotation
+    )
+    data = {
+        "schema_version": "1",
+        "kind": "vivo.variant.vcf",
+        **pv.to_dict(),
+        "interpretations": [r.to_dict() for r in interpretations],
+    }
+
+    def render() -> None:
+        where = f" ({pv.assembly}, {pv.placement})" if pv.placement else ""
+        console.print(f"[bold]{pv.sample}[/] {pv.gene} from {pv.path}{where}")
+        table = Table()
+        for col in ("VCF record", "HGVS c.", "copies", "consequence", "protein"):
+            table.add_column(col)
+        for v, r in zip(pv.genotype.variants, interpretations, strict=True):
+            p = r.consequence.protein
+            table.add_row(
+                v.source, r.hgvs_c, f"{v.copies}/{v.ploidy}", r.consequence.label,
+                f"{p.hgvs} ({p.legacy})" if p and p.legacy else (p.hgvs if p else "—"),
+            )  # fmt: skip
+        console.print(table)
+        phase = {"trans": ", in trans (phased)", "unknown": ", phase not known"}
+        console.print(
+            f"zygosity: {pv.genotype.zygosity.replace('_', ' ')}{phase.get(pv.genotype.phase, '')}"
+        )
+        for n in (*pv.notes, *pv.genotype.notes):
+            console.print(f"[dim]{n}[/]", highlight=False)
 
     emit(data, as_json=as_json, render=render)
 

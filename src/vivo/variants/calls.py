@@ -13,6 +13,7 @@ one variant on both copies (``1/1``)           homozygous
 one variant on one of two copies (``0/1``)     heterozygous (a carrier of a recessive)
 one variant, haploid call (``1``, chrX male)   hemizygous
 two variants, one copy each, phased in trans   compound heterozygous (phase confirmed)
+two ALT alleles of one record (``1/2``)        compound heterozygous (in trans by definition)
 two variants, one copy each, unphased          compound heterozygous (phase assumed, said)
 two variants phased on one haplotype (cis)     refused: one allele carries both
 ============================================  =========================================
@@ -56,6 +57,7 @@ class ObservedVariant:
     ploidy: int
     phased: bool
     phase_set: int | None = None
+    site: str = ""  # the record it came from: ALT alleles of one record are in trans
 
     @property
     def copies(self) -> int:
@@ -139,7 +141,7 @@ def _merge(variants: Sequence[ObservedVariant]) -> list[ObservedVariant]:
             haps = tuple(sorted(set(first.haplotypes) | set(v.haplotypes)))
             out[key] = ObservedVariant(
                 first.change, f"{first.source} + {v.source}", haps, first.ploidy,
-                first.phased and v.phased, first.phase_set,
+                first.phased and v.phased, first.phase_set, first.site,
             )  # fmt: skip
         else:
             out[key] = v
@@ -161,6 +163,8 @@ def _pair(sample: str, a: ObservedVariant, b: ObservedVariant, gene: str) -> Gen
             f"{gene} (a variant on every copy plus another one)",
             hint="check the genotypes in the VCF",
         )
+    if a.site and a.site == b.site and a.haplotypes != b.haplotypes:
+        return GenotypeCall(sample, (a, b), "compound_heterozygous", "trans")
     same_set = a.phase_set == b.phase_set
     if a.phased and b.phased and same_set:
         if a.haplotypes == b.haplotypes:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vivo.core.errors import InputError
-from vivo.core.seq import translate
+from vivo.core.seq import reverse_complement, translate
 from vivo.genome.annotation import AnnotatedGenome
+from vivo.genome.bundled import BUNDLED_RECORD_NAMES, AssemblyPlacement, bundled_placement
+from vivo.io.vcf import VcfHeader, VcfRecord, choose_sample, read_vcf, read_vcf_header
+from vivo.variants.calls import GenotypeCall, ObservedVariant, call_zygosity, left_align
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
+from vivo.variants.locate import GenomicChange, describe_coding, normalize
 from vivo.workflows.genomes import resolve_genome
 
-__all__ = ["check_variant_text", "describe_locus", "run_variant"]
+__all__ = [
+    "PatientVariants",
+    "check_variant_text",
+    "describe_locus",
+    "read_patient_vcf",
+    "run_variant",
+    "run_variant_vcf",
+]
 
 SCHEMA_VERSION = "1"
 _MAX_DIGITS = 12  # no genome coordinate needs 13 digits (the largest chromosome is ~2.5e8 bp)
@@ -99,3 +112,284 @@ def describe_locus(
         "source": ag.source,
         "transcripts": transcripts,
     }
+
+
+# -- patient VCF --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PatientVariants:
+    """One sample's variants in one gene, read from a VCF and normalised on the genome in use."""
+
+    path: str
+    sample: str
+    gene: str
+    vcf_contig: str
+    assembly: str | None  # GRCh38/GRCh37 when placed on the bundled locus
+    placement: str | None  # how the VCF's positions map onto the genome in use
+    genotype: GenotypeCall
+    hgvs: tuple[str, ...]  # normalised HGVS c. of each variant, e.g. "HBB:c.20A>T"
+    records_read: int
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "path": self.path,
+            "sample": self.sample,
+            "gene": self.gene,
+            "vcf_contig": self.vcf_contig,
+            "assembly": self.assembly,
+            "placement": self.placement,
+            "records_read": self.records_read,
+            "zygosity": self.genotype.zygosity,
+            "phase": self.genotype.phase,
+            "variants": [
+                {
+                    "hgvs_c": h,
+                    "vcf": v.source,
+                    "genomic_change": v.change.to_vcf_like(),
+                    "copies": v.copies,
+                    "ploidy": v.ploidy,
+                    "phased": v.phased,
+                }
+                for h, v in zip(self.hgvs, self.genotype.variants, strict=True)
+            ],
+            "notes": [*self.notes, *self.genotype.notes],
+        }
+
+
+_CHR11_NAMES = ("chr11", "11", "NC_000011.10", "NC_000011.9")
+_ASSEMBLY_WORDS = {
+    "GRCh38": ("grch38", "hg38", "hs38"),
+    "GRCh37": ("grch37", "hg19", "b37", "hs37"),
+}
+
+
+def _bundled_assembly(header: VcfHeader, contig: str, assembly: str | None) -> AssemblyPlacement:
+    placement = bundled_placement()
+    if assembly is not None:
+        chosen = placement.assembly(assembly)
+    elif contig.startswith("NC_"):
+        found = placement.by_accession(contig)
+        if found is None:
+            raise InputError(f"{header.path}: contig {contig} is not GRCh38 or GRCh37 chr11")
+        chosen = found
+    else:
+        chosen = _assembly_from_header(header, contig, placement.assemblies)
+    length = header.contig_length(contig)
+    if length is not None and length != chosen.contig_length:
+        raise InputError(
+            f"{header.path}: contig {contig} is {length:,} bp, but {chosen.assembly} "
+            f"{chosen.contig} is {chosen.contig_length:,} bp: the VCF was not called on "
+            f"{chosen.assembly}",
+            hint="pass --assembly to match the VCF, or --genome with the genome it was called on",
+        )
+    return chosen
+
+
+def _assembly_from_header(
+    header: VcfHeader, contig: str, assemblies: tuple[AssemblyPlacement, ...]
+) -> AssemblyPlacement:
+    length = header.contig_length(contig)
+    for a in assemblies:
+        if length == a.contig_length:
+            return a
+    if length is None and header.reference:
+        ref = header.reference.lower()
+        for a in assemblies:
+            if any(word in ref for word in _ASSEMBLY_WORDS.get(a.assembly, ())):
+                return a
+    if length is not None:
+        known = ", ".join(f"{a.assembly} {a.contig_length:,} bp" for a in assemblies)
+        raise InputError(
+            f"{header.path}: contig {contig} is {length:,} bp, which is neither chr11 of "
+            f"{known}: the VCF's contigs do not match the genome",
+            hint="pass --genome with the genome the VCF was called on",
+        )
+    raise InputError(
+        f"{header.path}: cannot tell the assembly ({contig} has no length in the header and "
+        "there is no ##reference line)",
+        hint="pass --assembly GRCh38 or --assembly GRCh37",
+    )
+
+
+def _find_contig(header: VcfHeader, wanted: tuple[str, ...], records_hint: str) -> str:
+    declared = header.contig_names()
+    for name in wanted:
+        if name in declared:
+            return name
+    if declared:
+        shown = ", ".join(declared[:8]) + (", …" if len(declared) > 8 else "")
+        raise InputError(
+            f"{header.path}: none of its contigs ({shown}) is {records_hint}: the VCF's "
+            "contigs do not match the genome",
+            hint="pass --genome with the genome the VCF was called on",
+        )
+    return wanted[0]  # no ##contig lines: the records decide
+
+
+def _record_changes(
+    rec: VcfRecord, to_genome: Any, path: str
+) -> tuple[list[tuple[int, GenomicChange]], list[str]]:
+    """(allele index, change on the genome in use) for each ALT allele the sample carries."""
+    notes: list[str] = []
+    out: list[tuple[int, GenomicChange]] = []
+    if not rec.genotype or all(a is None for a in rec.genotype):
+        return out, [f"{rec.where}: no genotype for the sample (skipped)"]
+    for k, alt in enumerate(rec.alts, start=1):
+        if k not in rec.genotype:
+            continue
+        if alt == "*" or alt.startswith("<") or "[" in alt or "]" in alt:
+            notes.append(f"{rec.where}: symbolic allele {alt} is not interpreted (skipped)")
+            continue
+        out.append((k, to_genome(rec, alt)))
+    return out, notes
+
+
+def _bundled_mapper(a: AssemblyPlacement, ag: AnnotatedGenome, path: str) -> Any:
+    contig = ag.genome.contig_names()[0]
+
+    def to_genome(rec: VcfRecord, alt: str) -> GenomicChange:
+        last = rec.pos + len(rec.ref) - 1
+        a.to_locus(rec.pos)
+        start1 = a.to_locus(last)
+        plus = ag.genome.fetch_region(contig, start1 - 1, start1 - 1 + len(rec.ref)).upper()
+        if reverse_complement(plus) != rec.ref:
+            raise InputError(
+                f"{path}: {rec.where}: REF {rec.ref} does not match {a.assembly} "
+                f"{a.contig}, which has {reverse_complement(plus)} there",
+                hint=f"check that the VCF was called on {a.assembly} (or pass --assembly)",
+            )
+        return GenomicChange(contig, start1 - 1, plus, reverse_complement(alt))
+
+    return to_genome
+
+
+def _genome_mapper(ag: AnnotatedGenome, path: str) -> Any:
+    def to_genome(rec: VcfRecord, alt: str) -> GenomicChange:
+        start = rec.pos - 1
+        have = ag.genome.fetch_region(rec.contig, start, start + len(rec.ref)).upper()
+        if have != rec.ref:
+            raise InputError(
+                f"{path}: {rec.where}: REF {rec.ref} does not match genome {ag.name}, which "
+                f"has {have} there",
+                hint="pass the genome the VCF was called on with --genome",
+            )
+        return GenomicChange(rec.contig, start, rec.ref, alt)
+
+    return to_genome
+
+
+def read_patient_vcf(
+    path: str,
+    *,
+    gene: str,
+    genome: AnnotatedGenome,
+    sample: str | None = None,
+    assembly: str | None = None,
+) -> PatientVariants:
+    """The sample's variants in ``gene``: read, checked against the genome, normalised, and
+    their zygosity. On the bundled locus the VCF's GRCh38/GRCh37 chr11 positions are placed
+    on the record (:func:`vivo.genome.bundled.bundled_placement`)."""
+    header = read_vcf_header(path)
+    chosen_sample = choose_sample(header, sample)
+    g = genome.gene(gene)
+    tx = g.canonical
+    placed: AssemblyPlacement | None = None
+    if genome.name in BUNDLED_RECORD_NAMES:
+        placement = bundled_placement()
+        if g.name != placement.gene:
+            raise InputError(
+                f"only {placement.gene} of the bundled locus is placed on GRCh38/GRCh37; "
+                f"{g.name} is not",
+                hint="pass --genome (and --annotation) with the genome the VCF was called on",
+            )
+        contig = _find_contig(header, _CHR11_NAMES, "chromosome 11 (chr11, 11, NC_000011.x)")
+        placed = _bundled_assembly(header, contig, assembly)
+        region = (contig, placed.chrom_start - 1, placed.chrom_end)
+        to_genome = _bundled_mapper(placed, genome, path)
+    else:
+        locus = g.locus
+        contig = _find_contig(header, (locus.contig,), f"{locus.contig} of genome {genome.name}")
+        length = header.contig_length(contig)
+        if length is not None and length != genome.genome.contig_length(contig):
+            raise InputError(
+                f"{path}: contig {contig} is {length:,} bp in the VCF and "
+                f"{genome.genome.contig_length(contig):,} bp in genome {genome.name}: the VCF's "
+                "contigs do not match the genome",
+                hint="pass the genome the VCF was called on with --genome",
+            )
+        region = (contig, locus.start, locus.end)
+        to_genome = _genome_mapper(genome, path)
+    _, records = read_vcf(path, sample=chosen_sample, region=region)
+    observed, notes = _observe(records, to_genome, genome, path)
+    call = _five_to_three(call_zygosity(chosen_sample, observed, gene=g.name), tx)
+    hgvs = tuple(
+        describe_coding(normalize(v.change, genome.genome, tx.strand), tx) for v in call.variants
+    )
+    return PatientVariants(
+        path=path,
+        sample=chosen_sample,
+        gene=g.name,
+        vcf_contig=contig,
+        assembly=placed.assembly if placed else None,
+        placement=placed.describe() if placed else None,
+        genotype=call,
+        hgvs=hgvs,
+        records_read=len(records),
+        notes=tuple(notes),
+    )
+
+
+def _five_to_three(call: GenotypeCall, tx: Any) -> GenotypeCall:
+    """The variants in transcript order (the planner designs around the first one)."""
+    ordered = tuple(sorted(call.variants, key=lambda v: tx.to_coding(v.change.start).sort_key()))
+    return GenotypeCall(call.sample, ordered, call.zygosity, call.phase, call.notes)
+
+
+def _observe(
+    records: tuple[VcfRecord, ...], to_genome: Any, genome: AnnotatedGenome, path: str
+) -> tuple[list[ObservedVariant], list[str]]:
+    observed: list[ObservedVariant] = []
+    notes: list[str] = []
+    for rec in records:
+        if rec.filters and rec.filters != ("PASS",):
+            notes.append(f"{rec.where}: FILTER {';'.join(rec.filters)} (used; check the call)")
+        changes, more = _record_changes(rec, to_genome, path)
+        notes += more
+        for k, change in changes:
+            haps = tuple(i for i, a in enumerate(rec.genotype) if a == k)
+            source = f"{rec.contig}:{rec.pos} {rec.ref}>{rec.alts[k - 1]}" + (
+                f" (line {rec.line})" if rec.line is not None else ""
+            )
+            norm = left_align(change, genome.genome)
+            ploidy = len(rec.genotype)
+            site = f"{rec.contig}:{rec.pos}:{rec.line}"
+            observed.append(
+                ObservedVariant(norm, source, haps, ploidy, rec.phased, rec.phase_set, site)
+            )
+    return observed, notes
+
+
+def run_variant_vcf(
+    path: str,
+    *,
+    gene: str,
+    sample: str | None = None,
+    assembly: str | None = None,
+    genome: str | None = None,
+    annotation: str | None = None,
+) -> tuple[PatientVariants, tuple[VariantInterpretation, ...]]:
+    """``vivo variant --vcf``: the sample's variants in ``gene`` and each one interpreted."""
+    ag = resolve_genome(genome, annotation)
+    pv = read_patient_vcf(path, gene=gene, genome=ag, sample=sample, assembly=assembly)
+    return pv, tuple(interpret_variant(h, genome=ag) for h in pv.hgvs)
+
+
+def vcf_label(path: str) -> str:
+    """A short name for a VCF in folder names: the file name without .vcf/.vcf.gz."""
+    name = Path(path).name
+    for suffix in (".gz", ".bgz", ".vcf"):
+        name = name.removesuffix(suffix)
+    return name or "vcf"
