@@ -28,7 +28,7 @@ def test_table_by_default(fake_trials, fast, capsys):
     )
     assert code == 0, err
     assert "NCT05329649" in out and "gene editing (product: Casgevy)" in out
-    assert "10 shown of 10 of 10 studies" in out
+    assert "10 shown of 10 studies fetched, 10 in total" in out
     assert "left out" not in out and "nctId" in err  # the malformed record is a note
 
 
@@ -67,7 +67,7 @@ def test_offline_says_how_old_the_cache_is(fake_trials, fast, capsys, monkeypatc
     n = len(fake_trials.requests)
     code, out, _ = _run(capsys, "trials", "--disease", "sickle cell disease", "--offline")
     assert code == 0 and len(fake_trials.requests) == n
-    assert "from cache, retrieved" in out and "ago" in out
+    assert "from cache, retrieved" in out.replace("\n", " ") and "ago" in out
 
 
 @pytest.mark.parametrize(

@@ -163,9 +163,9 @@ def _tsv(result: Any) -> str:
 
 def _header(result: Any) -> str:
     where = "cache" if result.source == "cache" else result.base_url
-    total = f" of {result.total_count:,}" if result.total_count is not None else ""
+    total = f", {result.total_count:,} in total" if result.total_count is not None else ""
     return (
-        f"{len(result.studies)} shown of {result.fetched}{total} studies from {where}, "
+        f"{len(result.studies)} shown of {result.fetched} studies fetched{total}; from {where}, "
         f"{result.age_text()}"
     )
 
