@@ -22,8 +22,11 @@ splitting multi-allelic records) is done against the reference in :mod:`vivo.var
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +34,7 @@ from typing import Any
 
 from vivo.core.errors import FormatError, InputError
 from vivo.io.atomic import write_text_atomic
-from vivo.io.sniff import open_binary, require_file
+from vivo.io.sniff import open_binary, require_file, sniff
 
 __all__ = [
     "VcfHeader",
@@ -114,7 +117,13 @@ def _index_of(path: Path) -> Path | None:
     return None
 
 
-def _open(path: str | os.PathLike[str]) -> tuple[Path, Any]:
+@contextlib.contextmanager
+def _open(path: str | os.PathLike[str]) -> Iterator[tuple[Path, Any]]:
+    """The checked path and an open pysam ``VariantFile``.
+
+    htslib cannot read plain (non-BGZF) gzip; such a file is decompressed into a temporary
+    folder for the read (never next to the input) and the copy removed afterwards.
+    """
     p = require_file(path, "VCF file")
     if not sniff_vcf(p):
         raise FormatError(
@@ -123,10 +132,19 @@ def _open(path: str | os.PathLike[str]) -> tuple[Path, Any]:
             line=1,
             hint="pass a VCF 4.x file, plain or bgzip-compressed",
         )
-    try:
-        return p, _pysam().VariantFile(str(p))
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"cannot read the VCF header ({exc})", path=str(path)) from exc
+    with contextlib.ExitStack() as stack:
+        source = p
+        if sniff(p).compression == "gzip":
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="vivo-vcf-")))
+            source = folder / "plain.vcf"
+            with open_binary(p) as src, open(source, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        try:
+            vf = _pysam().VariantFile(str(source))
+        except (OSError, ValueError) as exc:
+            raise FormatError(f"cannot read the VCF header ({exc})", path=str(path)) from exc
+        with vf:
+            yield p, vf
 
 
 def _header(path: Path, vf: Any) -> VcfHeader:
@@ -146,8 +164,7 @@ def _header(path: Path, vf: Any) -> VcfHeader:
 
 def read_vcf_header(path: str | os.PathLike[str]) -> VcfHeader:
     """The header of a VCF: samples, contigs and ``##reference``."""
-    p, vf = _open(path)
-    with vf:
+    with _open(path) as (p, vf):
         return _header(p, vf)
 
 
@@ -250,11 +267,11 @@ def _genotype(rec: Any, sample: str) -> tuple[tuple[int | None, ...], bool, int 
     return gt, bool(call.phased), ps
 
 
-def _to_record(rec: Any, sample: str, line: int | None, path: Path) -> VcfRecord:
+def _to_record(rec: Any, sample: str, column: int, line: int | None, path: Path) -> VcfRecord:
     alts = tuple(rec.alts or ())
     gt, phased, ps = _genotype(rec, sample)
-    gt_text = "/".join("." if a is None else str(a) for a in gt) if gt else None
-    why = _check_fields(rec.chrom, str(rec.pos), rec.ref or "", list(alts), gt_text)
+    # the record as htslib holds it (an allele index beyond the ALTs would read as missing)
+    why = _scan_text_line(str(rec).rstrip("\n").split("\t"), column)
     if why is not None:
         raise FormatError(why, path=str(path), line=line)
     return VcfRecord(
@@ -298,19 +315,19 @@ def read_vcf(
     only the region is read; otherwise the file is streamed. ``sample`` defaults to the only
     sample; an absent, unknown or ambiguous sample is an :class:`InputError` listing them.
     """
-    p, vf = _open(path)
-    with vf:
+    with _open(path) as (p, vf):
         header = _header(p, vf)
         chosen = choose_sample(header, sample)
         streaming = region is None or not header.indexed
         first = _header_lines(p) if streaming else 0
+        column = 9 + header.samples.index(chosen)
         out: list[VcfRecord] = []
         n = 0
         try:
             for rec in _iterate(vf, region, header.indexed):
                 n += 1
                 line = first + n if streaming else None
-                out.append(_to_record(rec, chosen, line, p))
+                out.append(_to_record(rec, chosen, column, line, p))
         except (OSError, ValueError) as exc:
             if isinstance(exc, FormatError) and exc.line is not None:
                 raise
