@@ -44,7 +44,7 @@ def test_section_matches_trials_to_strategies_from_the_cache(cached):
     assert t.excluded_by_age >= 3
     # the hydroxyurea study fits no strategy and is listed as other
     assert by_id["NCT00000105"].option_id is None
-    assert "open to a 8-year-old" in t.message and "from the cache" in t.message
+    assert "open to a patient aged 8 years" in t.message and "from the cache" in t.message
 
 
 def test_adult_sees_base_editing_and_aav_by_vector(cached):

@@ -155,7 +155,8 @@ def match_option(study: Study, options: tuple[Option, ...]) -> tuple[str | None,
         rule = _fits(study, o)
         if rule:
             return o.id, rule
-    return None, f"no feasible option of the plan fits a {study.modality.modality} study"
+    kind = study.modality.modality.replace("_", " ")
+    return None, f"no feasible option of the plan fits this {kind} study"
 
 
 # ----------------------------------------------------------------------------------- section
@@ -197,8 +198,7 @@ def trials_section(
         return TrialsSection(
             "unavailable",
             f"no cached ClinicalTrials.gov answer for {disease!r}: the dossier does not go online "
-            f"by default; run `vivo trials --disease '{disease}'` once (or plan with trials "
-            "online), then plan again",
+            f"by default; run `vivo trials --disease '{disease}'` once, then plan again",
             disease, age, base_url=result.base_url,
         )  # fmt: skip
     return _section(plan, disease, age, result)
@@ -214,7 +214,7 @@ def _section(plan: Plan, disease: str, age: float | None, result: TrialsResult) 
     order = {o.id: i for i, o in enumerate(options)}
     matches.sort(key=lambda m: order.get(m.option_id or "", len(order)))
     under = sum(1 for m in matches if m.option_id)
-    who = f" open to a {age:g}-year-old" if age is not None else ""
+    who = f" open to a patient aged {age:g} years" if age is not None else ""
     message = (
         f"{len(kept)} of {len(result.studies)} ClinicalTrials.gov studies of {disease}{who}; "
         f"{under} under a strategy of this plan; {result.age_text()}"
