@@ -1,0 +1,310 @@
+"""RNA therapy jobs: load a target transcript and a transcriptome, design siRNAs, write results.
+
+``design_sirna(SiRNARequest(...))`` resolves the transcript (a file given with
+``--transcript``, a gene of ``--genome``, a bundled record or the bundled locus), the
+transcriptome searched for off-targets (``--transcriptome`` FASTA, else the annotated genome's
+transcripts when a genome is given, else the bundled records, which the result flags as not a
+transcriptome), the variant positions of a VCF, and runs :func:`vivo.rna.sirna.design_sirnas`.
+:func:`write_sirna` writes the result folder atomically (nothing is left on failure).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+
+from vivo.core.errors import InputError
+from vivo.genome.annotation import AnnotatedGenome
+from vivo.io.atomic import atomic_dir
+from vivo.rna.offtargets import Transcriptome
+from vivo.rna.sirna import MAX_TOP, SiRNADesign, design_sirnas
+from vivo.rna.transcript import (
+    BUNDLED_TRANSCRIPTS,
+    RnaTranscript,
+    bundled_transcript,
+    parse_transcript_header,
+    transcript_from_annotation,
+    transcript_from_record,
+    transcript_from_sequence,
+)
+
+__all__ = [
+    "SiRNARequest",
+    "SiRNAResult",
+    "design_sirna",
+    "load_transcript",
+    "load_transcriptome",
+    "variant_mrna_positions",
+    "write_sirna",
+]
+
+_REGIONS = ("cds", "3utr", "5utr", "any")
+_TISSUES = ("liver", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class SiRNARequest:
+    """One siRNA design job: give ``gene`` or ``transcript`` (a GenBank/FASTA file)."""
+
+    gene: str | None = None
+    transcript: str | None = None
+    transcript_id: str | None = None
+    genome: str | None = None
+    annotation: str | None = None
+    region: str = "cds"
+    top: int = 10
+    transcriptome: str | None = None
+    vcf: str | None = None
+    sample: str | None = None
+    tissue: str = "liver"
+
+    def __post_init__(self) -> None:
+        if self.region not in _REGIONS:
+            raise InputError(f"unknown region {self.region!r}", hint="use " + ", ".join(_REGIONS))
+        if self.tissue not in _TISSUES:
+            raise InputError(f"unknown tissue {self.tissue!r}", hint="use liver or other")
+        if not 1 <= self.top <= MAX_TOP:
+            raise InputError(f"top={self.top} is out of range", hint=f"use 1-{MAX_TOP}")
+        if self.gene is None and self.transcript is None:
+            raise InputError("give a gene or --transcript FILE",
+                             hint="e.g. vivo rna sirna ADA")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SiRNAResult:
+    """The design and what it was made from."""
+
+    design: SiRNADesign
+    variants: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready result."""
+        return {**self.design.to_dict(), "variants_used": self.variants}
+
+
+# -- loading ---------------------------------------------------------------------------------------
+def _bundled_by_gene(gene: str) -> RnaTranscript | None:
+    key = gene.strip().upper()
+    for name in BUNDLED_TRANSCRIPTS:
+        tx = bundled_transcript(name)
+        if key in (name.upper(), tx.gene.upper()):
+            return tx
+    return None
+
+
+def _from_file(path: str, gene: str | None, transcript_id: str | None) -> RnaTranscript:
+    from vivo.io.sniff import require_format
+
+    kind = require_format(path, ("genbank", "fasta"), what="a transcript file (GenBank or FASTA)")
+    if kind.format == "genbank":
+        from vivo.io.genbank import parse_genbank_text
+        from vivo.io.sniff import read_text
+
+        records = parse_genbank_text(read_text(path, what="GenBank file"), where=str(path))
+        if transcript_id is not None:
+            records = [r for r in records if r.id == transcript_id]
+            if not records:
+                _no_id(path, transcript_id)
+        return transcript_from_record(records[0], gene=gene, source=f"GenBank file {path}")
+    from vivo.io.fasta import read_fasta
+
+    fasta = read_fasta(path)
+    chosen = fasta[0]
+    wanted = transcript_id or gene
+    if wanted is not None and len(fasta) > 1:
+        hits = [r for r in fasta if wanted.upper() in _names(f"{r.name} {r.description}")]
+        if not hits:
+            _no_id(path, wanted)
+        chosen = hits[0]
+    tid, gname, cds = parse_transcript_header(f"{chosen.name} {chosen.description}")
+    return transcript_from_sequence(tid, chosen.sequence, cds=cds, gene=gene or gname,
+                                    source=f"FASTA file {path}")  # fmt: skip
+
+
+def _names(header: str) -> set[str]:
+    tid, gene, _ = parse_transcript_header(header)
+    return {tid.upper(), gene.upper()}
+
+
+def _no_id(path: str, wanted: str) -> NoReturn:
+    raise InputError(f"{path} has no transcript {wanted!r}",
+                     hint="check --transcript-id or the gene name")  # fmt: skip
+
+
+def load_transcript(
+    *,
+    gene: str | None = None,
+    transcript: str | None = None,
+    transcript_id: str | None = None,
+    genome: str | None = None,
+    annotation: str | None = None,
+) -> tuple[RnaTranscript, AnnotatedGenome | None]:
+    """The target transcript (and the annotated genome it came from, if any).
+
+    Order: ``transcript`` file; else ``gene`` in ``genome`` (with ``annotation``); else a bundled
+    record of ``gene`` (ADA, DMD, SMN2); else ``gene`` in the bundled beta-globin locus.
+    """
+    if transcript is not None:
+        return _from_file(transcript, gene, transcript_id), None
+    assert gene is not None
+    if genome is None and (tx := _bundled_by_gene(gene)) is not None:
+        return tx, None
+    from vivo.workflows.genomes import resolve_genome
+
+    ag = resolve_genome(genome, annotation)
+    try:
+        tx = transcript_from_annotation(ag, gene, transcript_id=transcript_id)
+    except InputError as exc:
+        if genome is None:
+            raise InputError(
+                f"no transcript of {gene!r} in the bundled records "
+                f"({', '.join(BUNDLED_TRANSCRIPTS)}) or the bundled locus ({ag.name})",
+                hint="give --transcript FILE (GenBank or FASTA) or --genome/--annotation",
+            ) from exc
+        raise
+    return tx, ag
+
+
+def load_transcriptome(path: str | os.PathLike[str]) -> Transcriptome:
+    """A transcript FASTA (e.g. GENCODE ``transcripts.fa``, plain or gzip) as a transcriptome."""
+    from vivo.io.fasta import read_fasta
+
+    records = read_fasta(path)
+    return Transcriptome.from_fasta_records(
+        ((f"{r.name} {r.description}", r.sequence) for r in records),
+        source=f"transcript FASTA {Path(path).name} ({len(records):,} transcripts)",
+    )
+
+
+def _plain_contig(name: str) -> str:
+    return name[3:] if name.lower().startswith("chr") else name
+
+
+def variant_mrna_positions(
+    tx: RnaTranscript, variants: Iterable[tuple[str, int, int]]
+) -> tuple[int, ...]:
+    """mRNA positions covered by variants given as ``(contig, start0, end0)`` genome intervals
+    (``chr`` prefixes ignored); an :class:`InputError` when the transcript has no genome map."""
+    if not tx.blocks:
+        raise InputError(
+            f"transcript {tx.transcript_id} has no genome coordinates, so VCF positions "
+            "cannot be placed on it",
+            hint="use a GenBank record with genome coordinates or --genome with --annotation",
+        )
+    local = tx.local_of_mrna()
+    out: set[int] = set()
+    for contig, start, end in variants:
+        for b in tx.blocks:
+            if _plain_contig(b.contig) != _plain_contig(contig):
+                continue
+            lo, hi = max(start, b.genomic.start), min(end, b.genomic.end)
+            if lo >= hi:
+                continue
+            g = np.arange(lo, hi, dtype=np.int64)
+            loc = (g - b.genomic.start + b.local.start if b.strand.sign > 0
+                   else b.genomic.end - 1 - g + b.local.start)  # fmt: skip
+            out.update(int(i) for i in np.flatnonzero(np.isin(local, loc)))
+    return tuple(sorted(out))
+
+
+def _vcf_positions(tx: RnaTranscript, path: str, sample: str | None) -> tuple[int, ...]:
+    from vivo.io.vcf import read_vcf
+
+    _, records = read_vcf(path, sample=sample)
+    spans = [(r.contig, r.pos - 1, r.pos - 1 + max(1, len(r.ref))) for r in records]
+    return variant_mrna_positions(tx, spans)
+
+
+def design_sirna(request: SiRNARequest) -> SiRNAResult:
+    """Run one siRNA design (see the module docstring)."""
+    tx, ag = load_transcript(
+        gene=request.gene, transcript=request.transcript, transcript_id=request.transcript_id,
+        genome=request.genome, annotation=request.annotation,
+    )  # fmt: skip
+    tm = None
+    if request.transcriptome is not None:
+        tm = load_transcriptome(request.transcriptome)
+    elif ag is not None and request.genome is not None:
+        tm = Transcriptome.from_annotation(ag)
+    snps: tuple[int, ...] = ()
+    if request.vcf is not None:
+        snps = _vcf_positions(tx, request.vcf, request.sample)
+    design = design_sirnas(
+        tx, region=request.region, top=request.top, transcriptome=tm,  # type: ignore[arg-type]
+        snp_positions=snps, tissue=request.tissue,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return SiRNAResult(design, variants=len(snps))
+
+
+# -- output ----------------------------------------------------------------------------------------
+DUPLEX_COLUMNS = (
+    "rank", "start_1based", "location", "target_site", "guide_antisense", "passenger_sense",
+    "gc_percent", "reynolds", "ui_tei_class_i", "amarzguioui", "asymmetry_kcal_per_mol",
+    "immune_motifs", "snps", "seed_sites", "seed_other_gene_transcripts",
+    "near_sites_other_genes_0_1_2_3mm", "passes_rules", "passes_offtargets",
+)  # fmt: skip
+
+
+def duplex_rows(design: SiRNADesign) -> list[dict[str, object]]:
+    """One TSV row per duplex."""
+    rows = []
+    for d in design.duplexes:
+        ot = d.offtargets
+        by_mm = [sum(1 for s in ot.near_sites if s.mismatches == k) for k in range(4)] if ot else []
+        rows.append({
+            "rank": d.rank, "start_1based": d.start + 1, "location": d.location.label,
+            "target_site": d.target, "guide_antisense": d.guide, "passenger_sense": d.passenger,
+            "gc_percent": d.gc_percent, "reynolds": d.reynolds.score,
+            "ui_tei_class_i": d.ui_tei.class_i, "amarzguioui": d.amarzguioui.score,
+            "asymmetry_kcal_per_mol": d.asymmetry_kcal, "immune_motifs": ",".join(d.immune),
+            "snps": ",".join(str(p + 1) for p in d.snps),
+            "seed_sites": ot.seed.n_sites if ot else "",
+            "seed_other_gene_transcripts": ot.seed_other_transcripts if ot else "",
+            "near_sites_other_genes_0_1_2_3mm": "/".join(map(str, by_mm)),
+            "passes_rules": d.passes_rules, "passes_offtargets": d.passes_offtargets,
+        })  # fmt: skip
+    return rows
+
+
+def _tsv(columns: Iterable[str], rows: Iterable[dict[str, object]]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), delimiter="\t", lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _site_rows(design: SiRNADesign) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    seeds, near = [], []
+    for d in design.duplexes:
+        if d.offtargets is None:
+            continue
+        for s in d.offtargets.seed.sites():
+            seeds.append({"rank": d.rank, **s.to_dict()})
+        for n in (*d.offtargets.near_sites, *d.offtargets.passenger_sites):
+            near.append({"rank": d.rank, **n.to_dict()})
+    return seeds, near
+
+
+def write_sirna(result: SiRNAResult, out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write ``sirna.json``, ``duplexes.tsv``, ``seed_sites.tsv`` and ``near_sites.tsv`` into
+    the folder ``out`` atomically."""
+    seeds, near = _site_rows(result.design)
+    with atomic_dir(out, force=force) as stage:
+        (stage / "sirna.json").write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        (stage / "duplexes.tsv").write_text(_tsv(DUPLEX_COLUMNS, duplex_rows(result.design)))
+        (stage / "seed_sites.tsv").write_text(
+            _tsv(("rank", "transcript_id", "gene", "start", "start_1based", "eight_mer"), seeds)
+        )
+        near_cols = ("rank", "target", "name", "gene", "start", "end", "strand", "site",
+                     "mismatches", "region")  # fmt: skip
+        (stage / "near_sites.tsv").write_text(_tsv(near_cols, near))
+    return Path(out)
