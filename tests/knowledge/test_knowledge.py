@@ -28,7 +28,8 @@ from vivo.knowledge.sources import read_data_text
 
 def test_every_product_row_has_registered_source_keys() -> None:
     rows = list(csv.DictReader(io.StringIO(read_data_text("products.csv"))))
-    assert len(rows) == len(load_products()) == 63  # 47 cell and gene therapies + 16 RNA drugs (issue 15)
+    # 47 cell and gene therapies + 16 RNA drugs (issue 15)
+    assert len(rows) == len(load_products()) == 63
     registry = load_product_sources()
     for row in rows:
         keys = row["source_keys"].split()

@@ -42,10 +42,10 @@ def test_ada_uses_the_vector_family_of_its_precedent() -> None:
 
 
 def test_pcsk9_follows_its_base_editing_precedent() -> None:
-    top = _plan("PCSK9").top
-    assert top is not None and top.editor == "ABE" and "base-editing" in top.title
-    ttr = _plan("TTR").top
-    assert ttr is not None and ttr.editor == "SpCas9"  # NTLA-2001 is a Cas9 nuclease
+    edit = _plan("PCSK9").option("silence-knockout")
+    assert edit.editor == "ABE" and "base-editing" in edit.title
+    ttr = _plan("TTR").option("silence-knockout")
+    assert ttr.editor == "SpCas9"  # NTLA-2001 is a Cas9 nuclease
 
 
 def test_matched_sibling_hsct_is_shown_next_to_the_gene_therapies() -> None:
@@ -103,8 +103,7 @@ def test_hsct_without_a_known_donor_is_never_recommended() -> None:
 
 
 def test_a_clinical_hold_on_the_precedent_is_shown_and_lowers_the_option() -> None:
-    top = _plan("TTR").top
-    assert top is not None and top.id == "silence-knockout"
-    (p,) = top.precedents
+    top = _plan("TTR").option("silence-knockout")
+    (p,) = top.precedents  # the editing precedent only; the RNA drugs are the RNA option's
     assert p.status.startswith("clinical hold (as of 2025-10-29)") and p.safety
     assert top.score == 58.0  # 40 + (65 - 40) x 0.6 (hold) + 3 (tolerated knockout)

@@ -77,13 +77,18 @@ def test_too_large_transgene_is_impossible_in_one_aav_but_a_shortened_one_is_off
 
 
 @pytest.mark.parametrize(
-    ("gene", "expected"), [("TTR", "silence-knockout"), ("HTT", "silence-allele-specific")]
+    ("gene", "expected", "top"),
+    [
+        ("TTR", "silence-knockout", "rna-knockdown"),  # approved siRNAs/ASOs outrank the edit
+        ("HTT", "silence-allele-specific", "rna-knockdown-allele-selective"),
+    ],
 )
 def test_dominant_gain_of_function_gets_silencing_and_no_gene_addition(
-    gene: str, expected: str
+    gene: str, expected: str, top: str
 ) -> None:
     plan = _plan(gene, "G", "A")
-    assert plan.top is not None and plan.top.id == expected
+    assert plan.top is not None and plan.top.id == top
+    assert plan.option(expected).feasibility == "possible"
     assert plan.option("add-aav-in-vivo").feasibility == "impossible"
 
 

@@ -50,7 +50,7 @@ def test_cli_plan_json_and_kb(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         main(["plan", "TTR", "c.148G>A", "--out", str(tmp_path), "--json"])
     assert e.value.code == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["plan"]["chosen"] == "silence-knockout"
+    assert doc["plan"]["chosen"] == "rna-knockdown"  # approved TTR siRNAs/ASOs (issue 15)
     for argv in (
         ["kb", "show", "Casgevy", "--json"],
         ["explain", "homology-directed", "repair"],

@@ -26,6 +26,7 @@ from vivo.planning.genotype import Genotype, call_genotype
 from vivo.planning.plan import DecisionStep, Indication, Option, Plan, TherapyQuestion
 from vivo.planning.strategies import build_options
 from vivo.planning.strategies.cells import HSCT_EVIDENCE
+from vivo.planning.strategies.rna import RNA_ROUTE
 from vivo.variants.inheritance import offspring_risk
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "resolve_gene",
 ]
 
-PLANNER_VERSION = "2.0"
+PLANNER_VERSION = "2.1"
 
 _FAMILY_WORDS = {
     "add": "add a working gene",
@@ -288,6 +289,15 @@ def _delivery_steps(ctx: Context, top: Option | None) -> tuple[DecisionStep, ...
             "The patient's own cells: no donor, no rejection or graft-versus-host disease; an "
             "allogeneic transplant from a matched donor is the non-genetic alternative."
         )
+    elif top.id.startswith("rna-"):
+        delivery_why = (
+            "An oligonucleotide acts on RNA inside the patient's cells (in vivo); "
+            + RNA_ROUTE[ctx.tissue][1]
+        )
+        cells_why = (
+            "No cells are taken out and no DNA is changed: the oligonucleotide is re-dosed "
+            "to keep its effect."
+        )
     else:
         delivery_why = _DELIVERY_WHY[ctx.tissue]
         cells_why = (
@@ -329,10 +339,11 @@ def _not_covered(ctx: Context) -> tuple[str, ...]:
                 else ", and only for SCD, beta-thalassemia, ADA-SCID and cerebral ALD)."
             )
         )
-    rna = [p.brand for p in load_products() if p.modality == "rna" and ctx.gene in p.target_genes]
     out.append(
-        "RNA therapies (siRNA, antisense oligonucleotides) are not designed or ranked yet"
-        + (f"; approved RNA drugs for {ctx.gene}: {', '.join(rna)}." if rna else ".")
+        "RNA therapies are ranked where their rule applies (knockdown of a gain-of-function or "
+        "dominant gene, SMN2 exon inclusion, DMD exon skipping, drug-target knockdown with an "
+        "approved drug for the disease); small-molecule splicing modifiers are "
+        "not considered."
     )
     out.append(
         "Non-genetic standard care (transfusion, chelation, hydroxyurea, factor replacement, "

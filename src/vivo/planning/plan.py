@@ -54,6 +54,8 @@ Engine = Literal[
     "collection",
     "car",
     "dose",
+    "sirna",
+    "aso",
 ]
 
 

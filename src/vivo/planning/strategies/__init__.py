@@ -28,6 +28,12 @@ from vivo.planning.strategies.correct import (
     correct_prime_edit,
 )
 from vivo.planning.strategies.induce import induce_hbf, induce_other
+from vivo.planning.strategies.rna import (
+    rna_exon_skip,
+    rna_knockdown,
+    rna_splice_inclusion,
+    rna_target_knockdown,
+)
 from vivo.planning.strategies.silence import silence
 
 __all__ = [
@@ -53,6 +59,10 @@ BUILDERS: tuple[Builder, ...] = (
     correct_hdr,
     correct_base_edit,
     correct_prime_edit,
+    rna_knockdown,
+    rna_splice_inclusion,
+    rna_exon_skip,
+    rna_target_knockdown,
 )
 
 

@@ -16,6 +16,7 @@ from vivo.planning.strategies._common import (
     label_fit,
     simulation_design,
 )
+from vivo.planning.strategies.rna import SPLICE_INCLUSION
 
 __all__ = ["induce_hbf", "induce_other"]
 
@@ -97,7 +98,10 @@ def induce_hbf(ctx: Context) -> Option | None:
 
 def induce_other(ctx: Context) -> Option | None:
     """Up-regulate a compensating paralog other than the fetal globins (e.g. SMN2, UTRN)."""
-    others = tuple(g for g in ctx.compensating if g not in ("HBG1", "HBG2"))
+    # fetal globins have their own rule; a paralog with a splice-switching precedent (SMN2)
+    # is the RNA option's (vivo.planning.strategies.rna)
+    skip = ("HBG1", "HBG2", *SPLICE_INCLUSION)
+    others = tuple(g for g in ctx.compensating if g not in skip)
     if not others:
         return None
     delivery, vehicle, cell = EDIT_ROUTE[ctx.tissue]
