@@ -116,3 +116,17 @@ def test_offtargets(harness: Harness, data: st.DataObject) -> None:
 def test_known_failures_of_other_modules(harness: Harness, args: list[str], owner: str) -> None:
     with harness.sandbox() as box:
         harness.check([harness.path(a, box) for a in args], box)
+
+
+@FUZZ
+@given(data=st.data())
+def test_rna_sirna(harness: Harness, data: st.DataObject) -> None:
+    with harness.sandbox() as box:
+        args = ["rna", "sirna", data.draw(harness.text("ADA", "SMN2", "TTR"))]
+        args += harness.options(data, box, [
+            harness.t("--region", "cds", "3utr", "any"), harness.n("--top", 1, 20),
+            harness.t("--tissue", "liver", "other"), harness.inp("--transcript"),
+            harness.inp("--transcriptome"), harness.inp("--vcf"), harness.t("--sample", "P1"),
+            harness.out("--out"), harness.flag("--force"), harness.flag("--json"),
+        ])  # fmt: skip
+        harness.check(args, box)
