@@ -17,7 +17,7 @@ from vivo.cli import validate as v
 from vivo.cli.output import console, emit, print_table, sequence_table
 
 rna_app = typer.Typer(
-    help="RNA therapies: siRNA design with transcriptome off-targets.",
+    help="RNA therapies: siRNA and antisense oligonucleotide design with off-targets.",
     no_args_is_help=True,
 )
 
@@ -120,6 +120,105 @@ def _render(result: Any) -> None:
         console.print(f"chemistry: {escape(chem.name)} ({escape(chem.conjugate)})",
                       highlight=False)  # fmt: skip
     for note in design.notes:
+        console.print(f"note: {escape(note)}", highlight=False)
+
+
+class AsoModeOpt(StrEnum):
+    """ASO mechanism: RNase H knockdown or splice switching."""
+
+    gapmer = "gapmer"
+    skip = "skip"
+    include = "include"
+
+
+class AsoTarget(StrEnum):
+    """Sequence a gapmer is tiled over."""
+
+    mrna = "mrna"
+    pre_mrna = "pre-mrna"
+
+
+@rna_app.command("aso")
+def aso(
+    gene: Annotated[str | None, typer.Argument(help="gene name, e.g. SMN2 or DMD")] = None,
+    mode: Annotated[
+        AsoModeOpt, typer.Option("--mode", help="gapmer (knockdown), skip or include (exon)")
+    ] = AsoModeOpt.gapmer,
+    exon: Annotated[
+        int | None, v.int_option("--exon", min=1, max=10_000, help="exon to skip or include")
+    ] = None,
+    length: Annotated[
+        int | None, v.int_option("--length", min=8, max=40, help="oligo length (splice: 18-30)")
+    ] = None,
+    chemistry: Annotated[
+        str | None,
+        typer.Option("--chemistry", help="moe-5-10-5, lna-3-10-3, cet-3-10-3, moe, pmo, moe-W-G-W"),
+    ] = None,
+    transcript: Annotated[
+        str | None, v.input_file_option("--transcript", help="GenBank or FASTA transcript file")
+    ] = None,
+    transcript_id: Annotated[
+        str | None, typer.Option("--transcript-id", help="which transcript of the file/genome")
+    ] = None,
+    target: Annotated[
+        AsoTarget, typer.Option("--target", help="gapmers: tile the mRNA or the pre-mRNA")
+    ] = AsoTarget.mrna,
+    flank: Annotated[
+        int, v.int_option("--flank", min=0, max=1000, help="intron nt tiled on each exon side")
+    ] = 100,
+    top: Annotated[int, v.int_option("--top", min=1, max=1000, help="ASOs to report")] = 10,
+    transcriptome: Annotated[
+        str | None,
+        v.input_file_option("--transcriptome", help="transcript FASTA searched for off-targets"),
+    ] = None,
+    genome: Annotated[
+        str | None, v.input_file_option("--genome", help="FASTA, 2bit or GenBank genome")
+    ] = None,
+    annotation: Annotated[
+        str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")
+    ] = None,
+    out: Annotated[
+        str | None, v.output_dir_option("--out", "-o", help="write the result folder here")
+    ] = None,
+    force: v.Force = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+) -> None:
+    """Design antisense oligonucleotides: RNase H gapmers or splice-switching oligos."""
+    from vivo.workflows.rna import AsoRequest, design_aso, write_aso
+
+    request = AsoRequest(
+        gene=gene, transcript=transcript, transcript_id=transcript_id, genome=genome,
+        annotation=annotation, mode=mode.value, exon=exon, length=length, chemistry=chemistry,
+        top=top, flank=flank, target=target.value, transcriptome=transcriptome,
+    )  # fmt: skip
+    result = design_aso(request)
+    if out:
+        path = write_aso(result, out, force=force)
+        console.print(f"wrote {len(result.designs)} ASOs to {path}", highlight=False)
+        return
+    emit(result.to_dict(), as_json=as_json, render=lambda: _render_aso(result))
+
+
+def _render_aso(result: Any) -> None:
+    what = {"gapmer": "RNase H gapmers", "skip": f"exon {result.exon} skipping",
+            "include": f"exon {result.exon} inclusion"}[result.mode]  # fmt: skip
+    console.print(
+        f"[bold]{escape(result.gene)}[/bold] {escape(result.transcript_id)}: {what}, "
+        f"{escape(result.chemistry.describe())}; {result.candidates} candidate sites",
+        highlight=False,
+    )
+    cols = ["#", "ASO 5'-3'", "where", "GC%", "score", "tx 0/1/2", "genome 0/1/2", "flags"]
+    table = sequence_table(cols, ["ASO 5'-3'"])
+    oligos = []
+    for d in result.designs:
+        ot = d.offtargets
+        txc = "/".join(map(str, ot.transcriptome)) if ot and ot.transcriptome else "-"
+        gc = "/".join(map(str, ot.genome)) if ot and ot.genome else "-"
+        oligos.append(d.oligo)
+        table.add_row(str(d.rank), d.oligo, escape(d.location.label), f"{100 * d.gc:.0f}",
+                      f"{d.score:.2f}", txc, gc, escape(", ".join(d.flags)) or "ok")  # fmt: skip
+    print_table(table, sequences=oligos, copy_hint="use --json or --out DIR")
+    for note in result.notes:
         console.print(f"note: {escape(note)}", highlight=False)
 
 

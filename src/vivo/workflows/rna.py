@@ -11,6 +11,7 @@ transcriptome), the variant positions of a VCF, and runs :func:`vivo.rna.sirna.d
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -24,6 +25,7 @@ import numpy as np
 from vivo.core.errors import InputError
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.io.atomic import atomic_dir
+from vivo.rna.aso import AsoResult
 from vivo.rna.offtargets import Transcriptome
 from vivo.rna.sirna import MAX_TOP, SiRNADesign, design_sirnas
 from vivo.rna.transcript import (
@@ -37,12 +39,15 @@ from vivo.rna.transcript import (
 )
 
 __all__ = [
+    "AsoRequest",
     "SiRNARequest",
     "SiRNAResult",
+    "design_aso",
     "design_sirna",
     "load_transcript",
     "load_transcriptome",
     "variant_mrna_positions",
+    "write_aso",
     "write_sirna",
 ]
 
@@ -307,4 +312,112 @@ def write_sirna(result: SiRNAResult, out: str | os.PathLike[str], *, force: bool
         near_cols = ("rank", "target", "name", "gene", "start", "end", "strand", "site",
                      "mismatches", "region")  # fmt: skip
         (stage / "near_sites.tsv").write_text(_tsv(near_cols, near))
+    return Path(out)
+
+
+# -- antisense oligonucleotides (helper H2) --------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class AsoRequest:
+    """One ASO design job: ``gene`` or ``transcript``; ``mode`` gapmer, skip or include.
+
+    Off-targets: the transcripts of ``transcriptome`` (else of the annotated ``genome``, else
+    the bundled records, flagged as not a transcriptome) and, when ``genome`` is given, its
+    contigs (both strands), with up to two mismatches.
+    """
+
+    gene: str | None = None
+    transcript: str | None = None
+    transcript_id: str | None = None
+    genome: str | None = None
+    annotation: str | None = None
+    mode: str = "gapmer"
+    exon: int | None = None
+    length: int | None = None
+    chemistry: str | None = None
+    top: int = 10
+    flank: int = 100
+    target: str = "mrna"
+    transcriptome: str | None = None
+
+    def __post_init__(self) -> None:
+        from vivo.rna.aso import ASO_MODES
+
+        if self.mode not in ASO_MODES:
+            raise InputError(f"unknown ASO mode {self.mode!r}", hint="use gapmer, skip or include")
+        if self.target not in ("mrna", "pre-mrna"):
+            raise InputError(f"unknown target {self.target!r}", hint="use mrna or pre-mrna")
+        if not 1 <= self.top <= 1000:
+            raise InputError(f"top={self.top} is out of range", hint="use 1-1000")
+        if self.gene is None and self.transcript is None:
+            raise InputError("give a gene or --transcript FILE",
+                             hint="e.g. vivo rna aso SMN2 --mode include --exon 7")  # fmt: skip
+
+
+def design_aso(request: AsoRequest) -> AsoResult:
+    """Run one ASO design (see :class:`AsoRequest`)."""
+    from vivo.rna.aso import design_asos
+    from vivo.rna.offtargets import genome_pamless_index, transcriptome_index
+
+    tx, ag = load_transcript(
+        gene=request.gene, transcript=request.transcript, transcript_id=request.transcript_id,
+        genome=request.genome, annotation=request.annotation,
+    )  # fmt: skip
+    if request.transcriptome is not None:
+        tm = load_transcriptome(request.transcriptome)
+    elif ag is not None and request.genome is not None:
+        tm = Transcriptome.from_annotation(ag)
+    else:
+        tm = Transcriptome.bundled()
+    gindex = genome_pamless_index(ag) if ag is not None and request.genome is not None else None
+    result = design_asos(
+        tx, mode=request.mode, exon=request.exon, length=request.length,
+        chemistry=request.chemistry, top=request.top, flank=request.flank,
+        kind=request.target,  # type: ignore[arg-type]
+        transcript_index=transcriptome_index(tm), genome_index=gindex,
+    )  # fmt: skip
+    notes = list(result.notes)
+    if not tm.complete:
+        notes.append(f"transcript off-targets were searched in {tm.source} only, NOT a "
+                     "transcriptome: give --transcriptome FASTA or --genome")  # fmt: skip
+    if gindex is None:
+        notes.append("genome off-targets not searched: give --genome (with --annotation)")
+    return dataclasses.replace(result, notes=tuple(notes))
+
+
+ASO_COLUMNS = (
+    "rank", "oligo_5to3", "length", "chemistry", "pattern", "location", "start_1based", "end",
+    "genomic", "gc_percent", "score", "flags", "self_dimer_bp", "hairpin_bp",
+    "transcript_offtargets_0_1_2mm", "genome_offtargets_0_1_2mm",
+)  # fmt: skip
+
+
+def aso_rows(result: AsoResult) -> list[dict[str, object]]:
+    """One TSV row per ASO."""
+    rows = []
+    for d in result.designs:
+        ot = d.offtargets
+        tx_counts = "/".join(map(str, ot.transcriptome)) if ot and ot.transcriptome else ""
+        g_counts = "/".join(map(str, ot.genome)) if ot and ot.genome else ""
+        genomic = ";".join(f"{asm}:{loc.to_ucsc()}" for asm, loc in d.location.genomic)
+        rows.append({
+            "rank": d.rank, "oligo_5to3": d.oligo, "length": d.length, "chemistry": d.chemistry,
+            "pattern": d.pattern, "location": d.location.label, "start_1based": d.start + 1,
+            "end": d.end, "genomic": genomic, "gc_percent": round(100 * d.gc, 1),
+            "score": round(d.score, 3), "flags": ",".join(d.flags),
+            "self_dimer_bp": d.self_dimer_bp, "hairpin_bp": d.hairpin_bp,
+            "transcript_offtargets_0_1_2mm": tx_counts, "genome_offtargets_0_1_2mm": g_counts,
+        })  # fmt: skip
+    return rows
+
+
+def write_aso(result: AsoResult, out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write ``aso.json``, ``asos.tsv`` and ``offtarget_sites.tsv`` into ``out`` atomically."""
+    sites = [{"rank": d.rank, **s.to_dict()} for d in result.designs if d.offtargets
+             for s in d.offtargets.sites]  # fmt: skip
+    site_cols = ("rank", "target", "name", "gene", "start", "end", "strand", "site",
+                 "mismatches", "region")  # fmt: skip
+    with atomic_dir(out, force=force) as stage:
+        (stage / "aso.json").write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        (stage / "asos.tsv").write_text(_tsv(ASO_COLUMNS, aso_rows(result)))
+        (stage / "offtarget_sites.tsv").write_text(_tsv(site_cols, sites))
     return Path(out)
