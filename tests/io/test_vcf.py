@@ -72,7 +72,7 @@ def test_malformed_record_names_file_and_line(vcf_dir: Path) -> None:
     ],
 )
 def test_broken_records(tmp_path: Path, vcf_dir: Path, row: str, why: str) -> None:
-    text = (vcf_dir / "hbs_het.vcf").read_text().splitlines()[:-1] + [row]
+    text = [*(vcf_dir / "hbs_het.vcf").read_text().splitlines()[:-1], row]
     p = tmp_path / "b.vcf"
     p.write_text("\n".join(text) + "\n")
     with pytest.raises(FormatError, match=why) as exc:
