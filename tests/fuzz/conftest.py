@@ -118,6 +118,7 @@ _COMMANDS = (
     "genome",
     "offtargets",
     "rna",
+    "trials",
 )
 _SAFE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 

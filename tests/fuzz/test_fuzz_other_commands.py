@@ -130,3 +130,26 @@ def test_rna_sirna(harness: Harness, data: st.DataObject) -> None:
             harness.out("--out"), harness.flag("--force"), harness.flag("--json"),
         ])  # fmt: skip
         harness.check(args, box)
+
+
+@FUZZ
+@given(data=st.data())
+def test_trials_offline(harness: Harness, data: st.DataObject) -> None:
+    """Always --offline: the fuzz suite never contacts ClinicalTrials.gov (no cache: exit 2)."""
+    with harness.sandbox() as box:
+        args = ["trials", "--offline"]
+        if data.draw(st.booleans()):
+            args.append(data.draw(harness.text("HBB", "BCL11A")))
+        args += harness.options(data, box, [
+            harness.t("--disease", "sickle cell disease", "flu"),
+            harness.t("--intervention", "exa-cel"),
+            harness.t("--status", "recruiting", "active_not_recruiting", "open"),
+            harness.t("--phase", "1", "early1", "na", "7"),
+            harness.t("--modality", "gene_editing", "car_t", "magic"),
+            harness.t("--type", "genetic", "any"), harness.t("--country", "France"),
+            harness.n("--age", 0, 90, integer=False), harness.n("--max", 1, 100),
+            harness.n("--timeout", 1, 60, integer=False),
+            harness.t("--api-url", "http://127.0.0.1:9/api/v2", "ftp://x"),
+            harness.t("--format", "table", "tsv", "json", "xml"), harness.flag("--json"),
+        ])  # fmt: skip
+        harness.check(args, box)
