@@ -157,3 +157,52 @@ def test_cli_accession_version_warning(cli, capsys) -> None:
     assert cli(["variant", "NM_000518.4:c.20A>T"]) == 0
     err = capsys.readouterr().err
     assert "vivo: warning:" in err and "NM_000518.5" in err
+
+
+def _user_genome(hbb_locus, contig: str = "chr11"):
+    """A user's genome: the bundled sequence under the contig name ``contig`` (73,308 bp)."""
+    from dataclasses import replace
+
+    from vivo.genome.annotation import AnnotatedGenome, Annotation, Gene
+    from vivo.genome.base import InMemoryGenome
+
+    seq = hbb_locus.genome.fetch_region("U01317.1", 0, 73308)
+    tx = replace(hbb_locus.gene("HBB").canonical, contig=contig)
+    gene = Gene("HBB", replace(hbb_locus.gene("HBB").locus, contig=contig), (tx,))
+    return AnnotatedGenome(InMemoryGenome({contig: seq}, name="user"), Annotation([gene]))
+
+
+@pytest.mark.parametrize("bgzip", [False, True])
+def test_vcf_on_a_users_genome(hbb_locus, tmp_path: Path, bgzip: bool) -> None:
+    from vivo.io.vcf import VcfRecord, write_vcf
+
+    recs = [
+        VcfRecord("chr11", 62206, "A", ("T",), genotype=(0, 1), phased=True),  # HbS
+        VcfRecord("chr11", 62434, "C", ("T",), genotype=(1, 0), phased=True),  # c.118C>T
+    ]
+    path = tmp_path / ("u.vcf.gz" if bgzip else "u.vcf")
+    write_vcf(path, recs, samples=("P",), contigs=(("chr11", 73308),), bgzip=bgzip)
+    pv = read_patient_vcf(str(path), gene="HBB", genome=_user_genome(hbb_locus))
+    assert pv.hgvs == ("HBB:c.20A>T", "HBB:c.118C>T") and pv.genotype.phase == "trans"
+    assert pv.assembly is None and pv.placement is None
+
+
+@pytest.mark.parametrize(
+    ("contigs", "record", "message"),
+    [
+        ((("chr11", 99999),), ("chr11", 62206, "A"), "99,999 bp in the VCF and 73,308 bp"),
+        ((("chr2", 73308),), ("chr2", 62206, "A"), "none of its contigs"),
+        ((("chr11", 73308),), ("chr11", 62206, "G"), "REF G does not match genome user"),
+    ],
+)
+def test_vcf_not_matching_a_users_genome(
+    hbb_locus, tmp_path: Path, contigs, record, message: str
+) -> None:
+    from vivo.io.vcf import VcfRecord, write_vcf
+
+    contig, pos, ref = record
+    path = tmp_path / "u.vcf"
+    rec = VcfRecord(contig, pos, ref, ("T",), genotype=(0, 1))
+    write_vcf(path, [rec], samples=("P",), contigs=contigs)
+    with pytest.raises(InputError, match=message):
+        read_patient_vcf(str(path), gene="HBB", genome=_user_genome(hbb_locus))
