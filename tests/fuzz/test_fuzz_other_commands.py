@@ -7,6 +7,7 @@ is narrowed until then).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ Harness = Any  # tests/fuzz/conftest.py: Harness (a session fixture)
 
 # (args with path tokens, owner file, what goes wrong); empty when every owner has fixed theirs
 KNOWN_FAILURES: list[tuple[list[str], str, str]] = []
+_VCF_DIR = Path(__file__).resolve().parents[1] / "data" / "vcf"
+_VCFS = (str(_VCF_DIR / "hbs_het.vcf"), str(_VCF_DIR / "broken_malformed_pos.vcf"))
 
 
 @settings(FUZZ, max_examples=max(2, (FUZZ.max_examples or 4) // 2))  # a full plan takes seconds
@@ -39,6 +42,9 @@ def test_plan(harness: Harness, data: st.DataObject) -> None:
             harness.inp("--genome"), harness.inp("--annotation"),
             harness.t("--offtarget-genome", "none", ""), harness.out("--offtarget-home"),
             harness.flag("--anti-aav"),
+            harness.inp("--vcf", *_VCFS), harness.t("--gene", "HBB", "HBD"),
+            harness.t("--sample", "PATIENT", "NOBODY"),
+            harness.t("--assembly", "GRCh38", "hg19", "GRCh36"),
         ])  # fmt: skip
         harness.check(args, box)
 
