@@ -1,0 +1,277 @@
+"""The JSON API: the workflows as jobs (202 + a job id to poll), the knowledge base and the
+genome store. Posts take ``application/json`` (or multipart with the ``X-Vivo-Client``
+header), which a cross-site form cannot send: no CSRF token is needed here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from vivo.core.errors import InputError, VivoError
+from vivo.web import forms
+from vivo.web.jobs import Job, JobManager
+from vivo.web.security import save_upload
+from vivo.web.views import client_id, downloads, submit
+
+__all__ = ["router"]
+
+
+def _json_only(request: Request) -> None:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise InputError("send the body as application/json")
+
+
+def _home(request: Request) -> str | None:
+    home = request.app.state.settings.genomes_home
+    return str(home) if home else None
+
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Num = float | int | None
+Text = str | None
+
+
+class PlanIn(BaseModel):
+    """A therapy question (as `vivo plan`); the bundled beta-globin locus is the genome."""
+
+    gene: Text = Field(None, description="gene symbol, e.g. HBB")
+    variant: Text = Field(None, description="HGVS c. variant, e.g. c.20A>T")
+    variant2: Text = Field(None, description="the other allele's variant")
+    zygosity: Text = Field(None, description=", ".join(forms.ZYGOSITIES))
+    sex: Text = Field(None, description="female or male")
+    disease: Text = Field(None, description="disease name (default: from the genotype)")
+    tissue: Text = Field(None, description="target tissue override")
+    age: Num = Field(None, description="patient age, years")
+    weight: Num = Field(None, description="patient weight, kg")
+    anti_aav: bool | None = Field(None, description="pre-existing anti-AAV antibodies")
+    seed: int | None = Field(None, description="random seed")
+    offtarget_genome: Text = Field(None, description="an installed genome (GET /api/genomes)")
+
+
+class GuidesIn(BaseModel):
+    """Guides in the bundled locus (as `vivo guides`)."""
+
+    gene: Text = None
+    nuclease: Text = None
+    exon: int | None = None
+    around: Text = Field(None, description="position or variant, e.g. c.20A>T")
+    window: int | None = None
+    region: Text = Field(None, description="contig:start-end (1-based)")
+    top: int | None = None
+    offtarget_genome: Text = None
+
+
+class EditIn(BaseModel):
+    """Edit designs (as `vivo edit`)."""
+
+    variant: str = Field(..., description="e.g. HBB c.20A>T (a gene for knockout)")
+    strategy: Text = Field(None, description="hdr, base, prime or knockout")
+    goal: Text = Field(None, description="correct or introduce")
+    nuclease: Text = None
+    max_designs: int | None = None
+
+
+class CassetteIn(BaseModel):
+    """An expression cassette (as `vivo cassette`)."""
+
+    transgene: str = Field(..., description="catalogued transgene, e.g. F9")
+    variant: Text = None
+    vector: Text = Field(None, description="e.g. AAV, LV")
+    tissue: Text = None
+    promoter: Text = None
+    optimize: bool | None = None
+    seed: int | None = None
+
+
+class CarIn(BaseModel):
+    """A CAR construct (as `vivo car`, bundled binders and domains)."""
+
+    target: str = Field(..., description="antigen, e.g. CD19")
+    binder: Text = None
+    hinge: Text = None
+    costim: Text = None
+    safety_switch: Text = None
+    vector: Text = None
+    seed: int | None = None
+
+
+class OffTargetsIn(BaseModel):
+    """Off-target search of spacers in an installed genome (as `vivo offtargets`)."""
+
+    genome: str
+    guides: list[str] = Field(..., description="spacers, 15-40 nt")
+    nuclease: Text = None
+    mismatches: int | None = None
+    dna_bulges: int | None = None
+    rna_bulges: int | None = None
+    max_hits: int | None = None
+
+
+def _accepted(job: Job) -> JSONResponse:
+    return JSONResponse(
+        {"job": job.id, "status": job.status, "url": f"/api/jobs/{job.id}",
+         "page": f"/jobs/{job.id}"},
+        status_code=202,
+    )  # fmt: skip
+
+
+def _form(body: BaseModel) -> dict[str, Any]:
+    return {k: v for k, v in body.model_dump().items() if v is not None}
+
+
+@router.get("/health", summary="server status")
+async def health(request: Request) -> dict[str, Any]:
+    from vivo import __version__
+
+    s = request.app.state.settings
+    return {"status": "ok", "vivo_version": __version__, "workers": s.workers}
+
+
+@router.post("/plan", status_code=202, summary="start a plan job (the dossier)")
+async def plan(request: Request, body: PlanIn) -> Response:
+    _json_only(request)
+    params = forms.plan_params(_form(body), home=_home(request))
+    return _accepted(submit(request, "plan", params, f"plan {params['gene']}"))
+
+
+@router.post("/guides", status_code=202, summary="start a guide design job")
+async def guides(request: Request, body: GuidesIn) -> Response:
+    _json_only(request)
+    params = forms.guide_params(_form(body), home=_home(request))
+    return _accepted(submit(request, "guides", params, f"guides {params['gene'] or ''}"))
+
+
+@router.post("/edit", status_code=202, summary="start an edit design job")
+async def edit(request: Request, body: EditIn) -> Response:
+    _json_only(request)
+    params = forms.edit_params(_form(body))
+    return _accepted(submit(request, "edit", params, f"edit {params['variant']}"))
+
+
+@router.post("/cassette", status_code=202, summary="start a cassette design job")
+async def cassette(request: Request, body: CassetteIn) -> Response:
+    _json_only(request)
+    params = forms.cassette_params(_form(body))
+    return _accepted(submit(request, "cassette", params, f"cassette {params['transgene']}"))
+
+
+@router.post("/car", status_code=202, summary="start a CAR construct design job")
+async def car(request: Request, body: CarIn) -> Response:
+    _json_only(request)
+    params = forms.car_params(_form(body))
+    return _accepted(submit(request, "car", params, f"CAR {params['target']}"))
+
+
+@router.post("/offtargets", status_code=202, summary="start an off-target search job")
+async def offtargets(request: Request, body: OffTargetsIn) -> Response:
+    _json_only(request)
+    form = _form(body)
+    form["guides"] = "\n".join(body.guides)
+    max_guides = request.app.state.settings.max_guides
+    params = forms.offtarget_params(form, home=_home(request), max_guides=max_guides)
+    return _accepted(submit(request, "offtargets", params, f"off-targets in {params['genome']}"))
+
+
+@router.get("/genomes", summary="installed genomes and their indexes")
+async def genomes(request: Request) -> dict[str, Any]:
+    from vivo.workflows.genome_index import list_genomes
+
+    items = []
+    for g in list_genomes(_home(request)):
+        d = g.to_dict()
+        d.pop("path", None)
+        items.append(d)
+    return {"schema_version": "1", "genomes": items}
+
+
+@router.post("/genomes", status_code=202, summary="index an uploaded FASTA (a job)")
+async def add_genome(
+    request: Request,
+    name: Annotated[str, Form(description="genome name: letters, digits, '.', '_', '-'")],
+    fasta: Annotated[UploadFile, File(description="FASTA (.fa or .fa.gz)")],
+    nuclease: Annotated[str, Form()] = "SpCas9",
+    x_vivo_client: Annotated[str | None, Header(description="required: CSRF guard")] = None,
+) -> Response:
+    if not x_vivo_client:
+        raise InputError("multipart posts need the X-Vivo-Client header")
+    manager: JobManager = request.app.state.jobs
+    params = forms.genome_params({"name": name, "nuclease": nuclease}, home=_home(request))
+    job = manager.create("genome", title=f"index {params['name']}", client=client_id(request))
+    try:
+        await save_upload(fasta, job.inputs / "genome.fa",
+                          max_bytes=request.app.state.settings.max_upload_bytes)  # fmt: skip
+    except VivoError:
+        manager.discard(job)
+        raise
+    manager.start(job, params)
+    return _accepted(job)
+
+
+def _job(request: Request, job_id: str) -> Job:
+    job: Job | None = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "no such job (finished jobs are kept for a limited time)")
+    return job
+
+
+@router.get("/jobs/{job_id}", summary="a job's status, progress, streamed and final results")
+async def job(request: Request, job_id: str) -> dict[str, Any]:
+    j = _job(request, job_id)
+    files = downloads(request.app.state.jobs, j)
+    urls = [dict(f, url=f"/api/jobs/{j.id}/files/{f['name']}") for f in files]
+    return {**j.to_dict(), "partial": j.partial(), "result": j.result(), "files": urls}
+
+
+@router.post("/jobs/{job_id}/cancel", summary="cancel a queued or running job")
+async def cancel(request: Request, job_id: str,
+                 x_vivo_client: str | None = Header(None)) -> dict[str, Any]:  # fmt: skip
+    if not x_vivo_client and "application/json" not in request.headers.get("content-type", ""):
+        raise InputError("send the X-Vivo-Client header (or a JSON body) to cancel")
+    j = _job(request, job_id)
+    cancelled = request.app.state.jobs.cancel(j)
+    return {"job": j.id, "cancelled": cancelled, "status": j.status}
+
+
+@router.get("/jobs/{job_id}/files/{name:path}", summary="download a job's output file")
+async def job_file(request: Request, job_id: str, name: str) -> Response:
+    j = _job(request, job_id)
+    path = request.app.state.jobs.file(j, name)
+    if path is None:
+        raise HTTPException(404, "no such file in this job")
+    return FileResponse(path, filename=path.name)
+
+
+@router.get("/knowledge/products", summary="approved products, filtered")
+async def kb_products(modality: str = "", status: str = "", target: str = "", vector: str = "",
+                      q: str = "") -> dict[str, Any]:  # fmt: skip
+    from vivo.web.knowledge import products
+
+    rows = products(modality=modality[:100], status=status[:100], target=target[:100],
+                    vector=vector[:100], q=q[:100])  # fmt: skip
+    return {"schema_version": "1", "products": rows}
+
+
+@router.get("/knowledge/diseases", summary="diseases the planner knows")
+async def kb_diseases(q: str = "") -> dict[str, Any]:
+    from vivo.web.knowledge import diseases
+
+    return {"schema_version": "1", "diseases": diseases(q[:100])}
+
+
+@router.get("/knowledge/glossary", summary="glossary terms (vivo explain)")
+async def kb_glossary(q: str = "") -> dict[str, Any]:
+    from vivo.web.knowledge import glossary
+
+    return {"schema_version": "1", "terms": glossary(q[:100])}
+
+
+@router.get("/knowledge/explain/{term}", summary="one glossary term (vivo explain TERM)")
+async def kb_explain(term: str) -> dict[str, Any]:
+    from vivo.knowledge import explain
+
+    return {"schema_version": "1", "term": explain(term[:200]).to_dict()}

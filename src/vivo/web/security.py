@@ -1,0 +1,140 @@
+"""The web application's guards: CSRF tokens, request size limit, security headers, uploads.
+
+- CSRF: a random token in a ``SameSite=Strict`` cookie, repeated in a hidden field of every
+  form (double submit); JSON API posts must be ``application/json`` (a cross-site form cannot
+  send that without a CORS preflight, which the app never allows) and multipart API posts need
+  the ``X-Vivo-Client`` header for the same reason.
+- Bodies larger than the upload limit are refused with 413 while they stream in.
+- Every page carries a Content-Security-Policy without inline scripts, so text that slipped
+  through escaping still could not run.
+- Uploads are written under the job's folder with a fixed name and checked by content.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Any
+
+from vivo.core.errors import FormatError, InputError
+
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_FIELD",
+    "PAGE_CSP",
+    "REPORT_CSP",
+    "BodyLimit",
+    "check_csrf",
+    "new_token",
+    "save_upload",
+]
+
+CSRF_COOKIE = "vivo_csrf"
+CSRF_FIELD = "csrf_token"
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+#: the dossier (report.html) is shown in a sandboxed frame: no script, no network
+REPORT_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
+)
+
+
+def new_token() -> str:
+    """A fresh CSRF token."""
+    return secrets.token_urlsafe(32)
+
+
+def check_csrf(cookie: str | None, sent: Any) -> None:
+    """Raise :class:`InputError` unless the form's token matches the cookie's."""
+    if not cookie or not isinstance(sent, str) or not hmac.compare_digest(cookie, sent):
+        raise InputError(
+            "the form's security token is missing or stale", hint="reload the page and try again"
+        )
+
+
+class TooLarge(Exception):
+    """The request body is larger than allowed."""
+
+
+class BodyLimit:
+    """ASGI middleware: answer 413 when a request body is larger than ``max_bytes``."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await _too_large(send, self.max_bytes)
+            return
+        seen = 0
+        started = False
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise TooLarge
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, tracking_send)
+        except TooLarge:
+            if not started:
+                await _too_large(send, self.max_bytes)
+
+
+async def _too_large(send: Any, max_bytes: int) -> None:
+    mb = max_bytes / 1024 / 1024
+    body = f'{{"error": "the upload is larger than this server accepts ({mb:g} MB)"}}'.encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
+
+
+async def save_upload(upload: Any, target: Path, *, max_bytes: int) -> Path:
+    """Copy an uploaded file to ``target`` (a name the server chose), at most ``max_bytes``,
+    then check by content that it is FASTA (plain or gzip) and parses with vivo's reader."""
+    if upload is None or not getattr(upload, "filename", None):
+        raise InputError("choose a FASTA file to upload")
+    size = 0
+    with target.open("wb") as fh:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > max_bytes:
+                raise InputError(f"the file is larger than {max_bytes / 1024 / 1024:g} MB")
+            fh.write(chunk)
+    if size == 0:
+        raise InputError("the uploaded file is empty")
+    check_fasta(target, shown=str(upload.filename))
+    return target
+
+
+def check_fasta(path: Path, *, shown: str) -> None:
+    """A :class:`FormatError` naming the user's file (never the server's path) unless ``path``
+    is a FASTA file vivo reads."""
+    from vivo.io.fasta import read_fasta
+    from vivo.io.sniff import require_format
+
+    try:
+        require_format(path, {"fasta"}, what="a FASTA file")
+        read_fasta(path)
+    except (FormatError, InputError) as exc:
+        text = str(exc).replace(str(path), shown[:100])
+        raise FormatError(text) from None

@@ -1,0 +1,356 @@
+"""The web application through FastAPI's TestClient: every route, good and bad inputs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+FINISHED = ("done", "failed", "cancelled")
+
+
+def _token(client) -> str:  # type: ignore[no-untyped-def]
+    return str(client.cookies.get("vivo_csrf"))
+
+
+def _wait(client, job_id: str, timeout: float = 240) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        doc = client.get(f"/api/jobs/{job_id}").json()
+        if doc["status"] in FINISHED:
+            return doc  # type: ignore[no-any-return]
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def _job_id(response) -> str:  # type: ignore[no-untyped-def]
+    assert response.status_code == 303, response.text[:500]
+    return str(response.headers["location"].rsplit("/", 1)[-1])
+
+
+# ---------------------------------------------------------------------------- pages and API
+@pytest.mark.parametrize(
+    "path", ["/plan", "/design", "/offtargets", "/knowledge", "/genomes", "/jobs", "/docs"]
+)
+def test_pages_render_offline_with_security_headers(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(path)
+    assert r.status_code == 200
+    assert "text/html" in r.headers["content-type"]
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
+    assert (
+        "http://" not in r.text.split("<main>")[0] and "https://" not in r.text.split("<main>")[0]
+    )
+    assert "<script>" not in r.text  # no inline script: one file served by the app
+
+
+def test_root_redirects_to_plan_and_static_files_are_served(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/", follow_redirects=False).headers["location"] == "/plan"
+    assert "makeSortable" in client.get("/static/app.js").text
+    assert client.get("/static/../settings.py").status_code == 404
+
+
+def test_health_openapi_and_offline_docs(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/api/health").json()["status"] == "ok"
+    spec = client.get("/openapi.json").json()
+    assert "/api/plan" in spec["paths"] and "/api/jobs/{job_id}" in spec["paths"]
+    docs = client.get("/docs").text
+    assert "/api/plan" in docs and "swagger" not in docs.lower() and "cdn" not in docs.lower()
+
+
+def test_unknown_routes_and_jobs_are_404_without_traces(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/nope", "/jobs/0123", "/jobs/" + "a" * 32, "/api/jobs/../../etc/passwd",
+                 "/api/jobs/" + "b" * 32, "/jobs/" + "c" * 32 + "/files/x"):  # fmt: skip
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "Traceback" not in r.text and 'File "' not in r.text
+
+
+# ------------------------------------------------------------------------------------ knowledge
+def test_knowledge_page_filters_and_sources(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/knowledge", params={"modality": "gene_editing"})
+    assert "Casgevy" in r.text and "Zolgensma" not in r.text
+    assert 'rel="noopener noreferrer"' in r.text  # sources are links
+    r = client.get("/knowledge", params={"target": "CD19", "vector": "LV"})
+    assert "Kymriah" in r.text
+    r = client.get("/knowledge", params={"q": "<script>alert(1)</script>"})
+    assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;" in r.text
+
+
+def test_knowledge_api(client) -> None:  # type: ignore[no-untyped-def]
+    rows = client.get("/api/knowledge/products", params={"status": "withdrawn"}).json()["products"]
+    assert rows and all(p["status"] == "withdrawn" for p in rows)
+    assert all(p["sources"] for p in rows)
+    diseases = client.get("/api/knowledge/diseases", params={"q": "HBB"}).json()["diseases"]
+    assert any("sickle" in d["name"] for d in diseases)
+    terms = client.get("/api/knowledge/glossary", params={"q": "homology"}).json()["terms"]
+    assert terms and all(t["sources"] is not None for t in terms)
+    assert client.get("/api/knowledge/explain/HDR").json()["term"]["term"]
+    r = client.get("/api/knowledge/explain/no-such-term-xyz")
+    assert r.status_code == 400 and "error" in r.json()
+
+
+# ----------------------------------------------------------------------------------- the plan
+@pytest.fixture(scope="module")
+def plan_job(client) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    form = {"gene": "HBB", "variant": "c.20A>T", "zygosity": "homozygous"}
+    r = client.post("/plan", data={**form, "csrf_token": _token(client)}, follow_redirects=False)
+    return _wait(client, _job_id(r))
+
+
+def test_plan_job_ranked_strategies_maps_and_downloads(client, plan_job) -> None:  # type: ignore[no-untyped-def]
+    assert plan_job["status"] == "done", plan_job["message"]
+    t0 = time.perf_counter()
+    page = client.get(f"/jobs/{plan_job['id']}")
+    assert time.perf_counter() - t0 < 2.0  # the page renders within 2 s of the job finishing
+    assert "Ranked strategies" in page.text and "Ex vivo" in page.text
+    assert "data:image/svg+xml;base64," in page.text  # construct map / plots
+    names = {f["name"] for f in plan_job["files"]}
+    assert {"dossier/plan.json", "dossier/report.html", "sections.tsv", "sites.bed"} <= names
+    assert any(n.endswith(".gb") for n in names)
+    data = client.get(f"/jobs/{plan_job['id']}/files/dossier/plan.json").json()
+    assert data["kind"] == "vivo.plan" and data["plan"]["question"]["gene"] == "HBB"
+    bed = client.get(f"/api/jobs/{plan_job['id']}/files/sites.bed").text
+    assert bed.startswith("track") and "U01317.1\t" in bed
+    gb = next(n for n in names if n.endswith(".gb"))
+    assert client.get(f"/jobs/{plan_job['id']}/files/{gb}").text.startswith("LOCUS")
+    report = client.get(f"/jobs/{plan_job['id']}/report")
+    assert "sandbox" in report.headers["content-security-policy"]
+    assert "<html" in report.text
+
+
+def test_files_outside_the_listing_are_never_served(client, plan_job) -> None:  # type: ignore[no-untyped-def]
+    base = f"/jobs/{plan_job['id']}/files/"
+    for name in ("../params.json", "../status.json", "..%2Fstatus.json", "/etc/passwd",
+                 "dossier/.vivo-output", "../log.txt"):  # fmt: skip
+        assert client.get(base + name).status_code == 404, name
+
+
+def test_plan_bad_hgvs_is_one_line_in_the_form(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/plan", data={"gene": "HBB", "variant": "c.20A>>T",
+                                   "csrf_token": _token(client)})  # fmt: skip
+    assert r.status_code == 400
+    assert 'id="form-error"' in r.text and "c.20A&gt;&gt;T" in r.text
+
+
+@pytest.mark.parametrize(
+    ("form", "words"),
+    [
+        ({"gene": "", "variant": ""}, "give a gene"),
+        ({"gene": "HBB", "variant": "c.20A>T", "age": "abc"}, "must be a number"),
+        ({"gene": "HBB", "variant": "c.20A>T", "weight": "9999"}, "must be from"),
+        ({"gene": "HBB", "variant": "c.20A>T", "zygosity": "triploid"}, "unknown zygosity"),
+        ({"gene": "HBB", "variant": "c.20A>T", "offtarget_genome": "../../etc"}, "no indexed"),
+        ({"gene": "HBB" * 100}, "too long"),
+        ({"gene": "HB\x00B"}, "control characters"),
+    ],
+)
+def test_plan_bad_fields(client, form: dict, words: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+    r = client.post("/plan", data={**form, "csrf_token": _token(client)})
+    assert r.status_code == 400 and words in r.text
+
+
+def test_script_in_gene_and_variant_is_escaped(client) -> None:  # type: ignore[no-untyped-def]
+    evil = "<script>alert('x')</script>"
+    r = client.post("/plan", data={"gene": evil, "variant": evil, "csrf_token": _token(client)})
+    assert r.status_code in (303, 400)
+    text = r.text if r.status_code == 400 else client.get(r.headers["location"]).text
+    assert evil not in text and "&lt;script&gt;" in text
+
+
+def test_forms_without_the_csrf_token_are_refused(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/plan", "/design/guides", "/offtargets", "/genomes"):
+        r = client.post(path, data={"gene": "HBB", "csrf_token": "forged"})
+        assert r.status_code == 400 and "security token" in r.text, path
+    r = client.post("/plan", data={"gene": "HBB"})
+    assert r.status_code == 400
+
+
+# -------------------------------------------------------------------------------------- API jobs
+def test_api_plan_and_errors(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>>T"})
+    assert r.status_code == 400 and "c.20A>>T" in r.json()["error"]
+    r = client.post("/api/plan", content=json.dumps({"gene": "HBB"}),
+                    headers={"content-type": "text/plain"})  # fmt: skip
+    assert r.status_code in (400, 422)
+    r = client.post("/api/plan", json={"gene": "HBB", "age": "old"})
+    assert r.status_code == 422 and "error" in r.json()
+    r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "seed": -1})
+    assert r.status_code == 400
+
+
+def test_api_design_jobs(client) -> None:  # type: ignore[no-untyped-def]
+    jobs = {
+        "guides": client.post("/api/guides", json={"gene": "HBB", "around": "c.20A>T", "top": 5}),
+        "edit": client.post("/api/edit", json={"variant": "HBB c.20A>T", "strategy": "base"}),
+        "car": client.post("/api/car", json={"target": "CD19"}),
+    }
+    for kind, r in jobs.items():
+        assert r.status_code == 202, (kind, r.text)
+    docs = {k: _wait(client, r.json()["job"]) for k, r in jobs.items()}
+    for kind, d in docs.items():
+        assert d["status"] == "done", (kind, d["message"])
+    guides = docs["guides"]["result"]["guides"]
+    assert len(guides) == 5 and guides[0]["rank"] == 1
+    page = client.get(f"/jobs/{docs['guides']['id']}").text
+    assert 'id="guides-table"' in page and 'class="filter"' in page
+    assert client.get(f"/jobs/{docs['guides']['id']}/files/guides.tsv").text.startswith("rank")
+    car = client.get(f"/jobs/{docs['car']['id']}").text
+    assert "checks-table" in car and ".map.svg" in car
+    assert any(f["name"].endswith(".gb") for f in docs["car"]["files"])
+    edit = client.get(f"/jobs/{docs['edit']['id']}").text
+    assert 'id="edit-table"' in edit
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "words"),
+    [
+        ("/api/guides", {}, "give a gene"),
+        ("/api/guides", {"gene": "HBB", "nuclease": "NoSuchCas"}, "unknown nuclease"),
+        ("/api/edit", {"variant": "HBB c.20A>T", "strategy": "magic"}, "unknown strategy"),
+        ("/api/edit", {"variant": ""}, "required"),
+        ("/api/cassette", {"transgene": ""}, "required"),
+        ("/api/car", {"target": "x" * 500}, "too long"),
+        ("/api/offtargets", {"genome": "nope", "guides": ["ACGT" * 5]}, "no indexed genome"),
+        ("/api/offtargets", {"genome": "nope", "guides": ["<script>"]}, "not a spacer"),
+        ("/api/offtargets", {"genome": "nope", "guides": []}, "at least one"),
+    ],
+)
+def test_api_bad_inputs(client, path: str, body: dict, words: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+    r = client.post(path, json=body)
+    assert r.status_code in (400, 422), r.text
+    assert words in r.json()["error"]
+
+
+def test_design_form_error_stays_in_its_form(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/design/edit", data={"variant": "HBB c.20A>>T", "csrf_token": _token(client)})
+    assert r.status_code == 400 and 'id="form-error"' in r.text
+    assert client.post("/design/nope", data={"csrf_token": _token(client)}).status_code == 404
+
+
+def test_cancel_a_queued_and_a_finished_job(client, web_settings) -> None:  # type: ignore[no-untyped-def]
+    manager = client.app.state.jobs
+    job = manager.create("plan", title="t", client="someone-else")  # never started: queued
+    r = client.post(f"/api/jobs/{job.id}/cancel", headers={"X-Vivo-Client": "1"})
+    assert r.json()["cancelled"] is True and r.json()["status"] == "cancelled"
+    r = client.post(f"/api/jobs/{job.id}/cancel", headers={"X-Vivo-Client": "1"})
+    assert r.json()["cancelled"] is False
+    assert client.post(f"/api/jobs/{job.id}/cancel").status_code == 400  # no header: CSRF guard
+    r = client.post(f"/jobs/{job.id}/cancel", data={"csrf_token": _token(client)},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+
+
+def test_cancel_a_running_job_stops_its_process(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "seed": 7})
+    job_id = r.json()["job"]
+    end = time.monotonic() + 60
+    while client.get(f"/api/jobs/{job_id}").json()["status"] == "queued":
+        assert time.monotonic() < end
+        time.sleep(0.05)
+    client.post(f"/api/jobs/{job_id}/cancel", headers={"X-Vivo-Client": "1"})
+    doc = _wait(client, job_id, timeout=30)
+    assert doc["status"] == "cancelled" and doc["result"] is None
+
+
+def test_per_client_job_cap(web_settings, tmp_path: Path) -> None:
+    from vivo.web.jobs import JobLimitError, JobManager
+
+    m = JobManager(tmp_path, workers=1, max_per_client=2)
+    m.create("plan", title="a", client="c1")
+    m.create("plan", title="b", client="c1")
+    with pytest.raises(JobLimitError, match="limit 2"):
+        m.create("plan", title="c", client="c1")
+    m.create("plan", title="d", client="c2")  # another client is not blocked
+    m.shutdown()
+
+
+def test_jobs_expire_and_survive_a_restart(tmp_path: Path) -> None:
+    from vivo.web.jobs import JobManager
+
+    m = JobManager(tmp_path, workers=1, keep_s=3600)
+    job = m.create("plan", title="old", client="c")
+    m.cancel(job)
+    m.shutdown()
+    again = JobManager(tmp_path, workers=1, keep_s=3600)
+    assert again.get(job.id) is not None and again.get(job.id).status == "cancelled"  # type: ignore[union-attr]
+    again.keep_s = 0
+    again.expire()
+    assert again.get(job.id) is None and not (tmp_path / job.id).exists()
+    again.shutdown()
+
+
+# ------------------------------------------------------------------------- genomes, off-targets
+def _fasta(tmp_path: Path, header: str) -> bytes:
+    seq = (DATA / "broken" / "valid.fa").read_text().split("\n", 1)[1]
+    return f">{header}\n{seq}".encode()
+
+
+def test_genome_upload_job_then_offtargets_stream_and_tsv(client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    evil = "chr<script>alert(1)</script>"
+    files = {"fasta": ("toy.fa", _fasta(tmp_path, evil), "text/plain")}
+    r = client.post("/genomes", data={"name": "toy", "nuclease": "SpCas9",
+                                      "csrf_token": _token(client)}, files=files,
+                    follow_redirects=False)  # fmt: skip
+    doc = _wait(client, _job_id(r))
+    assert doc["status"] == "done", doc["message"]
+    page = client.get(f"/jobs/{doc['id']}").text
+    assert "Genome toy indexed" in page
+    listing = client.get("/genomes").text
+    assert "toy" in listing and "<script>alert(1)" not in listing
+    assert client.get("/api/genomes").json()["genomes"][0]["name"] == "toy"
+    assert "path" not in client.get("/api/genomes").json()["genomes"][0]
+    seq = _fasta(tmp_path, "x").decode().split("\n", 1)[1].replace("\n", "")
+    with_pam = [i for i in range(len(seq) - 23) if seq[i + 21 : i + 23] == "GG"]
+    spacers = [seq[i : i + 20] for i in with_pam[::7][:5]]  # each has an NGG PAM: on-target
+    r = client.post("/offtargets", data={"genome": "toy", "guides": "\n".join(spacers),
+                                         "mismatches": "3", "csrf_token": _token(client)},
+                    follow_redirects=False)  # fmt: skip
+    doc = _wait(client, _job_id(r))
+    assert doc["status"] == "done", doc["message"]
+    assert doc["partial"]["done"] == 5 and len(doc["result"]["guides"]) == 5
+    tsv = client.get(f"/jobs/{doc['id']}/files/offtargets.tsv").text
+    assert tsv.splitlines()[0].startswith("guide\t") and len(tsv.splitlines()) > 5
+    assert 'id="offtarget-table"' in client.get(f"/jobs/{doc['id']}").text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.fa", b"", "empty"),
+        ("binary.fa", (DATA / "broken" / "binary.fa").read_bytes(), "FASTA"),
+        ("notes.txt", b"hello world\n", "FASTA"),
+        ("only_header.fa", b">x\n", "only_header.fa"),
+        ("big.fa", b">x\n" + b"ACGT" * 300_000, "larger than"),
+    ],
+)
+def test_bad_uploads_are_a_message_on_the_page(
+    client, name: str, content: bytes, words: str
+) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/genomes", data={"name": "bad", "csrf_token": _token(client)},
+                    files={"fasta": (name, content, "application/octet-stream")})  # fmt: skip
+    assert r.status_code in (400, 413), r.text[:300]
+    assert words in r.text and "Traceback" not in r.text
+    assert "/tmp" not in r.text  # the server's paths are never shown
+
+
+def test_upload_name_and_api_guard(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/genomes", data={"name": "../evil", "csrf_token": _token(client)},
+                    files={"fasta": ("a.fa", b">a\nACGT\n", "text/plain")})  # fmt: skip
+    assert r.status_code == 400 and "not allowed" in r.text
+    r = client.post("/api/genomes", data={"name": "x"}, files={"fasta": ("a.fa", b">a\nACGT\n")})
+    assert r.status_code == 400 and "X-Vivo-Client" in r.json()["error"]
+
+
+def test_internal_errors_do_not_leak(client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import vivo.web.knowledge as kb
+
+    def boom(**_: object) -> None:
+        raise RuntimeError("secret detail /etc/shadow")
+
+    monkeypatch.setattr(kb, "products", boom)
+    r = client.get("/api/knowledge/products")
+    assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text
