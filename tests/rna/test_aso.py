@@ -122,27 +122,38 @@ def brute_sites(seqs: dict[str, str], target: str, max_mm: int) -> list[tuple[st
     return out
 
 
+def planted_copy(target: str, positions: tuple[int, ...]) -> str:
+    seq = list(target)
+    for p in positions:
+        seq[p] = "A" if seq[p] != "A" else "C"
+    return "".join(seq)
+
+
 def test_offtargets_match_brute_force_and_drop_the_on_target() -> None:
     tx = bundled_transcript("SMN2-exon7")
-    tm = Transcriptome.bundled()
+    first = aso.design_splice_switching(tx, exon=7, mode="include", top=3).designs[0].target
+    bundled = Transcriptome.bundled()
+    records = [
+        (f"{i}|G|-|-|{g}-201|{g}|{len(q)}|", q)
+        for i, g, q in zip(bundled.ids, bundled.genes, bundled.sequences, strict=True)
+    ]
+    # a paralog transcript with a 1-mismatch copy and a genome contig with a 2-mismatch copy
+    para = "T" * 30 + planted_copy(first, (4,)) + "T" * 30
+    records.append(("ENSTP.1|G|-|-|PARA-201|PARA|78|", para))
+    tm = Transcriptome.from_fasta_records(records, source="test")
     tindex = transcriptome_index(tm)
-    # a 'genome' of the pre-mRNAs themselves, with a planted 2-mismatch copy of a target
-    pre = {"dmd": bundled_transcript("DMD-exon51").pre_mrna, "smn": tx.pre_mrna}
-    res = aso.design_splice_switching(tx, exon=7, mode="include", top=3, transcript_index=tindex)
-    target = res.designs[0].target
-    planted = target[:4] + ("A" if target[4] != "A" else "C") + target[5:9]
-    planted += ("G" if target[9] != "G" else "T") + target[10:]
-    pre["plant"] = "T" * 30 + planted + "T" * 30
+    pre = {"dmd": bundled_transcript("DMD-exon51").pre_mrna, "smn": tx.pre_mrna,
+           "plant": "T" * 30 + planted_copy(first, (4, 9)) + "T" * 30}  # fmt: skip
     gindex = build_pamless_index(list(pre.items()), kind="genome")
     res = aso.design_splice_switching(
         tx, exon=7, mode="include", top=3, transcript_index=tindex, genome_index=gindex
     )
     mrnas = dict(zip(tm.ids, tm.sequences, strict=True))
+    gene_of = dict(zip(tm.ids, tm.genes, strict=True))
     for d in res.designs:
         assert d.offtargets is not None
-        expect_tx = brute_sites(mrnas, d.target, 2)
-        on_mrna = tx.mrna.find(d.target) if d.location.first.kind == "exon" else -1
-        expect_tx = [s for s in expect_tx if not (s[0] == tx.transcript_id and s[1] == on_mrna)]
+        # the designed gene's own transcripts (on-target, other isoforms) are not off-targets
+        expect_tx = [s for s in brute_sites(mrnas, d.target, 2) if gene_of[s[0]] != "SMN2"]
         assert d.offtargets.transcriptome == tuple(
             sum(1 for s in expect_tx if s[2] == m) for m in range(3)
         )
@@ -153,8 +164,9 @@ def test_offtargets_match_brute_force_and_drop_the_on_target() -> None:
         # the genome map of the local 'smn' contig is not the record's GRCh38 map, so the
         # on-target copy stays in the genome counts here
         assert list(d.offtargets.genome) == total
-    first = res.designs[0].offtargets
-    assert first is not None and first.genome is not None and first.genome[2] >= 1
+    top = res.designs[0].offtargets
+    assert top is not None and top.transcriptome == (0, 1, 0)
+    assert top.genome is not None and top.genome[0] >= 1 and top.genome[2] >= 1
 
 
 def test_offtargets_not_searched_is_noted() -> None:

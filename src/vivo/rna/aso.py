@@ -15,7 +15,8 @@ Two families, one result type (:class:`AsoResult`):
 
 Off-targets: pass :class:`vivo.rna.offtargets.PamlessIndex` objects (``transcript_index``,
 ``genome_index``) and every reported oligo is searched with up to two mismatches; the on-target
-site is removed by position.
+site is removed by position, and transcript sites in the designed gene's own transcripts (other
+isoforms) are not counted.
 
 All positions are 0-based half-open in the designed sequence (mRNA or pre-mRNA, ``kind``);
 oligo sequences are DNA letters 5'->3' (the reverse complement of the target).
@@ -284,6 +285,7 @@ def _offtargets(
     for k, (start, end, _) in enumerate(targets):
         loc = tx.locate(start, end, kind=kind)
         tx_sites = _drop_on_target(by_tx[k], {(tx.transcript_id, _mrna_start(tx, loc))})
+        tx_sites = [s for s in tx_sites if not _same_gene(s.gene, tx.gene)]
         on_genome = {(locus.contig, locus.start) for _, locus in loc.genomic}
         g_sites = _drop_on_target(by_genome[k], on_genome)
         out.append(OffTargetSummary(
@@ -309,6 +311,11 @@ def _mrna_start(tx: RnaTranscript, loc: SiteLocation) -> int:
     local = int(tx.local_of_pre()[loc.start])
     hits = np.flatnonzero(tx.local_of_mrna() == local)
     return int(hits[0]) if hits.size else -1
+
+
+def _same_gene(a: str, b: str) -> bool:
+    """Sites in transcripts of the designed gene (other isoforms) are not off-targets."""
+    return bool(a) and bool(b) and a.upper() == b.upper()
 
 
 def _drop_on_target(sites: Sequence[NearSite], on: set[tuple[str, int]]) -> list[NearSite]:

@@ -1,0 +1,113 @@
+"""`vivo rna aso`: JSON, table, result folder, transcript files, off-targets, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from vivo.cli.main import main
+from vivo.core.seq import reverse_complement
+from vivo.rna.transcript import bundled_transcript
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_include_json_on_bundled_smn2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "rna", "aso", "SMN2", "--mode", "include", "--exon", "7",
+                        "--top", "4", "--json")  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema"] == "vivo.rna.aso/1" and data["mode"] == "include"
+    assert data["chemistry"]["key"] == "moe" and len(data["designs"]) == 4
+    d = data["designs"][0]
+    assert len(d["oligo_5to3"]) == 18 and d["pattern"] == "M" * 18
+    assert d["location"]["genomic"][0]["assembly"] == "GRCh38"
+    assert d["offtargets"]["transcriptome_by_mismatches"] is not None
+    assert any("NOT a transcriptome" in n for n in data["notes"])
+    assert any("genome off-targets not searched" in n for n in data["notes"])
+
+
+def test_gapmer_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "rna", "aso", "ADA", "--mode", "gapmer", "--top", "3")
+    assert code == 0
+    assert "RNase H gapmers" in out and "5-10-5 2'-MOE gapmer" in out
+
+
+def test_out_folder_from_a_genbank_file_with_a_transcriptome(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gb = tmp_path / "dmd.gb"
+    gb.write_bytes(
+        resources.files("vivo.rna").joinpath("data", "DMD_exon51_GRCh37.gb").read_bytes()
+    )
+    dmd = bundled_transcript("DMD-exon51")
+    # a paralog carrying an exact copy of exon 51 nt 100-160: designs there get off-targets
+    copy = dmd.mrna[99:160]
+    tm = tmp_path / "tm.fa"
+    tm.write_text(f">ENSTX.1|ENSGX.1|-|-|DMD-201|DMD|{len(dmd.mrna)}|\n{dmd.mrna}\n"
+                  f">ENSTY.1|ENSGY.1|-|-|PARA-201|PARA|{len(copy) + 80}|\n"
+                  f"{'A' * 40}{copy}{'A' * 40}\n")  # fmt: skip
+    out = tmp_path / "res"
+    code, _, err = _run(capsys, "rna", "aso", "--transcript", str(gb), "--mode", "skip",
+                        "--exon", "51", "--chemistry", "pmo", "--length", "25", "--top", "12",
+                        "--transcriptome", str(tm), "--out", str(out))  # fmt: skip
+    assert code == 0, err
+    data = json.loads((out / "aso.json").read_text())
+    assert data["chemistry"]["key"] == "pmo" and data["exon"] == 51
+    assert not any("NOT a transcriptome" in n for n in data["notes"])
+    rows = (out / "asos.tsv").read_text().splitlines()
+    assert rows[0].startswith("rank\toligo_5to3") and len(rows) == 13
+    sites = (out / "offtarget_sites.tsv").read_text()
+    for d in data["designs"]:
+        target = reverse_complement(d["oligo_5to3"])
+        in_copy = target in copy
+        counts = d["offtargets"]["transcriptome_by_mismatches"]
+        assert (counts[0] >= 1) == in_copy, d["location"]["label"]
+    assert ("PARA" in sites) == any(
+        reverse_complement(d["oligo_5to3"]) in copy for d in data["designs"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("SMN2", "--mode", "include", "--exon", "9"), "no exon 9"),
+        (("SMN2", "--mode", "include", "--exon", "7", "--length", "31"), "out of range"),
+        (("SMN2", "--mode", "include", "--exon", "7", "--length", "17"), "out of range"),
+        (("SMN2", "--mode", "splice"), "--mode"),
+        (("SMN2", "--mode", "skip"), "needs --exon"),
+        (("ADA", "--mode", "skip", "--exon", "3"), "mature mRNA"),
+        (("ADA", "--chemistry", "pmo"), "steric blocker"),
+        (("ADA", "--chemistry", "moe-9-2-9"), "out of range"),
+        (("ADA", "--length", "18"), "20 nt"),
+        (("NOSUCHGENE", "--mode", "gapmer"), "no transcript"),
+        ((), "give a gene"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], match: str
+) -> None:
+    out = tmp_path / "res"
+    code, _, err = _run(capsys, "rna", "aso", *args, "--out", str(out))
+    assert code == 2
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("vivo: error:") and match in lines[0]
+    assert not out.exists()
+
+
+def test_non_nucleotide_transcript_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    fa = tmp_path / "bad.fa"
+    fa.write_text(">x\nACGTACGTACGTQQACGTACGTACGTACGT\n")
+    code, _, err = _run(capsys, "rna", "aso", "--transcript", str(fa), "--mode", "gapmer")
+    assert code == 2 and err.startswith("vivo: error:") and len(err.strip().splitlines()) == 1
