@@ -40,6 +40,7 @@ from vivo.core.seq import reverse_complement
 from vivo.editing.nucleases import Nuclease
 from vivo.editing.offtarget.encoding import PamSet, encode
 from vivo.editing.offtarget.index import SiteIndex, build_site_index, pack_genome
+from vivo.editing.offtarget.results import GuideOffTargets
 from vivo.editing.offtarget.search import search_offtargets
 from vivo.genome.annotation import AnnotatedGenome, Annotation
 from vivo.rna.transcript import RnaTranscript, bundled_transcript, parse_transcript_header
@@ -473,24 +474,29 @@ def search_near_sites(
                                max_mismatches=max_mismatches, backend=backend)  # fmt: skip
     out = []
     for target, guide in zip(clean, result.guides, strict=True):
-        out.append(tuple(_near_sites(index, target, guide.sites(), strands)))
+        out.append(tuple(_near_sites(index, target, guide, strands)))
     return tuple(out)
 
 
 def _near_sites(
-    index: PamlessIndex, target: str, sites: Iterable[object], strands: str
+    index: PamlessIndex, target: str, guide: GuideOffTargets, strands: str
 ) -> Iterator[NearSite]:
-    number = {n: i for i, n in enumerate(index.names)}
-    for s in sites:
-        i = number[s.contig]  # type: ignore[attr-defined]
-        start, end, strand = s.start, s.end, s.strand  # type: ignore[attr-defined]
-        padded_len = int(index.lengths[i]) + 2
-        if (strand == "+" and start == 0) or (strand == "-" and end == padded_len):
-            continue  # the site would include a pad base
-        if strands == "+" and strand == "-":
-            continue
-        yield NearSite(target, s.contig, index.genes[i], start - 1, end - 1, strand,  # type: ignore[attr-defined]
-                       s.site, s.mismatches, _region(index, i, start - 1, end - 1))  # type: ignore[attr-defined]  # fmt: skip
+    """Decode columnar hits (no alignment needed: sites are mismatch-only), dropping sites
+    that include a pad base and, with ``strands="+"``, minus-strand sites."""
+    contig, start, end, minus = guide.coordinates()
+    padded = index.lengths[contig] + 2
+    keep = ~((~minus & (start == 0)) | (minus & (end == padded)))
+    if strands == "+":
+        keep &= ~minus
+    genome = index.sites.genome
+    for k in np.flatnonzero(keep).tolist():
+        i, a, b = int(contig[k]), int(start[k]), int(end[k])
+        offset = int(genome.offsets[i])
+        site = genome.fetch(offset + a, offset + b)
+        strand = "-" if minus[k] else "+"
+        yield NearSite(target, index.names[i], index.genes[i], a - 1, b - 1, strand,
+                       reverse_complement(site) if minus[k] else site,
+                       int(guide.mismatches[k]), _region(index, i, a - 1, b - 1))  # fmt: skip
 
 
 def _region(index: PamlessIndex, i: int, start: int, end: int) -> str:
