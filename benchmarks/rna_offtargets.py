@@ -1,4 +1,4 @@
-"""RNA off-target benchmark: a synthetic human-size transcriptome, siRNA seed and full-length search.
+"""RNA off-targets benchmark: synthetic human-size transcriptome, siRNA seed and full-length search.
 
     python benchmarks/rna_offtargets.py [--transcripts 250000] [--sirnas 100] [--shards 8]
                                         [--seed 1] [--skip-full]
@@ -130,8 +130,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     sidx, w, c = _timed(build_seed_index, tm)
     entry["seed_build"] = {"wall_s": w, "cpu_s": c, "rows": len(sidx.pos)}
     res, w, c = _timed(seed_matches, sidx, guides)
-    found = {(g, tm.ids.index(s.transcript_id) if False else s.transcript_id, s.start)
-             for g, r in enumerate(res) for s in r.sites()}  # fmt: skip
+    found = {(g, s.transcript_id, s.start) for g, r in enumerate(res) for s in r.sites()}
     missing = [p for p in planted_seed if (p[0], tm.ids[p[1]], p[2]) not in found]
     entry["seed_100"] = {
         "sirnas": len(guides), "wall_s": w, "cpu_s": c, "goal_s": 10.0,
@@ -194,9 +193,11 @@ def main() -> None:
     ap.add_argument("--out", default=str(RESULTS / "rna_offtargets.json"))
     args = ap.parse_args()
     entry = run(args)
-    entry.update({"loadavg": [round(x, 2) for x in os.getloadavg()], "cpu_count": os.cpu_count(),
-                  "python": platform.python_version(),
-                  "note": "wall/CPU seconds; full-length figures are sums over the shards"})  # fmt: skip
+    entry.update({
+        "loadavg": [round(x, 2) for x in os.getloadavg()], "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "note": "wall/CPU seconds; full-length figures are sums over the shards",
+    })  # fmt: skip
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"benchmark": "rna_offtargets", **entry}, indent=1) + "\n")
     print(json.dumps(entry, indent=1))
