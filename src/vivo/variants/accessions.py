@@ -100,39 +100,47 @@ def resolve_accession(
     return out, tx, warnings
 
 
-def _transcripts(ag: AnnotatedGenome) -> dict[str, Transcript]:
-    found: dict[str, Transcript] = {}
-    for gene in ag.annotation:
-        for tx in gene.transcripts:
-            found[tx.transcript_id] = tx
-    if ag.name in BUNDLED_RECORD_NAMES:
-        for acc, gene_name in BUNDLED_TRANSCRIPTS.items():
-            found[acc] = ag.gene(gene_name).canonical
-    return found
+def _bundled_transcript(acc: str, ag: AnnotatedGenome) -> tuple[Transcript, str] | None:
+    """The bundled record's transcript named ``acc`` (any version) and the accession it is
+    known by, if the genome is the bundled record."""
+    if ag.name not in BUNDLED_RECORD_NAMES:
+        return None
+    stem, _ = _split(acc)
+    for known, gene_name in BUNDLED_TRANSCRIPTS.items():
+        if known == acc or _split(known)[0] == stem:
+            return ag.gene(gene_name).canonical, known
+    return None
 
 
 def find_transcript(acc: str, ag: AnnotatedGenome) -> tuple[Transcript, tuple[str, ...]]:
-    """The transcript ``acc`` names in ``ag``; another version of it comes with a warning."""
-    known = _transcripts(ag)
-    if acc in known:
-        return known[acc], ()
-    stem, version = _split(acc)
-    others = sorted(k for k in known if is_accession(k) and _split(k)[0] == stem)
-    if others:
-        have = others[-1]
-        warning = (
-            f"{acc} asked, the annotation of {ag.name} has {have}: using {have} "
-            f"(version {version or 'none'} vs {_split(have)[1] or 'none'}; check that the "
-            "c. numbering is the same)"
-        )
-        return known[have], (warning,)
-    listed = sorted(k for k in known if is_accession(k))[:6]
-    raise InputError(
-        f"transcript {acc} is not in the annotation of {ag.name}",
-        hint=(f"transcripts with accessions: {', '.join(listed)}" if listed else
-              "pass --genome and --annotation with the annotation that has it, or write "
-              "the gene: e.g. HBB:c.20A>T"),
-    )  # fmt: skip
+    """The transcript ``acc`` names in ``ag``; another version of it comes with a warning.
+
+    The look-up is the annotation's own (:meth:`Annotation.find_transcript`, an index query on
+    a genome-scale annotation), then the bundled record's accessions.
+    """
+    tx = ag.annotation.find_transcript(acc)
+    have = tx.transcript_id if tx is not None else ""
+    if tx is None:
+        found = _bundled_transcript(acc, ag)
+        if found is None:
+            bundled = ", ".join(BUNDLED_TRANSCRIPTS) if ag.name in BUNDLED_RECORD_NAMES else ""
+            raise InputError(
+                f"transcript {acc} is not in the annotation of {ag.name}",
+                hint=(f"transcripts with accessions: {bundled}" if bundled else
+                      "pass --genome and --annotation with the annotation that has it, or "
+                      "write the gene: e.g. HBB:c.20A>T"),
+            )  # fmt: skip
+        tx, have = found
+    if have == acc:
+        return tx, ()
+    version = _split(acc)[1]
+    have_version = _split(have)[1] if is_accession(have) else None
+    warning = (
+        f"{acc} asked, the annotation of {ag.name} has {have}: using {have} "
+        f"(version {version or 'none'} vs {have_version or 'none'}; check that the c. "
+        "numbering is the same)"
+    )
+    return tx, (warning,)
 
 
 def _genomic(
