@@ -106,10 +106,12 @@ def fake_trials() -> Iterator[FakeTrials]:
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets an empty vivo cache, and no inherited VIVO_TRIALS_URL."""
+    """Each test gets an empty vivo cache, no inherited VIVO_TRIALS_URL, and no proxy."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("VIVO_CACHE_DIR", str(cache))
     monkeypatch.delenv("VIVO_TRIALS_URL", raising=False)
+    for name in ("NO_PROXY", "no_proxy"):  # the fake service is local: never through a proxy
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     return cache
 
 

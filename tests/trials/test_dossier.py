@@ -1,22 +1,33 @@
-"""The dossier's trials section: matched to the ranked strategies, filtered by age, offline-safe."""
+"""The dossier's trials section: matched to the ranked strategies, filtered by age, offline-safe.
+
+Most tests build the plan with the pure planner (fast); one runs the whole ``vivo plan``
+workflow and writes the dossier (HTML and the plan.json schema).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from vivo.planning import PatientFacts
+from vivo.planning import PatientFacts, TherapyQuestion, VariantFacts, plan_therapy
+from vivo.workflows.dossier.trials import trials_section
 from vivo.workflows.plan import PlanRequest, run_plan, write_dossier
 from vivo.workflows.trials import TrialsRequest, find_trials
 
 from .conftest import Scripted
 
+#: HBB c.20A>T as the plan workflow interprets it on the bundled locus
+HBS = VariantFacts(
+    "HBB:c.20A>T", "substitution", "A", "T", 1, consequence="missense", protein="p.Glu7Val",
+    legacy="Glu6Val", interpreted=True,
+)  # fmt: skip
 
-def _plan(age: float | None = 8, **kw):
-    req = PlanRequest(
-        gene="HBB", variant="c.20A>T", zygosity="homozygous", max_design_options=1,
-        patient=PatientFacts(age_years=age), **kw,
+
+def _section(age: float | None = 8, **kw):
+    q = TherapyQuestion(
+        gene="HBB", variants=(HBS,), zygosity="homozygous",
+        patient=PatientFacts(age_years=age), sequence_available=True,
     )  # fmt: skip
-    return run_plan(req)
+    return trials_section(plan_therapy(q), **kw)
 
 
 @pytest.fixture()
@@ -29,9 +40,8 @@ def cached(fake_trials, fast, monkeypatch):
 
 def test_section_matches_trials_to_strategies_from_the_cache(cached):
     n = len(cached.requests)
-    result = _plan(age=8)
+    t = _section(age=8)
     assert len(cached.requests) == n  # the dossier read the cache, no network
-    t = result.trials
     assert t is not None and t.status == "ok" and t.source == "cache"
     by_id = {m.study.nct_id: m for m in t.matches}
     # exa-cel (CTX001) studies under the editing option whose precedent is Casgevy
@@ -48,7 +58,7 @@ def test_section_matches_trials_to_strategies_from_the_cache(cached):
 
 
 def test_adult_sees_base_editing_and_aav_by_vector(cached):
-    t = _plan(age=30).trials
+    t = _section(age=30)
     by_id = {m.study.nct_id: m for m in t.matches}
     assert by_id["NCT00000102"].option_id == "correct-base-edit"
     assert by_id["NCT00000103"].option_id == "correct-prime-edit"
@@ -58,26 +68,40 @@ def test_adult_sees_base_editing_and_aav_by_vector(cached):
 
 def test_no_cache_says_so_and_plan_still_works(fake_trials, monkeypatch):
     monkeypatch.setenv("VIVO_TRIALS_URL", fake_trials.url)
-    result = _plan()
+    t = _section()
     assert fake_trials.requests == []  # never online by default
-    assert result.trials.status == "unavailable"
-    assert "no cached ClinicalTrials.gov answer" in result.trials.message
-    assert "vivo trials --disease 'sickle cell disease'" in result.trials.message
+    assert t.status == "unavailable"
+    assert "no cached ClinicalTrials.gov answer" in t.message
+    assert "vivo trials --disease 'sickle cell disease'" in t.message
 
 
 def test_service_failure_is_a_failed_section(fake_trials, fast):
     fake_trials.then(*[Scripted(503)] * 4)
-    result = _plan(trials="online", trials_api_url=fake_trials.url)
-    assert result.trials.status == "failed"
-    assert "HTTP 503" in result.trials.message
+    t = _section(mode="online", api_url=fake_trials.url)
+    assert t.status == "failed" and "HTTP 503" in t.message
+    assert _section(mode="off") is None
 
 
-def test_off_and_dossier_files(cached, tmp_path):
-    assert _plan(trials="off").trials is None
-    result = _plan(age=8)
+def test_plan_workflow_writes_the_section(cached, tmp_path):
+    req = PlanRequest(
+        gene="HBB", variant="c.20A>T", zygosity="homozygous", max_design_options=1,
+        patient=PatientFacts(age_years=8),
+    )  # fmt: skip
+    result = run_plan(req)
+    assert result.trials is not None and result.trials.status == "ok"
     paths = write_dossier(result, tmp_path / "dossier")  # validates plan.json's schema
     html = (tmp_path / "dossier" / "report.html").read_text()
     assert 'id="trials"' in html and "NCT05329649" in html
     assert "Clinical trials of this strategy" in html
     assert '"trials"' in (tmp_path / "dossier" / "plan.json").read_text()
     assert paths["report_html"].endswith("report.html")
+
+
+def test_carrier_plan_searches_nothing(fake_trials, monkeypatch):
+    monkeypatch.setenv("VIVO_TRIALS_URL", fake_trials.url)
+    q = TherapyQuestion(gene="HBB", variants=(HBS,), zygosity="heterozygous",
+                        sequence_available=True)  # fmt: skip
+    t = trials_section(plan_therapy(q))
+    assert t is not None and t.status == "unavailable" and "no therapy indicated" in t.message
+    assert fake_trials.requests == []
+    assert t.to_dict()["matches"] == []

@@ -185,9 +185,9 @@ def trials_section(
     age = plan.question.patient.age_years
     if not disease or plan.indication != "therapy":
         why = (
-            "no disease to search for"
-            if not disease
-            else f"no therapy indicated ({plan.indication})"
+            f"no therapy indicated ({plan.indication.replace('_', ' ')})"
+            if plan.indication != "therapy"
+            else "no disease to search for"
         )
         return TrialsSection("unavailable", f"trials not searched: {why}", disease, age)
     try:
