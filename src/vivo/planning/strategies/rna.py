@@ -49,11 +49,13 @@ __all__ = [
     "ALLELE_SELECTIVE_SCORE",
     "INVESTIGATIONAL_CAP",
     "NEW_EXON_SCORE",
+    "RNA_RECORDS",
     "SPLICE_INCLUSION",
     "DmdDeletion",
     "dmd_lesion",
     "rna_exon_skip",
     "rna_knockdown",
+    "rna_needs",
     "rna_splice_inclusion",
     "rna_target_knockdown",
 ]
@@ -70,6 +72,29 @@ NEW_EXON_SCORE = NO_EVIDENCE_SCORE + 15.0
 #: (about 13% of patients are amenable to exon 51 skipping, Aartsma-Rus 2009), so it scores as
 #: an unproven skip
 AMENABILITY_UNKNOWN_CAP = NEW_EXON_SCORE
+
+#: transcript records vivo bundles (vivo.rna.transcript.bundled_transcript), by (gene, exon):
+#: a design request they cover needs no sequence from the genome in use
+RNA_RECORDS: dict[tuple[str, int | None], str] = {
+    ("SMN2", 7): "SMN2-exon7",
+    ("DMD", 51): "DMD-exon51",
+    ("ADA", None): "ADA",
+}
+
+
+def rna_needs(ctx: Context, gene: str, exon: int | None) -> str:
+    """What sequence an RNA design of ``gene`` (around ``exon``) needs, or ``""`` when a bundled
+    record or the genome in use has it."""
+    if (gene, exon) in RNA_RECORDS or (gene == ctx.gene and ctx.sequence_available):
+        return ""
+    what = f"{gene} pre-mRNA around exon {exon}" if exon is not None else f"{gene} mRNA"
+    bundled = [k[1] for k in RNA_RECORDS if k[0] == gene and k[1] is not None]
+    extra = f" (vivo bundles {gene} exon {', '.join(map(str, bundled))} only)" if bundled else ""
+    return (
+        f"{what}{extra}: a genome that holds {gene} with its annotation (--genome, "
+        "--annotation); `vivo rna` designs on a transcript file too"
+    )
+
 
 #: routes of oligonucleotide delivery by tissue: (vehicle, why)
 RNA_ROUTE: dict[TissueClass, tuple[str, str]] = {
@@ -180,6 +205,7 @@ def _knockdown_designs(
                 conjugate=conjugate,
                 allele=mutant,
                 precedent=first_sirna,
+                needs=rna_needs(ctx, ctx.gene, None),
             )
         )
     if aso:
@@ -191,6 +217,7 @@ def _knockdown_designs(
                 chemistry="5-10-5 2'-MOE gapmer, phosphorothioate",
                 precedent=first_aso,
                 allele=mutant,
+                needs=rna_needs(ctx, ctx.gene, None),
             )
         )
     return tuple(out)
@@ -346,6 +373,7 @@ def rna_splice_inclusion(ctx: Context) -> Option | None:
                 exon=s.exon,
                 chemistry=s.chemistry,
                 precedent=drug,
+                needs=rna_needs(ctx, s.gene, s.exon),
             ),
         ),
     )
@@ -539,6 +567,7 @@ def _skip_option(
                 exon=skip[0],
                 chemistry="PMO (uniform phosphorodiamidate morpholino)",
                 precedent=products[0].brand if products else None,
+                needs=rna_needs(ctx, "DMD", skip[0]),
             ),
         ),
     )
@@ -613,7 +642,12 @@ def rna_target_knockdown(ctx: Context) -> Option | None:
         precedents=precedents,
         risks=OLIGO_RISKS,
         designs=tuple(
-            SirnaDesign(purpose=f"siRNA duplexes against the {t} mRNA", gene=t, precedent=None)
+            SirnaDesign(
+                purpose=f"siRNA duplexes against the {t} mRNA",
+                gene=t,
+                precedent=None,
+                needs=rna_needs(ctx, t, None),
+            )
             for t in targets[:1]
         ),
     )
