@@ -162,3 +162,23 @@ def test_numba_builder_and_cpu_kernel_match_numpy() -> None:
     b = search_near_sites(transcriptome_index(tm, builder="numba"), targets, max_mismatches=3,
                           backend="cpu")  # fmt: skip
     assert a == b and all(a)
+
+
+def test_transcriptome_from_annotation_and_fasta(hbb_locus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from vivo.rna.transcript import transcript_from_annotation
+    from vivo.workflows.rna import load_transcriptome
+
+    tm = Transcriptome.from_annotation(hbb_locus)
+    for i, tid in enumerate(tm.ids):
+        gene = tm.genes[i]
+        tx = transcript_from_annotation(hbb_locus, gene, transcript_id=tid)
+        assert tm.sequences[i] == tx.mrna
+        iv = tx.cds_interval()
+        assert tm.cds[i] == (None if iv is None else (iv.start, iv.end))
+    fa = tmp_path / "t.fa"
+    fa.write_text(">ENST1.1|ENSG1.1|-|-|A-201|A|30|UTR5:1-3|CDS:4-24|UTR3:25-30|\n"
+                  "GGGATGAAACCCGGGTTTAAATAGCCCAAA\n>plain\nACGUACGU\n")  # fmt: skip
+    got = load_transcriptome(fa)
+    assert got.ids == ("ENST1.1", "plain") and got.genes == ("A", "plain")
+    assert got.cds == ((3, 24), None) and got.sequences[1] == "ACGTACGT"
+    assert got.utr3(0) is not None and got.utr3(0).start == 24  # type: ignore[union-attr]

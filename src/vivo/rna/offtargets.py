@@ -43,6 +43,7 @@ from vivo.editing.offtarget.index import SiteIndex, build_site_index, pack_genom
 from vivo.editing.offtarget.results import GuideOffTargets
 from vivo.editing.offtarget.search import search_offtargets
 from vivo.genome.annotation import AnnotatedGenome, Annotation
+from vivo.genome.annotation import Transcript as AnnotatedTranscript
 from vivo.rna.transcript import RnaTranscript, bundled_transcript, parse_transcript_header
 
 __all__ = [
@@ -165,14 +166,7 @@ class Transcriptome:
                 ids.append(tx.transcript_id)
                 genes.append(gene.name)
                 seqs.append(seq)
-                if tx.cds is None:
-                    cds.append(None)
-                else:
-                    first = tx.to_coding(
-                        tx.cds.start if tx.strand is Strand.PLUS else tx.cds.end - 1
-                    )
-                    start = _utr5_length(first.base, first.region)
-                    cds.append((start, start + tx.cds_length()))
+                cds.append(_cds_in_mrna(tx))
         if not ids:
             raise InputError(f"genome {genome.name} has no annotated transcripts",
                              hint="pass an annotation (GTF/GFF3) with the genome")  # fmt: skip
@@ -188,9 +182,16 @@ class Transcriptome:
         return cls.from_transcripts(txs, source="vivo bundled records", complete=False)
 
 
-def _utr5_length(base: int, region: str) -> int:
-    # the first CDS base is c.1, so its 0-based mRNA index is the 5'UTR length
-    return 0 if region == "cds" and base == 1 else base
+def _cds_in_mrna(tx: AnnotatedTranscript) -> tuple[int, int] | None:
+    """The CDS in mRNA coordinates: exonic bases 5' of the start codon, then the CDS length."""
+    cds = tx.cds
+    if cds is None:
+        return None
+    if tx.strand is Strand.PLUS:
+        before = sum(max(0, min(e.end, cds.start) - e.start) for e in tx.exons)
+    else:
+        before = sum(max(0, e.end - max(e.start, cds.end)) for e in tx.exons)
+    return before, before + tx.cds_length()
 
 
 # -- seed index ----------------------------------------------------------------------------------
