@@ -223,8 +223,12 @@ class AsoResult:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready result (schema ``vivo.rna.aso/1``)."""
+        from vivo import __version__
+
         return {
             "schema": "vivo.rna.aso/1",
+            "vivo_version": __version__,
+            "viennarna": aso_fold.folding_version(),
             "transcript_id": self.transcript_id,
             "gene": self.gene,
             "mode": self.mode,

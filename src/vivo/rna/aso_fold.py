@@ -35,6 +35,7 @@ __all__ = [
     "PLFOLD_WINDOW",
     "duplex_energy_kcal",
     "folding_available",
+    "folding_version",
     "self_complementarity",
     "unpaired_probability",
 ]
@@ -84,6 +85,15 @@ _PAIR: Final = {("A", "T"), ("T", "A"), ("G", "C"), ("C", "G")}
 def folding_available() -> bool:
     """True when ViennaRNA's Python module ``RNA`` is importable."""
     return importlib.util.find_spec("RNA") is not None
+
+
+def folding_version() -> str | None:
+    """The installed ViennaRNA version (for provenance), or ``None``."""
+    if not folding_available():
+        return None
+    import RNA
+
+    return str(getattr(RNA, "__version__", "unknown"))
 
 
 def unpaired_probability(seq: str) -> npt.NDArray[np.float64] | None:
