@@ -206,3 +206,16 @@ def test_vcf_not_matching_a_users_genome(
     write_vcf(path, [rec], samples=("P",), contigs=contigs)
     with pytest.raises(InputError, match=message):
         read_patient_vcf(str(path), gene="HBB", genome=_user_genome(hbb_locus))
+
+
+def test_a_variant_of_hbb_outside_the_placed_span_is_an_error(hbb_locus, tmp_path: Path) -> None:
+    """HBB's 3'UTR runs to c.*132; c.*111 onwards is not placed (GRCh38 < 5,225,488)."""
+    from vivo.core.seq import reverse_complement
+    from vivo.io.vcf import VcfRecord, write_vcf
+
+    path = tmp_path / "p.vcf"
+    base = hbb_locus.genome.fetch_region("U01317.1", 63729, 63730).upper()  # c.*120
+    rec = VcfRecord("chr11", 5289208 - 63730, reverse_complement(base), ("N",), genotype=(0, 1))
+    write_vcf(path, [rec], samples=("P",), contigs=(("chr11", 135086622),))
+    with pytest.raises(InputError, match="outside the bundled HBB locus"):
+        read_patient_vcf(str(path), gene="HBB", genome=hbb_locus)

@@ -307,7 +307,15 @@ def read_patient_vcf(
             )
         contig = _find_contig(header, _CHR11_NAMES, "chromosome 11 (chr11, 11, NC_000011.x)")
         placed = _bundled_assembly(header, contig, assembly)
-        region = (contig, placed.chrom_start - 1, placed.chrom_end)
+        # the whole gene is read, so that a variant of the gene outside the placed span is an
+        # error (never silently missed)
+        gene_first = placed.to_chrom(g.locus.end)
+        gene_last = placed.to_chrom(g.locus.start + 1)
+        region = (
+            contig,
+            min(gene_first, placed.chrom_start) - 1,
+            max(gene_last, placed.chrom_end),
+        )
         to_genome = _bundled_mapper(placed, genome, path)
     else:
         locus = g.locus
