@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vivo.cli.main import main
 from vivo.core.seq import reverse_complement
@@ -111,3 +113,35 @@ def test_non_nucleotide_transcript_file(capsys: pytest.CaptureFixture[str], tmp_
     fa.write_text(">x\nACGTACGTACGTQQACGTACGTACGTACGT\n")
     code, _, err = _run(capsys, "rna", "aso", "--transcript", str(fa), "--mode", "gapmer")
     assert code == 2 and err.startswith("vivo: error:") and len(err.strip().splitlines()) == 1
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    gene=st.sampled_from(["SMN2", "DMD", "ADA", "smn2", "TTR", ""]),
+    mode=st.sampled_from(["gapmer", "skip", "include", "Skip", "x"]),
+    exon=st.one_of(st.none(), st.sampled_from(["7", "51", "0", "-1", "8", "1e3", "nan", "99999"])),
+    length=st.one_of(st.none(), st.sampled_from(["18", "30", "17", "31", "20", "2.5", "inf"])),
+    chemistry=st.one_of(st.none(), st.sampled_from(["moe", "pmo", "lna-3-10-3", "moe-1-7-1",
+                                                    "cet-3-10-3", "MOE-5-10-5", "dna", "é"])),
+)  # fmt: skip
+def test_random_requests_exit_0_or_one_error_line(
+    capsys: pytest.CaptureFixture[str],
+    gene: str,
+    mode: str,
+    exon: str | None,
+    length: str | None,
+    chemistry: str | None,
+) -> None:
+    args = ["rna", "aso", *([gene] if gene else []), "--mode", mode, "--top", "2", "--json"]
+    for flag, value in (("--exon", exon), ("--length", length), ("--chemistry", chemistry)):
+        if value is not None:
+            args += [flag, value]
+    code, out, err = _run(capsys, *args)
+    assert code in (0, 2), err
+    if code == 2:
+        lines = [x for x in err.splitlines() if x.strip()]
+        assert len(lines) == 1 and lines[0].startswith("vivo: error:")
+    else:
+        assert json.loads(out)["schema"] == "vivo.rna.aso/1"
