@@ -39,6 +39,7 @@ def test_motif_flags() -> None:
     assert motif_flags("AGGGGA", moe) == ("G4",)
     assert motif_flags("ATCCTGCA", moe) == ()
     assert motif_flags("ATCCTGCA", lna) == ("TCC", "TGC")
+    assert motif_flags("AACGGGGT", get_chemistry("pmo")) == ("G4",)  # no CpG flag for PMO
 
 
 # -- self-complementarity (against brute force) -------------------------------------------------

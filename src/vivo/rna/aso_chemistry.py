@@ -13,8 +13,10 @@ A chemistry says which nucleotides of an oligonucleotide carry which modificatio
 
 Motif flags (reported, and counted in the gapmer ranking):
 
-- ``CpG``: unmethylated CpG in phosphorothioate DNA stimulates TLR9 (Krieg et al. 1995);
-  MOE/cEt gapmers use 5-methylcytosine, which the flag text mentions.
+- ``CpG``: unmethylated CpG in phosphorothioate DNA stimulates TLR9 (Krieg et al. 1995).
+  Flagged for phosphorothioate chemistries (gapmers, uniform 2'-MOE), not for PMO (uncharged
+  morpholino backbone). The 2'-MOE and cEt drugs use 5-methylcytosine, which lowers this risk;
+  the flag stays as a reminder.
 - ``G4``: runs of four G form G-quadruplexes with sequence-dependent, non-antisense effects
   (Burgess et al. 1995).
 - ``TCC``/``TGC``: trinucleotides associated with hepatotoxicity of LNA gapmers in mice
@@ -213,7 +215,7 @@ def motif_flags(oligo: str, chemistry: Chemistry) -> tuple[str, ...]:
     """Flags of an oligo (DNA letters, 5'->3'): ``CpG``, ``G4``, and ``TCC``/``TGC`` for LNA/cEt."""
     up = oligo.upper()
     flags = []
-    if "CG" in up:
+    if "CG" in up and chemistry.sugar != "PMO":
         flags.append("CpG")
     if "GGGG" in up:
         flags.append("G4")
