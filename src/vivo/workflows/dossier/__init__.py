@@ -49,7 +49,7 @@ from vivo.workflows.dossier.editing import base_edit_section, donor_section, pri
 from vivo.workflows.dossier.guides import guide_section
 from vivo.workflows.dossier.indexes import SiteIndexes
 from vivo.workflows.dossier.offtargets import offtarget_section
-from vivo.workflows.dossier.rna import aso_section, sirna_section
+from vivo.workflows.dossier.rna import rna_section
 from vivo.workflows.dossier.section import (
     DossierInputs,
     Figure,
@@ -103,10 +103,8 @@ def _run(
             return car_section(req, inputs)
         case DoseDesign():
             return dose_section(req, inputs)
-        case SirnaDesign():
-            return sirna_section(req, inputs)
-        case AsoDesign():
-            return aso_section(req, inputs)
+        case SirnaDesign() | AsoDesign():
+            return rna_section(req, inputs)
         case _:
             assert_never(req)
 

@@ -31,7 +31,7 @@ from vivo.rna.offtargets import (
 from vivo.rna.transcript import RnaTranscript, bundled_transcript, transcript_from_annotation
 from vivo.workflows.dossier.section import DossierInputs, Section, Unavailable, short
 
-__all__ = ["APPROVED_SITES", "ApprovedSite", "aso_section", "sirna_section"]
+__all__ = ["APPROVED_SITES", "ApprovedSite", "aso_section", "rna_section", "sirna_section"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,3 +257,10 @@ def sirna_section(req: SirnaDesign, inputs: DossierInputs) -> Section:
         ),
         status="ok" if rows else "none_found",
     )  # fmt: skip
+
+
+def rna_section(req: SirnaDesign | AsoDesign, inputs: DossierInputs) -> Section:
+    """The section of an RNA design request (siRNA or antisense)."""
+    if isinstance(req, SirnaDesign):
+        return sirna_section(req, inputs)
+    return aso_section(req, inputs)
