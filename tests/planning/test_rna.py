@@ -110,3 +110,20 @@ def test_dmd_point_variant_in_an_in_frame_exon_can_be_skipped() -> None:
 def test_recessive_loss_of_function_gets_no_rna_knockdown() -> None:
     ids = [o.id for o in _plan("F9").options]
     assert not [i for i in ids if i.startswith("rna-")]
+
+
+def test_drug_target_knockdown_follows_the_approved_drugs_for_the_disease() -> None:
+    ph1 = _plan("AGXT")
+    opt = ph1.option("rna-target-knockdown")
+    assert [p.name for p in opt.precedents] == ["Oxlumo", "Rivfloza"] and opt.score == 85.0
+    assert "HAO1" in opt.title and opt.vehicle == "GalNAc conjugate, subcutaneous"
+    (req,) = opt.designs
+    assert isinstance(req, SirnaDesign) and req.gene == "HAO1" and "HAO1 mRNA" in req.needs
+    fcs = _plan("LPL")
+    apoc3 = fcs.option("rna-target-knockdown")
+    assert {p.name for p in apoc3.precedents} == {"Tryngolza", "Waylivra"}
+    assert "subcutaneous" in apoc3.vehicle and apoc3.editor == "gapmer ASO"
+    assert "Glybera" in [p.name for p in fcs.option("add-aav-in-vivo").precedents]
+    # a splice-switching drug is never a 'drug-target knockdown' (SMN2 for SMA)
+    sma = _plan("SMN1", disease="spinal muscular atrophy")
+    assert "rna-target-knockdown" not in [o.id for o in sma.options]

@@ -23,7 +23,7 @@ hepatocytes, intrathecal injection for the CNS, intravenous naked PMO for muscle
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from vivo.core.errors import InputError
@@ -622,14 +622,23 @@ def rna_target_knockdown(ctx: Context) -> Option | None:
         return None
     targets = tuple(dict.fromkeys(g for p in products for g in p.target_genes))
     precedents = tuple(product_precedent(p) for p in products)
-    vehicle, why = RNA_ROUTE[ctx.tissue]
+    # the drug's delivery decides the route: GalNAc/LNP oligos act in hepatocytes
+    liver = any(p.vector_class in ("GalNAc", "LNP") or "GalNAc" in p.vector for p in products)
+    vehicle, why = _vehicle(replace(ctx, tissue="liver") if liver else ctx, products)
+    sirna, aso = _chemistry(products)
+    editor = " or ".join(x for x, ok in (("siRNA", sirna), ("gapmer ASO", aso)) if ok)
+    target_ctx = replace(ctx, gene=targets[0], tissue="liver" if liver else ctx.tissue)
+    designs = tuple(
+        replace(d, needs=rna_needs(ctx, targets[0], None))
+        for d in _knockdown_designs(target_ctx, products, allele=False)
+    )
     opt = Option(
         id="rna-target-knockdown",
-        title=f"RNA knockdown of the drug target {'/'.join(targets)}",
+        title=f"RNA knockdown of the drug target {'/'.join(targets)} ({editor})",
         family="silence",
         delivery="in_vivo",
         vehicle=vehicle,
-        editor="siRNA",
+        editor=editor,
         cell_source="n/a (cells treated in place)",
         feasibility="possible",
         score=0.0,
@@ -641,14 +650,6 @@ def rna_target_knockdown(ctx: Context) -> Option | None:
         ),
         precedents=precedents,
         risks=OLIGO_RISKS,
-        designs=tuple(
-            SirnaDesign(
-                purpose=f"siRNA duplexes against the {t} mRNA",
-                gene=t,
-                precedent=None,
-                needs=rna_needs(ctx, t, None),
-            )
-            for t in targets[:1]
-        ),
+        designs=designs,
     )
     return finish_option(opt, best_level_score(precedents))
