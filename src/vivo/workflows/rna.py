@@ -362,13 +362,14 @@ def design_aso(request: AsoRequest) -> AsoResult:
         gene=request.gene, transcript=request.transcript, transcript_id=request.transcript_id,
         genome=request.genome, annotation=request.annotation,
     )  # fmt: skip
+    user_genome = request.genome is not None
     if request.transcriptome is not None:
         tm = load_transcriptome(request.transcriptome)
-    elif ag is not None and request.genome is not None:
-        tm = Transcriptome.from_annotation(ag)
+    elif ag is not None:  # the transcript's own genome (the bundled locus is not genome-wide)
+        tm = dataclasses.replace(Transcriptome.from_annotation(ag), complete=user_genome)
     else:
         tm = Transcriptome.bundled()
-    gindex = genome_pamless_index(ag) if ag is not None and request.genome is not None else None
+    gindex = genome_pamless_index(ag) if ag is not None else None
     result = design_asos(
         tx, mode=request.mode, exon=request.exon, length=request.length,
         chemistry=request.chemistry, top=request.top, flank=request.flank,
@@ -381,6 +382,9 @@ def design_aso(request: AsoRequest) -> AsoResult:
                      "transcriptome: give --transcriptome FASTA or --genome")  # fmt: skip
     if gindex is None:
         notes.append("genome off-targets not searched: give --genome (with --annotation)")
+    elif not user_genome and ag is not None:
+        notes.append(f"genome off-targets were searched in the bundled locus {ag.name} only, "
+                     "NOT a genome: give --genome (with --annotation)")  # fmt: skip
     return dataclasses.replace(result, notes=tuple(notes))
 
 
