@@ -132,8 +132,9 @@ def test_api_url_from_option_environment_default(monkeypatch):
     monkeypatch.setenv("VIVO_TRIALS_URL", "http://mirror.example/api/v2/")
     assert api_url(None) == "http://mirror.example/api/v2"
     assert api_url("https://other.example/v2") == "https://other.example/v2"
-    with pytest.raises(InputError, match="not an http"):
-        api_url("ftp://x")
+    for bad in ("ftp://x", "http://[::1", "http://host:port/", "http://a b/", "http://", "x"):
+        with pytest.raises(InputError, match="not an http"):
+            api_url(bad)
 
 
 def test_cache_is_complete_and_read_back(fake_trials, _own_cache):

@@ -67,8 +67,12 @@ def api_url(override: str | None = None) -> str:
     Only ``http``/``https`` URLs with a host are accepted (an InputError otherwise).
     """
     url = (override or os.environ.get(ENV_URL) or DEFAULT_API_URL).strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # e.g. an unclosed IPv6 bracket or a port that is not a number
+        ok = False
+    if not ok or any(c.isspace() or not c.isprintable() for c in url):
         raise InputError(
             f"not an http(s) URL: {url[:80]!r}",
             hint=f"e.g. {DEFAULT_API_URL} (set with --api-url or ${ENV_URL})",
@@ -208,6 +212,8 @@ def _describe(exc: Exception) -> str:
         return "no answer within the timeout"
     if isinstance(exc, requests.ConnectionError):
         return "cannot connect (service unreachable or offline)"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the answer was cut off"
     return type(exc).__name__
 
 
@@ -227,9 +233,18 @@ def _get(
             r = session.get(url, params=params, timeout=s.timeout_s,
                             headers={"Accept": "application/json",
                                      "User-Agent": f"vivo/{__version__}"})  # fmt: skip
-        except (requests.Timeout, requests.ConnectionError) as exc:
+        except (
+            requests.Timeout,
+            requests.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
             why = _describe(exc)
             continue
+        except requests.RequestException as exc:  # an invalid URL, too many redirects, ...
+            kind = type(exc).__name__
+            raise EngineError(
+                f"cannot query ClinicalTrials.gov at {s.base_url}: {kind}: {exc}"
+            ) from exc
         if r.status_code in _RETRY_STATUS:
             why = f"HTTP {r.status_code}"
             wait = _retry_after(r.headers.get("Retry-After"))
