@@ -2,7 +2,8 @@
 """`vivo doctor`: what this installation can do, probed rather than assumed.
 
 It reports versions, the off-target backends (each one tried: ``numpy`` always, ``cpu`` when
-numba imports, ``gpu`` when numba's CUDA driver finds a device, ``dask`` when
+numba imports, ``gpu`` when numba's CUDA driver finds a device on which a probe kernel of the
+one-source recursion compiles, runs and answers right, ``dask`` when
 ``distributed`` imports; a failing probe says why), the state of numba's kernel cache (which
 compiled kernels are on disk; missing ones compile once, on first use), vivo's folders, the
 genomes of the store with their PAM sets (and any damage), and the optional extras.
@@ -108,33 +109,28 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
-def _probe_cpu() -> BackendStatus:
+def _probe(name: str, *, fresh: bool = False) -> BackendStatus:
+    """One kernel backend, probed where the backends are defined
+    (:func:`vivo.editing.offtarget.backends.probe_backend`)."""
+    from vivo.editing.offtarget.backends import probe_backend
+
+    if name == "gpu" and fresh:  # doctor asks again, not the answer kept by this process
+        from vivo.editing.offtarget._kernels.search import gpu
+
+        gpu.probe(fresh=True)
     try:
-        import numba
-    except Exception as exc:  # any import failure means "not usable here"
-        return BackendStatus("cpu", "unavailable", _why(exc))
-    threads = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
-    return BackendStatus("cpu", "available", f"numba {numba.__version__}, {threads} threads")
+        st = probe_backend(name)
+    except Exception as exc:  # a broken installation is "unavailable", not a crash
+        return BackendStatus(name, "unavailable", _why(exc))
+    return BackendStatus(name, "available" if st.usable else "unavailable", st.detail)
+
+
+def _probe_cpu() -> BackendStatus:
+    return _probe("cpu")
 
 
 def _probe_gpu() -> BackendStatus:
-    try:
-        from numba import cuda
-    except Exception as exc:
-        return BackendStatus("gpu", "unavailable", _why(exc))
-    try:
-        if not cuda.is_available():
-            reason = cuda.cuda_error() if hasattr(cuda, "cuda_error") else None
-            if isinstance(reason, BaseException):
-                reason = _why(reason)
-            detail = " ".join(str(reason).split()) if reason else "no CUDA device found"
-            return BackendStatus("gpu", "unavailable", detail)
-        device = cuda.get_current_device()
-        name = device.name.decode() if isinstance(device.name, bytes) else str(device.name)
-        cc = ".".join(map(str, device.compute_capability))
-    except Exception as exc:  # a broken driver is "unavailable", not a crash
-        return BackendStatus("gpu", "unavailable", _why(exc))
-    return BackendStatus("gpu", "available", f"{name} (compute capability {cc})")
+    return _probe("gpu", fresh=True)
 
 
 def _probe_dask() -> BackendStatus:
@@ -197,6 +193,14 @@ def _extras() -> tuple[ExtraStatus, ...]:
     return tuple(out)
 
 
+def _auto(resolve: Any) -> str:
+    """``auto``'s choice per kind of search, e.g. ``cpu`` or ``gpu (mismatch), cpu (bulge)``."""
+    picks = {kind: resolve("auto", kind=kind) for kind in ("mismatch", "bulge")}
+    if len(set(picks.values())) == 1:
+        return str(next(iter(picks.values())))
+    return ", ".join(f"{b} ({kind})" for kind, b in picks.items())
+
+
 def run_doctor(*, home: str | os.PathLike[str] | None = None) -> DoctorReport:
     """Probe this installation (see the module docstring)."""
     from vivo.editing.offtarget.backends import resolve_backend
@@ -208,12 +212,12 @@ def run_doctor(*, home: str | os.PathLike[str] | None = None) -> DoctorReport:
     return DoctorReport(
         versions=versions,
         backends=(
-            BackendStatus("numpy", "available", "reference kernels (always)"),
+            _probe("numpy"),
             _probe_cpu(),
             _probe_gpu(),
             _probe_dask(),
         ),
-        auto_backend=resolve_backend("auto"),
+        auto_backend=_auto(resolve_backend),
         kernel_cache=_kernel_cache(),
         folders={"genome store": str(store.root), "cache": str(cache_dir())},
         genomes=tuple(store.genomes()),

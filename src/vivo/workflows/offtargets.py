@@ -20,7 +20,7 @@ import numpy as np
 
 from vivo.core.errors import EngineError, InputError
 from vivo.editing.offtarget._kernels import RawHits, concat_hits
-from vivo.editing.offtarget.backends import resolve_backend
+from vivo.editing.offtarget.backends import resolve_backend, search_kind
 from vivo.editing.offtarget.results import GuideOffTargets, OffTargetSite
 from vivo.editing.offtarget.search import decode_hits, iter_offtargets, plan_search, run_kernel
 from vivo.genome.annotation import Annotation
@@ -148,7 +148,8 @@ def _client(scheduler: str | None):  # type: ignore[no-untyped-def]
 def _run_dask(
     request: OffTargetRequest, plan_args: dict[str, object], progress: Progress | None
 ) -> OffTargetRun:
-    inner = resolve_backend("auto" if request.backend == "dask" else request.backend)
+    inner = resolve_backend("auto" if request.backend == "dask" else request.backend,
+                            kind=search_kind(request.dna_bulges, request.rna_bulges))  # fmt: skip
     home = str(genomes_home(request.home))
     index = open_index(request.genome, nuclease=request.nuclease, home=home, pams=request.pams)
     plan = plan_search(index, request.guides, backend=inner, **plan_args)  # type: ignore[arg-type]

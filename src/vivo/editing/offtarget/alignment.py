@@ -46,7 +46,7 @@ def _rows_python(
         w = sites[q, :mq][::-1] if flip else sites[q, :mq]
         cost = np.empty((n + 1, 3, 3, 4), dtype=np.int64)
         ops = np.empty(n + mq, dtype=np.int64)
-        k = align_row(g, n, w, mq, int(dna[q]), int(rna[q]), cost, ops)
+        k = align_row(g, n, w, mq, int(dna[q]), int(rna[q]), cost, ops)  # type: ignore[no-untyped-call]
         top, bottom, i, j = [], [], 0, 0
         for t in range(k):
             if ops[t] == 0:

@@ -29,7 +29,12 @@ from vivo.core.coords import Locus
 from vivo.core.errors import InputError
 from vivo.editing.nucleases import Nuclease, get_nuclease
 from vivo.editing.offtarget._kernels import GuideBatch, Limits, RawHits
-from vivo.editing.offtarget.backends import KernelBackend, kernel_module, resolve_backend
+from vivo.editing.offtarget.backends import (
+    KernelBackend,
+    kernel_module,
+    resolve_backend,
+    search_kind,
+)
 from vivo.editing.offtarget.encoding import WINDOW, guide_outward
 from vivo.editing.offtarget.index import SiteIndex, gather_rows, release_pages
 from vivo.editing.offtarget.results import GuideOffTargets, OffTargetResult, SearchSettings
@@ -143,6 +148,26 @@ def _sort_hits(index: SiteIndex, hits: RawHits, lengths: npt.NDArray[np.int64]) 
     )  # fmt: skip
 
 
+def _concrete(plan: SearchPlan) -> KernelBackend:
+    """The kernel backend ``plan_search`` resolved (``auto`` is resolved once, there)."""
+    backend = plan.settings.backend
+    if backend not in ("numpy", "cpu", "gpu"):  # pragma: no cover - settings built elsewhere
+        return resolve_backend(backend)
+    return backend  # type: ignore[return-value]
+
+
+def _gather(plan: SearchPlan, rows: npt.NDArray[np.int64]) -> SiteIndex:
+    """The hit rows of the index: read on the device when the GPU backend holds the index
+    there (no scattered reads of a memory-mapped file), else from the host arrays."""
+    if plan.settings.backend == "gpu":
+        from vivo.editing.offtarget._kernels.search import gpu
+
+        got = gpu.gather_rows(plan.index, rows)
+        if got is not None:
+            return got
+    return gather_rows(plan.index, rows)
+
+
 def decode_hits(plan: SearchPlan, hits: RawHits, first_guide: int) -> list[GuideOffTargets]:
     """Per-guide results from raw hits of guides ``first_guide…`` (already validated)."""
     count = 0
@@ -151,7 +176,7 @@ def decode_hits(plan: SearchPlan, hits: RawHits, first_guide: int) -> list[Guide
     lengths = np.array([len(s) for s in spacers], dtype=np.int64)
     # decode from an in-memory copy of the hit rows only (bounded RSS on a memory-mapped index)
     uniq, inverse = np.unique(hits.row, return_inverse=True)
-    plan = dataclasses.replace(plan, index=gather_rows(plan.index, uniq))
+    plan = dataclasses.replace(plan, index=_gather(plan, uniq))
     hits = dataclasses.replace(hits, row=inverse.astype(np.int64).reshape(-1))
     hits = _sort_hits(plan.index, hits, lengths)
     bounds = np.searchsorted(hits.guide, np.arange(len(spacers) + 1))
@@ -201,7 +226,7 @@ def plan_search(
         nuclease=nuc.name,
         pams=index.pams.patterns,
         limits=limits,
-        backend=resolve_backend(backend),
+        backend=resolve_backend(backend, kind=search_kind(dna_bulges, rna_bulges)),
         max_hits_per_guide=max_hits_per_guide,
     )
     return SearchPlan(index, nuc, spacers, settings, targets, annotation)
@@ -230,9 +255,7 @@ def iter_offtargets(
     )  # fmt: skip
     for start in range(0, len(plan.spacers), max(1, batch_size)):
         chunk = plan.spacers[start : start + batch_size]
-        hits = run_kernel(
-            index, chunk, plan.settings.limits, resolve_backend(plan.settings.backend)
-        )
+        hits = run_kernel(index, chunk, plan.settings.limits, _concrete(plan))
         sub = SearchPlan(index, plan.nuclease, plan.spacers[: start + len(chunk)], plan.settings,
                     plan.on_targets, plan.annotation)  # fmt: skip
         yield from decode_hits(sub, hits, start)
@@ -283,7 +306,5 @@ def search_offtargets(
         dna_bulges=dna_bulges, rna_bulges=rna_bulges, backend=backend,
         max_hits_per_guide=max_hits_per_guide, on_targets=on_targets, annotation=annotation,
     )  # fmt: skip
-    hits = run_kernel(
-        index, plan.spacers, plan.settings.limits, resolve_backend(plan.settings.backend)
-    )
+    hits = run_kernel(index, plan.spacers, plan.settings.limits, _concrete(plan))
     return OffTargetResult(tuple(decode_hits(plan, hits, 0)), plan.settings)

@@ -1,4 +1,4 @@
-# mypy: disable-error-code="no-untyped-def,no-any-return"
+# mypy: disable-error-code="no-untyped-def,no-any-return,no-untyped-call"
 """The alignment recursion and the mismatch count, written once as plain Python.
 
 Every compiled backend runs these functions: :mod:`.targets` compiles them for numba's CPU
@@ -53,12 +53,15 @@ _BIG = 1 << 20  # "unreachable" in the reporting recursion
 
 
 def popcount(x):
-    """Set bits of a 64-bit word (SWAR)."""
+    """Set bits of a 64-bit word (SWAR; no multiplication, so no wrap-around)."""
     x = np.uint64(x)
     x = x - ((x >> np.uint64(1)) & np.uint64(_M1))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+    x = x + (x >> np.uint64(8))
+    x = x + (x >> np.uint64(16))
+    x = x + (x >> np.uint64(32))
+    return int(x & np.uint64(0x7F))
 
 
 def diff2(a, b):
