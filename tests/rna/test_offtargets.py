@@ -182,3 +182,16 @@ def test_transcriptome_from_annotation_and_fasta(hbb_locus, tmp_path) -> None:  
     assert got.ids == ("ENST1.1", "plain") and got.genes == ("A", "plain")
     assert got.cds == ((3, 24), None) and got.sequences[1] == "ACGTACGT"
     assert got.utr3(0) is not None and got.utr3(0).start == 24  # type: ignore[union-attr]
+
+
+def test_sites_next_to_an_n_are_found() -> None:
+    """A site whose neighbouring base (its one-letter "PAM") is N is still reported (found by
+    hypothesis: the index cannot hold an N "PAM")."""
+    t = "CCCAATTGAGATCGAG"
+    seqs = {"a": "ACGTTGN" + reverse_complement(t) + "GGAA", "b": "GG" + t + "NNNN" + t,
+            "c": t + "N", "d": "GAGGCTTNCTCGATCTCAATTGGG"}  # fmt: skip
+    tm = Transcriptome(tuple(seqs), tuple(seqs), tuple(seqs.values()), (None,) * 4)
+    (sites,) = search_near_sites(transcriptome_index(tm), [t], max_mismatches=1)
+    got = {(s.name, s.start, s.strand, s.mismatches) for s in sites}
+    assert got == _naive_near(seqs, t, 1)
+    assert ("a", 7, "-", 0) in got and ("c", 0, "+", 0) in got and ("d", 8, "-", 0) in got

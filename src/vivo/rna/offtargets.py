@@ -27,6 +27,8 @@ For a genome both strands can be transcribed, so both are reported.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -355,6 +357,7 @@ class PamlessIndex:
     complete: bool = True
     cds: tuple[tuple[int, int] | None, ...] = ()
     annotation: Annotation | None = None
+    n_runs: I64 = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64))
 
     @property
     def total_length(self) -> int:
@@ -383,7 +386,18 @@ def build_pamless_index(
         sites=sites, kind=kind, names=names,
         genes=tuple(genes) if genes is not None else ("",) * len(names),
         lengths=np.array([len(s) for _, s in contigs], dtype=np.int64), source=source,
+        n_runs=_non_acgt_runs(contigs),
     )  # fmt: skip
+
+
+_NON_ACGT = re.compile(r"[^ACGTacgt]+")
+
+
+def _non_acgt_runs(contigs: Sequence[tuple[str, str]]) -> I64:
+    """``(contig, start, end)`` of every run of non-ACGT letters (unpadded coordinates)."""
+    runs = [(i, m.start(), m.end()) for i, (_, seq) in enumerate(contigs)
+            for m in _NON_ACGT.finditer(seq)]  # fmt: skip
+    return np.array(runs, dtype=np.int64).reshape(-1, 3)
 
 
 def transcriptome_index(transcriptome: Transcriptome, *, builder: str = "auto") -> PamlessIndex:
@@ -393,8 +407,7 @@ def transcriptome_index(transcriptome: Transcriptome, *, builder: str = "auto") 
         kind="transcriptome", genes=transcriptome.genes, source=transcriptome.source,
         builder=builder,
     )  # fmt: skip
-    return PamlessIndex(idx.sites, idx.kind, idx.names, idx.genes, idx.lengths, idx.source,
-                        transcriptome.complete, transcriptome.cds)  # fmt: skip
+    return dataclasses.replace(idx, complete=transcriptome.complete, cds=transcriptome.cds)
 
 
 def genome_pamless_index(genome: AnnotatedGenome, *, builder: str = "auto") -> PamlessIndex:
@@ -412,8 +425,7 @@ def genome_pamless_index(genome: AnnotatedGenome, *, builder: str = "auto") -> P
     contigs = [(c, g.fetch(Locus(c, Interval(0, g.contig_length(c)))).upper()) for c in names]
     idx = build_pamless_index(contigs, kind="genome", source=f"genome {genome.name}",
                               builder=builder)  # fmt: skip
-    return PamlessIndex(idx.sites, "genome", idx.names, idx.genes, idx.lengths, idx.source,
-                        annotation=genome.annotation)  # fmt: skip
+    return dataclasses.replace(idx, annotation=genome.annotation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,8 +487,50 @@ def search_near_sites(
                                max_mismatches=max_mismatches, backend=backend)  # fmt: skip
     out = []
     for target, guide in zip(clean, result.guides, strict=True):
-        out.append(tuple(_near_sites(index, target, guide, strands)))
+        sites = [*_near_sites(index, target, guide, strands),
+                 *_sites_next_to_n(index, target, max_mismatches, strands)]  # fmt: skip
+        number = {n: i for i, n in enumerate(index.names)} if len(index.n_runs) else {}
+        if number:
+            sites.sort(key=lambda x: (number[x.name], x.start, x.strand))
+        out.append(tuple(sites))
     return tuple(out)
+
+
+def _mismatches(site: str, want: str) -> int:
+    return sum(a != b or a not in "ACGT" for a, b in zip(site, want, strict=True))
+
+
+def _sites_next_to_n(
+    index: PamlessIndex, target: str, max_mismatches: int, strands: str
+) -> Iterator[NearSite]:
+    """Sites whose one-base "PAM" would be a non-ACGT letter, which the index cannot hold:
+    a ``+`` site ending just before such a letter, a ``-`` site starting just after it. Only
+    the first / last ``max_mismatches + 1`` letters of a run can qualify (every further one
+    adds a mismatch), so this brute force touches a few windows per run."""
+    n = len(target)
+    rc = reverse_complement(target)
+    genome = index.sites.genome
+    reach = max_mismatches + 1
+    for i, a, b in index.n_runs.tolist():
+        length = int(index.lengths[i])
+        offset = int(genome.offsets[i]) + 1  # the leading pad base
+        for e in range(a, min(b, a + reach)):  # + site [e - n, e), "PAM" at e
+            if (
+                e - n >= 0
+                and (mm := _mismatches(site := genome.fetch(offset + e - n, offset + e), target))
+                <= max_mismatches
+            ):
+                yield NearSite(target, index.names[i], index.genes[i], e - n, e, "+", site, mm,
+                               _region(index, i, e - n, e))  # fmt: skip
+        if strands == "+":
+            continue
+        for q in range(max(a, b - reach), b):  # - site [q + 1, q + 1 + n), "PAM" at q
+            if q + 1 + n <= length:
+                plus = genome.fetch(offset + q + 1, offset + q + 1 + n)
+                if (mm := _mismatches(plus, rc)) <= max_mismatches:
+                    yield NearSite(target, index.names[i], index.genes[i], q + 1, q + 1 + n,
+                                   "-", reverse_complement(plus), mm,
+                                   _region(index, i, q + 1, q + 1 + n))  # fmt: skip
 
 
 def _near_sites(
