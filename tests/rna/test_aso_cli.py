@@ -145,3 +145,27 @@ def test_random_requests_exit_0_or_one_error_line(
         assert len(lines) == 1 and lines[0].startswith("vivo: error:")
     else:
         assert json.loads(out)["schema"] == "vivo.rna.aso/1"
+
+
+def test_bundled_locus_gene_searches_the_locus_and_drops_the_on_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from vivo.core.coords import Interval, Locus
+    from vivo.genome import bundled_locus
+
+    code, out, err = _run(capsys, "rna", "aso", "HBB", "--mode", "gapmer", "--top", "3", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    genome = bundled_locus()
+    contigs = {
+        c: genome.genome.fetch(Locus(c, Interval(0, genome.genome.contig_length(c))))
+        for c in genome.genome.contig_names()
+    }
+    for d in data["designs"]:
+        target = reverse_complement(d["oligo_5to3"])
+        perfect = sum(
+            s.count(target) + reverse_complement(s).count(target) for s in contigs.values()
+        )
+        assert perfect >= 1  # the on-target copy is in the locus ...
+        assert d["offtargets"]["genome_by_mismatches"][0] == perfect - 1  # ... and is not counted
+    assert any("bundled locus" in n for n in data["notes"])
