@@ -108,6 +108,10 @@ def test_rule_order_car_t_before_editing_and_product_first():
     # an antisense drug by its USAN stem, a drug without any rule
     assert infer_modality([Intervention("DRUG", "nusinersen")]).modality == "rna"
     assert infer_modality([Intervention("DRUG", "busulfan")]).modality == "other"
+    # INN/USAN stems need a stem before them: "cancel", "Excel", "Larsen" are not products
+    text = "participants may cancel visits; data kept in Excel by Dr Larsen"
+    assert infer_modality([Intervention("OTHER", "follow-up", text)]).modality == "other"
+    assert infer_modality([Intervention("BIOLOGICAL", "lifileucel")]).modality == "cell_therapy"
     # device interventions are not read
     assert infer_modality([Intervention("DEVICE", "AAV pump")]).modality == "other"
 

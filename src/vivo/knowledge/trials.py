@@ -460,15 +460,15 @@ _RULES: tuple[tuple[Modality, str, str, frozenset[str]], ...] = (
      r"meganucleases?|\bgen(?:e|ome)[- ]edit\w*|\bedited\b",
      "names a CRISPR/Cas, zinc-finger, TALE or meganuclease edit", _READ_TYPES),
     ("rna", r"\bsirnas?\b|small interfering rna|\bantisense\b|\basos?\b|\bgapmers?\b|"
-     r"\b\w+siran\b|\b\w+rsen\b",
+     r"\b\w{3,}siran\b|\b\w{4,}rsen\b",
      "names an siRNA or antisense oligonucleotide (USAN stems -siran, -rsen)", _READ_TYPES),
     ("gene_addition",
      r"\baav\w*|adeno[- ]associated|lentivir\w*|lentiglobin|retrovir\w*|viral vector|"
-     r"gene transfer|gene therapy|transgene\w*|\b\w+vec\b",
+     r"gene transfer|gene therapy|transgene\w*|\b\w{4,}vec\b",
      "names a viral vector or gene transfer (AAV, lentiviral, retroviral; USAN stem -vec)",
      _READ_TYPES),
     ("cell_therapy",
-     r"\bcells?\b|stem[- ]cell|\bhsct\b|transplant\w*|\b\w+cel\b|\bcar[- ]?nk\b",
+     r"\bcells?\b|stem[- ]cell|\bhsct\b|transplant\w*|\b\w{4,}cel\b|\bcar[- ]?nk\b",
      "names a cell product or transplant (INN stem -cel)", _CELL_TYPES),
 )  # fmt: skip
 _COMPILED = tuple((m, re.compile(p, re.I), why, types) for m, p, why, types in _RULES)
