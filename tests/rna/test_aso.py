@@ -241,3 +241,14 @@ def test_transcript_shorter_than_the_oligo() -> None:
     tx = transcript_from_sequence("short", "ACGTACGTAC")
     with pytest.raises(InputError, match="shorter"):
         aso.design_gapmers(tx, top=1)
+
+
+def test_splice_switching_without_viennarna(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aso_fold, "folding_available", lambda: False)
+    res = aso.design_splice_switching(bundled_transcript("SMN2-exon7"), exon=7, mode="include",
+                                      top=3)  # fmt: skip
+    assert len(res.designs) == 3
+    assert any("ViennaRNA not installed" in n for n in res.notes)
+    assert all(d.terms["duplex_dg"] is None and d.terms["accessibility"] is None
+               for d in res.designs)  # fmt: skip
+    assert res.to_dict()["viennarna"] is None
