@@ -122,12 +122,16 @@ def test_snps_rank_last_and_offtargets_fail_in_a_paralogue() -> None:
         (tx.transcript_id, "PARA-201"), ("ADA", "PARA"),
         (tx.mrna, "GGG" + copy + "CCCATGAAATAA" * 3), ((128, 1220), None), source="test",
     )  # fmt: skip
-    d = design_sirnas(tx, top=50, transcriptome=tm)
-    flagged = [x for x in d.duplexes if x.start == best.start]
-    assert flagged and flagged[0].passes_offtargets is False
-    assert flagged[0].offtargets is not None
-    assert flagged[0].offtargets.near_sites[0].name == "PARA-201"
-    assert d.duplexes[0].start != best.start
+    assert design_sirnas(tx, top=1, transcriptome=tm).duplexes[0].start != best.start
+    # a short piece around the site: every candidate is returned, the flagged one ranks last
+    piece = transcript_from_sequence("piece", tx.mrna[best.start - 5 : best.start + 24], gene="ADA")
+    d = design_sirnas(piece, region="any", top=11, transcriptome=tm)
+    (hit,) = [x for x in d.duplexes if x.start == 5]
+    assert hit.passes_offtargets is False and hit.offtargets is not None
+    assert (hit.offtargets.near_sites[0].name, hit.offtargets.near_sites[0].mismatches) == (
+        "PARA-201", 1)  # fmt: skip
+    flags = [x.passes_offtargets for x in d.duplexes]
+    assert flags == sorted(flags, reverse=True)  # every passing duplex before every failing one
 
 
 def test_bad_input() -> None:

@@ -6,13 +6,14 @@ strand = the site's reverse complement + a 2-nt 3' overhang (the 19-bp + 2-nt 3'
 architecture of Elbashir et al. 2001, Nature 411:494; overhangs written ``UU``). Candidates
 are scored with the published rules (:mod:`vivo.rna.sirna_rules`), the duplex-end asymmetry
 (:mod:`vivo.rna.thermo`), immune-stimulatory motifs and known SNPs; the best
-``max(5 x top, 50)`` then get their off-targets (:mod:`vivo.rna.offtargets`): 3'UTR seed
+``max(5 x top, 50)`` then get their off-targets (the next as many
+again while fewer than ``top`` pass every check) (:mod:`vivo.rna.offtargets`): 3'UTR seed
 matches of guide positions 2-8 and near-complementary sites (<= 3 mismatches) in other
 genes' transcripts. Each duplex carries a chemistry proposal (:func:`propose_chemistry`).
 
 Ranking (best first), documented in ``docs/models/sirna.md``: duplexes that overlap a known
-SNP go last; then those passing the rules (Reynolds score >= 6 and Ui-Tei class I) before the
-others; then those without a near-complementary site (<= 2 mismatches) in another gene; then
+SNP go last; then those with a near-complementary site (<= 2 mismatches) in another gene; then
+those failing the rules (Reynolds score >= 6 and Ui-Tei class I); then
 those without an immune motif; then by Reynolds + Amarzguioui score, duplex-end asymmetry and
 fewest other-gene seed-match transcripts.
 """
@@ -293,8 +294,8 @@ class SiRNADuplex:
         ot = self.offtargets
         return (
             float(bool(self.snps)),
-            float(not self.passes_rules),
             float(self.passes_offtargets is False),
+            float(not self.passes_rules),
             float(bool(self.immune)),
             -float(self.reynolds.score + self.amarzguioui.score),
             -self.asymmetry_kcal,
@@ -468,7 +469,6 @@ def design_sirnas(
         raise InputError(f"no {PAIRED}-nt A/C/G/T site in the {region} of "
                          f"{transcript.transcript_id} (N bases?)")  # fmt: skip
     cands.sort(key=SiRNADuplex.sort_key)
-    pool = cands[: max(5 * top, 50)]
     notes = []
     if transcriptome is None:
         transcriptome = _default_transcriptome(transcript)
@@ -480,7 +480,7 @@ def design_sirnas(
         )
     seed_index = seed_index or build_seed_index(transcriptome)
     near_index = near_index or transcriptome_index(transcriptome)
-    ranked = sorted(_offtargets(pool, transcript.gene, seed_index, near_index),
+    ranked = sorted(_checked_pool(cands, top, transcript.gene, seed_index, near_index),
                     key=SiRNADuplex.sort_key)  # fmt: skip
     import dataclasses
 
@@ -494,6 +494,26 @@ def design_sirnas(
         notes=tuple(notes),
         models=(MODEL_INFO, REYNOLDS_MODEL, UI_TEI_MODEL, AMARZGUIOUI_MODEL, THERMO_MODEL),
     )  # fmt: skip
+
+
+def _checked_pool(
+    cands: Sequence[SiRNADuplex],
+    top: int,
+    gene: str,
+    seed_index: SeedIndex,
+    near_index: PamlessIndex,
+) -> list[SiRNADuplex]:
+    """Off-targets of the best candidates, ``max(5 x top, 50)`` at a time, until ``top`` of
+    them pass every check (or the candidates run out)."""
+    step = max(5 * top, 50)
+    done: list[SiRNADuplex] = []
+    for lo in range(0, len(cands), step):
+        done += _offtargets(cands[lo : lo + step], gene, seed_index, near_index)
+        good = sum(1 for d in done if d.passes_rules and d.passes_offtargets and not d.snps
+                   and not d.immune)  # fmt: skip
+        if good >= top:
+            break
+    return done
 
 
 def _default_transcriptome(transcript: RnaTranscript) -> Transcriptome:
