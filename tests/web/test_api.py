@@ -354,3 +354,16 @@ def test_internal_errors_do_not_leak(client, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(kb, "products", boom)
     r = client.get("/api/knowledge/products")
     assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text
+
+
+def test_an_identical_job_reuses_the_finished_files(client) -> None:  # type: ignore[no-untyped-def]
+    body = {"gene": "HBB", "exon": 1, "top": 3}
+    first = _wait(client, client.post("/api/guides", json=body).json()["job"])
+    t0 = time.perf_counter()
+    second = _wait(client, client.post("/api/guides", json=body).json()["job"])
+    assert second["status"] == "done" and second["id"] != first["id"]
+    assert time.perf_counter() - t0 < 5
+    assert second["result"] == first["result"]
+    assert {f["name"] for f in second["files"]} == {f["name"] for f in first["files"]}
+    other = _wait(client, client.post("/api/guides", json={**body, "top": 2}).json()["job"])
+    assert len(other["result"]["guides"]) == 2  # other parameters: a new run

@@ -4,7 +4,10 @@ Each job has a folder ``<data_dir>/jobs/<32 hex digits>`` (a generated name; not
 types is ever part of a path). A pool of ``workers`` threads (:mod:`concurrent.futures`)
 bounds how many jobs run at once; each running job is a child process (forkserver), so a
 cancelled job is stopped at once (the process is terminated) and one job cannot disturb another
-(matplotlib figures, memory). The child writes ``progress.json`` as the workflow reports
+(matplotlib figures, memory). The workflows are deterministic (explicit seeds), so a job whose
+kind and parameters equal those of a finished job reuses its files (hard links) instead of
+running again; jobs that read the genome store (off-targets, uploads, plans or guides with an
+off-target genome) always run. The child writes ``progress.json`` as the workflow reports
 progress, then ``result.json`` (or ``error.json``: a one-line message, never a traceback;
 tracebacks of bugs go to ``log.txt``, which is never served). ``status.json`` is the job's
 record, so finished jobs survive a restart of the server until they expire (``keep_hours``).
@@ -13,8 +16,10 @@ record, so finished jobs survive a restart of the server until they expire (``ke
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import multiprocessing
+import os
 import re
 import secrets
 import shutil
@@ -130,6 +135,8 @@ class JobManager:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._procs: dict[str, Any] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._done_by_key: dict[str, str] = {}
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vivo-job")
         self._ctx = _context()
         root.mkdir(parents=True, exist_ok=True)
@@ -271,6 +278,35 @@ class JobManager:
         self._save(job)
 
     def _run(self, job: Job, params: dict[str, Any]) -> None:
+        key = _cache_key(job.kind, params)
+        if key is None:
+            self._run_child(job, params)
+            return
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:  # an identical job running now finishes first, then is reused
+            if not self._reuse(job, key):
+                self._run_child(job, params)
+                if job.status == "done":
+                    with self._lock:
+                        self._done_by_key[key] = job.id
+
+    def _reuse(self, job: Job, key: str) -> bool:
+        with self._lock:
+            source = self._jobs.get(self._done_by_key.get(key, ""))
+            if job.cancel_requested or source is None or source.status != "done":
+                return False
+        try:
+            shutil.copytree(source.out, job.out, copy_function=_link, dirs_exist_ok=True)
+            _link(str(source.folder / "result.json"), str(job.folder / "result.json"))
+        except OSError:
+            return False
+        with self._lock:
+            job.started = time.time()
+            self._finish(job, "done", "")
+        return True
+
+    def _run_child(self, job: Job, params: dict[str, Any]) -> None:
         from vivo.web.tasks import child_main
 
         with self._lock:
@@ -295,6 +331,25 @@ class JobManager:
                 err = _read_json(job.folder / "error.json") or {}
                 msg = str(err.get("message") or f"the job stopped (exit code {proc.exitcode})")
                 self._finish(job, "failed", msg)
+
+
+_CACHEABLE = frozenset({"plan", "guides", "edit", "cassette", "car"})
+
+
+def _cache_key(kind: str, params: dict[str, Any]) -> str | None:
+    """The key of a reusable job, ``None`` when the job reads the genome store."""
+    if kind not in _CACHEABLE or params.get("offtarget_genome"):
+        return None
+    text = json.dumps([kind, params], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _link(src: str, dst: str) -> None:
+    """A hard link (the same bytes, nothing copied), else a copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _context() -> Any:
