@@ -260,6 +260,8 @@ def _family_step(ctx: Context, options: tuple[Option, ...]) -> DecisionStep:
         {f"{o.family}: {o.reason_impossible}" for o in options if o.feasibility == "impossible"}
     )
     answer = _FAMILY_WORDS[top.family] if top else "no feasible strategy"
+    if top is not None and top.id.startswith("rna-"):
+        answer += f" (RNA: {top.editor})"
     why = top.rationale[0] if top else "Every strategy is blocked (see the options)."
     return DecisionStep(
         "family",

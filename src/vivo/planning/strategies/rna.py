@@ -155,7 +155,7 @@ SPLICE_INCLUSION: dict[str, SpliceInclusion] = {
     "SMN2": SpliceInclusion(
         "SMN2",
         7,
-        "uniform 2'-MOE phosphorothioate (18-mer)",
+        "uniform 2'-MOE phosphorothioate 18-mer",
         "Singh2006",
         "An antisense oligo against the intronic splicing silencer ISS-N1 (SMN2 intron 7, "
         "+10 to +27) restores exon 7 inclusion: the site nusinersen targets.",
