@@ -23,7 +23,7 @@ from vivo.rna.transcript import bundled_transcript
 
 NUSINERSEN = "TCACTTTCATAATGCTGG"
 ETEPLIRSEN = "CTCCAACATCAAGGAAGATGGCATTTCTAG"
-# the duplex-energy and accessibility terms need ViennaRNA (installed by the test extra);
+# the binding-energy and accessibility terms need ViennaRNA (installed by the test extra);
 # without them the nusinersen site ranks 6th
 needs_vienna = pytest.mark.skipif(
     not aso_fold.folding_available(), reason="ViennaRNA (RNA module) not installed"
@@ -70,9 +70,9 @@ def test_smn2_inclusion_ranks_the_nusinersen_site_in_the_top_5() -> None:
 
 @needs_vienna
 def test_the_smn2_golden_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the same run without the duplex-energy term loses the site (rank 7): the golden can fail.
+    # the same run without the binding-energy term loses the site (rank 7): the golden can fail.
     # The ablation table in docs/models/aso.md shows which terms carry the ranking.
-    signs = {k: v for k, v in aso._INCLUDE_SIGNS.items() if k != "duplex_dg"}
+    signs = {k: v for k, v in aso._INCLUDE_SIGNS.items() if k != "binding_dg"}
     monkeypatch.setattr(aso, "_INCLUDE_SIGNS", signs)
     rank = site_rank(nusinersen_result(), site_of("SMN2-exon7", NUSINERSEN))
     assert rank is None or rank > 5
@@ -81,7 +81,7 @@ def test_the_smn2_golden_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
 @needs_vienna
 @pytest.mark.xfail(
     strict=True,
-    reason="vivo's skip score ranks the eteplirsen site 6th (exact tile 246 of 404): the cited "
+    reason="vivo's skip score ranks the eteplirsen site 7th (exact tile 282 of 404): the cited "
     "ESE/site terms do not single it out; see docs/models/aso.md",
 )
 def test_dmd_exon51_skipping_ranks_the_eteplirsen_site_in_the_top_5() -> None:
@@ -98,4 +98,4 @@ def test_dmd_eteplirsen_site_rank_is_recorded() -> None:
     tx = bundled_transcript("DMD-exon51")
     result = aso.design_splice_switching(tx, exon=51, mode="skip", length=30, chemistry="pmo",
                                          top=10)  # fmt: skip
-    assert site_rank(result, site_of("DMD-exon51", ETEPLIRSEN)) == 6
+    assert site_rank(result, site_of("DMD-exon51", ETEPLIRSEN)) == 7

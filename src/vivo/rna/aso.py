@@ -104,11 +104,12 @@ YEO2004 = Citation(
 
 MODEL_INFO: Final = ModelInfo(
     name="vivo splice-switching ASO score",
-    version="1 (equal-weight z-scores of cited terms; uncalibrated)",
+    version="2 (equal-weight z-scores of cited terms; uncalibrated)",
     citation=AARTSMA_RUS2009,
     input_contract="pre-mRNA with the target exon and flanking intron; 18-30-nt steric blockers",
-    notes="skip: ESE/ESS (ESRseq, ESEfinder), duplex energy, distance to the acceptor, exon GC "
-    "left after blocking, 3' target accessibility, splice-site cover; include: ESS/ISS, duplex "
+    notes="skip: ESE/ESS (ESRseq, ESEfinder), binding energy (duplex + opening), distance to "
+    "the acceptor, exon GC "
+    "left after blocking, 3' target accessibility, splice-site cover; include: ESS/ISS, binding "
     "energy, accessibility, proximity to the exon, splice-site cores excluded",
     extra_citations=(
         ECHIGOYA2015, CHIBA2021, YEO2004,
@@ -551,6 +552,12 @@ def _splice_terms(
     lo = max(0, starts[0] - aso_fold.PLFOLD_WINDOW)
     hi = min(len(pre), starts[-1] + length + aso_fold.PLFOLD_WINDOW)
     unpaired = aso_fold.unpaired_probability(pre[lo:hi])
+    opening = aso_fold.opening_energy_kcal(pre[lo:hi], [s - lo for s in starts], length)
+    if opening is None or energies is None:
+        terms["opening_dg"] = terms["binding_dg"] = None
+    else:
+        terms["opening_dg"] = np.array(opening, dtype=np.float64)
+        terms["binding_dg"] = np.array(energies, dtype=np.float64) + terms["opening_dg"]
     if unpaired is None:
         terms["accessibility"] = terms["accessibility_3p"] = None
         notes.append("accessibility and duplex energy not computed (ViennaRNA not installed); "
@@ -589,11 +596,11 @@ def _exon_gc_ratio(
 #: indicator adds 1 (one standard deviation) in skip mode.
 _SKIP_SIGNS: Final = {
     "esrseq_enhancer": 1.0, "esefinder_margin": 1.0, "esrseq_silencer": -1.0,
-    "duplex_dg": -1.0, "distance_acceptor": -1.0, "exon_gc_ratio": -1.0, "accessibility_3p": 1.0,
+    "binding_dg": -1.0, "distance_acceptor": -1.0, "exon_gc_ratio": -1.0, "accessibility_3p": 1.0,
 }  # fmt: skip
 _INCLUDE_SIGNS: Final = {
     "esrseq_silencer": 1.0, "fas_ess": 1.0, "esrseq_enhancer": -1.0, "esefinder_margin": -1.0,
-    "duplex_dg": -1.0, "accessibility": 1.0, "distance_exon": -1.0,
+    "binding_dg": -1.0, "accessibility": 1.0, "distance_exon": -1.0,
 }  # fmt: skip
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "duplex_energy_kcal",
     "folding_available",
     "folding_version",
+    "opening_energy_kcal",
     "self_complementarity",
     "unpaired_probability",
 ]
@@ -112,6 +113,31 @@ def unpaired_probability(seq: str) -> npt.NDArray[np.float64] | None:
     span = min(PLFOLD_SPAN, window)
     up = RNA.pfl_fold_up(rna, 1, window, span)
     return np.array([float(up[i + 1][1]) for i in range(len(rna))], dtype=np.float64)
+
+
+#: RT at 37 °C (kcal/mol): R = 1.98717e-3 kcal/(mol K), T = 310.15 K.
+RT_37: Final = 1.98717e-3 * 310.15
+
+
+def opening_energy_kcal(seq: str, starts: list[int], length: int) -> list[float] | None:
+    """Free energy (kcal/mol) needed to open each ``[start, start + length)`` stretch of ``seq``.
+
+    ΔG_open = −RT ln P(all ``length`` bases unpaired), P from RNAplfold (W = 80, L = 40,
+    u = ``length``), the opening-energy term of RNAup-style oligo binding (Tafer et al. 2008).
+    ``None`` without ViennaRNA. Probabilities are floored at 1e-30 (ΔG_open <= 42.6 kcal/mol).
+    """
+    if not folding_available() or not starts:
+        return None
+    import RNA
+
+    rna = seq.upper().replace("T", "U")
+    window = min(PLFOLD_WINDOW, len(rna))
+    up = RNA.pfl_fold_up(rna, length, window, min(PLFOLD_SPAN, window))
+    out = []
+    for start in starts:
+        p = max(float(up[start + length][length]), 1e-30)
+        out.append(round(-RT_37 * float(np.log(p)), 3))
+    return out
 
 
 def duplex_energy_kcal(targets: list[str]) -> list[float] | None:
