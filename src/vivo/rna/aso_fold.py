@@ -7,6 +7,9 @@
 - **Duplex energy**: ViennaRNA ``duplexfold`` free energy (kcal/mol, 37 °C, Turner 2004 RNA
   parameters) of the target with its full complement. Modified chemistries (2'-MOE, LNA, PMO)
   bind more tightly than RNA; the value ranks sites, it is not the oligo's true ΔG.
+- **Opening energy**: −RT ln of the RNAplfold probability that the whole target stretch is
+  unpaired (same W and L, u = oligo length); added to the duplex energy it gives the binding
+  energy used to rank splice-switching oligos.
 - **Self-complementarity** (no ViennaRNA needed): the longest run of contiguous Watson-Crick
   pairs the oligo can form with a copy of itself (dimer) and within itself with a loop of at
   least 3 nt (hairpin).
