@@ -252,3 +252,23 @@ def test_splice_switching_without_viennarna(monkeypatch: pytest.MonkeyPatch) -> 
     assert all(d.terms["duplex_dg"] is None and d.terms["accessibility"] is None
                for d in res.designs)  # fmt: skip
     assert res.to_dict()["viennarna"] is None
+
+
+@pytest.mark.skipif(not aso_fold.folding_available(), reason="ViennaRNA not installed")
+@pytest.mark.parametrize(("start", "length"), [(0, 8), (5, 10), (12, 6)])
+def test_opening_energy_equals_constrained_partition_function(start: int, length: int) -> None:
+    # oracle: G(target unpaired) - G(ensemble) from two ViennaRNA partition functions; for a
+    # sequence shorter than the plfold window both are the same global ensemble
+    import RNA
+
+    seq = "GGGGCCCAUAGCUCAGUGGUAGAGCAUGGGCCCC"
+    md = RNA.md()
+    md.max_bp_span = len(seq)
+    free = RNA.fold_compound(seq, md).pf()[1]
+    constrained = RNA.fold_compound(seq, md)
+    for i in range(start, start + length):
+        constrained.hc_add_up(i + 1)
+    expected = constrained.pf()[1] - free
+    got = aso_fold.opening_energy_kcal(seq, [start], length)
+    assert got is not None and got[0] == pytest.approx(expected, abs=1e-3)
+    assert got[0] >= 0
