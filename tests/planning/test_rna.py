@@ -127,3 +127,9 @@ def test_drug_target_knockdown_follows_the_approved_drugs_for_the_disease() -> N
     # a splice-switching drug is never a 'drug-target knockdown' (SMN2 for SMA)
     sma = _plan("SMN1", disease="spinal muscular atrophy")
     assert "rna-target-knockdown" not in [o.id for o in sma.options]
+
+
+def test_allele_selective_knockdown_lists_the_given_snvs_as_candidates() -> None:
+    snv = VariantFacts("HTT:c.100A>G", "substitution", "A", "G")
+    opt = plan_therapy(TherapyQuestion("HTT", (snv,))).option("rna-knockdown-allele-selective")
+    assert "HTT:c.100A>G" in opt.rationale[1] and "phasing" in opt.rationale[1]

@@ -299,6 +299,12 @@ def _knockdown_allele(ctx: Context, vehicle: str, why: str) -> Option:
         if ctx.gene == "HTT"
         else "the variant itself or a linked heterozygous SNP"
     )
+    snvs = [v.hgvs for v in ctx.variants if v.is_substitution]
+    if snvs:
+        snp += (
+            f"; candidate single-nucleotide variants given: {', '.join(snvs[:10])} (which one "
+            "lies on the mutant allele must be established by phasing)"
+        )
     opt = Option(
         id="rna-knockdown-allele-selective",
         title=f"Allele-selective RNA knockdown of the mutant {ctx.gene} allele (investigational)",
