@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from vivo.core.errors import InputError
 from vivo.core.seq import reverse_complement
 from vivo.rna.offtargets import (
+    ShardedTranscriptome,
     Transcriptome,
     build_seed_index,
     genome_pamless_index,
+    near_searcher,
     search_near_sites,
     seed_matches,
     seed_site,
@@ -195,3 +197,17 @@ def test_sites_next_to_an_n_are_found() -> None:
     got = {(s.name, s.start, s.strand, s.mismatches) for s in sites}
     assert got == _naive_near(seqs, t, 1)
     assert ("a", 7, "-", 0) in got and ("c", 0, "+", 0) in got and ("d", 8, "-", 0) in got
+
+
+def test_sharded_search_equals_one_index() -> None:
+    rnd = random.Random(11)
+    seqs = tuple(
+        "".join(rnd.choice("ACGT") for _ in range(rnd.randint(40, 300))) for _ in range(25)
+    )
+    tm = Transcriptome(tuple(f"t{i}" for i in range(25)), ("g",) * 25, seqs, (None,) * 25)
+    targets = [seqs[2][5:24], _mutate(rnd, seqs[20][30:50], 2), reverse_complement(seqs[9][:19])]
+    one = search_near_sites(transcriptome_index(tm), targets, max_mismatches=3)
+    sharded = near_searcher(tm, shard_bp=500)
+    assert isinstance(sharded, ShardedTranscriptome) and len(list(sharded.shards())) > 5
+    many = search_near_sites(sharded, targets, max_mismatches=3)
+    assert [set(x) for x in one] == [set(x) for x in many] and all(one)

@@ -51,15 +51,18 @@ from vivo.rna.transcript import RnaTranscript, bundled_transcript, parse_transcr
 __all__ = [
     "MAX_GENOME_BP",
     "SEED_LENGTH",
+    "SHARD_BP",
     "NearSite",
     "PamlessIndex",
     "SeedIndex",
     "SeedMatches",
     "SeedSite",
+    "ShardedTranscriptome",
     "Transcriptome",
     "build_pamless_index",
     "build_seed_index",
     "genome_pamless_index",
+    "near_searcher",
     "search_near_sites",
     "seed_matches",
     "seed_site",
@@ -428,6 +431,47 @@ def genome_pamless_index(genome: AnnotatedGenome, *, builder: str = "auto") -> P
     return dataclasses.replace(idx, annotation=genome.annotation)
 
 
+#: Transcriptomes larger than this (bases) are searched shard by shard (bounded memory: the
+#: in-memory index holds two rows of ~36 bytes per base).
+SHARD_BP = 32_000_000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ShardedTranscriptome:
+    """A transcriptome searched in shards of at most ``shard_bp`` bases: each shard's PAM-less
+    index is built, searched and freed in turn, so memory stays bounded (about 2.5 GB for 32 Mb)
+    at the cost of rebuilding the shard indexes for every search."""
+
+    transcriptome: Transcriptome
+    shard_bp: int = SHARD_BP
+
+    def shards(self) -> Iterator[Transcriptome]:
+        """Consecutive slices of the transcriptome, each at most ``shard_bp`` bases (or one
+        transcript)."""
+        tm = self.transcriptome
+        lo, size = 0, 0
+        for i, seq in enumerate(tm.sequences):
+            if size and size + len(seq) > self.shard_bp:
+                yield _slice(tm, lo, i)
+                lo, size = i, 0
+            size += len(seq)
+        yield _slice(tm, lo, len(tm))
+
+
+def _slice(tm: Transcriptome, lo: int, hi: int) -> Transcriptome:
+    return Transcriptome(tm.ids[lo:hi], tm.genes[lo:hi], tm.sequences[lo:hi], tm.cds[lo:hi],
+                         source=tm.source, complete=tm.complete)  # fmt: skip
+
+
+def near_searcher(
+    transcriptome: Transcriptome, *, shard_bp: int = SHARD_BP
+) -> PamlessIndex | ShardedTranscriptome:
+    """One in-memory index for a transcriptome up to ``shard_bp`` bases, else shards."""
+    if transcriptome.total_length <= shard_bp:
+        return transcriptome_index(transcriptome)
+    return ShardedTranscriptome(transcriptome, shard_bp)
+
+
 @dataclass(frozen=True, slots=True)
 class NearSite:
     """A near-complementary site: ``target`` (the sense site searched for) found in ``name``
@@ -467,7 +511,7 @@ def _clean_targets(targets: Sequence[str]) -> list[str]:
 
 
 def search_near_sites(
-    index: PamlessIndex,
+    index: PamlessIndex | ShardedTranscriptome,
     targets: Sequence[str],
     *,
     max_mismatches: int,
@@ -481,6 +525,15 @@ def search_near_sites(
     like any other (callers drop it by position).
     """
     clean = _clean_targets(targets)
+    if isinstance(index, ShardedTranscriptome):
+        merged: list[list[NearSite]] = [[] for _ in clean]
+        for shard in index.shards():
+            part = search_near_sites(transcriptome_index(shard), clean,
+                                     max_mismatches=max_mismatches, strands=strands,
+                                     backend=backend)  # fmt: skip
+            for acc, sites in zip(merged, part, strict=True):
+                acc.extend(sites)
+        return tuple(tuple(m) for m in merged)
     if backend == "auto" and index.sites.n_sites < _SMALL_INDEX:
         backend = "numpy"
     result = search_offtargets(index.sites, clean, nuclease=_NUCLEASE,

@@ -34,11 +34,12 @@ from vivo.rna.offtargets import (
     PamlessIndex,
     SeedIndex,
     SeedMatches,
+    ShardedTranscriptome,
     Transcriptome,
     build_seed_index,
+    near_searcher,
     search_near_sites,
     seed_matches,
-    transcriptome_index,
 )
 from vivo.rna.sirna_rules import (
     AMARZGUIOUI_MODEL,
@@ -397,7 +398,7 @@ def _offtargets(
     duplexes: Sequence[SiRNADuplex],
     gene: str,
     seed_index: SeedIndex,
-    near_index: PamlessIndex,
+    near_index: PamlessIndex | ShardedTranscriptome,
 ) -> list[SiRNADuplex]:
     import dataclasses
 
@@ -429,7 +430,7 @@ def design_sirnas(
     top: int = 10,
     transcriptome: Transcriptome | None = None,
     seed_index: SeedIndex | None = None,
-    near_index: PamlessIndex | None = None,
+    near_index: PamlessIndex | ShardedTranscriptome | None = None,
     snp_positions: Iterable[int] = (),
     tissue: Tissue = "liver",
 ) -> SiRNADesign:
@@ -479,7 +480,7 @@ def design_sirnas(
             "transcriptome (e.g. GENCODE transcripts.fa) for real off-target counts"
         )
     seed_index = seed_index or build_seed_index(transcriptome)
-    near_index = near_index or transcriptome_index(transcriptome)
+    near_index = near_index or near_searcher(transcriptome)
     ranked = sorted(_checked_pool(cands, top, transcript.gene, seed_index, near_index),
                     key=SiRNADuplex.sort_key)  # fmt: skip
     import dataclasses
@@ -501,7 +502,7 @@ def _checked_pool(
     top: int,
     gene: str,
     seed_index: SeedIndex,
-    near_index: PamlessIndex,
+    near_index: PamlessIndex | ShardedTranscriptome,
 ) -> list[SiRNADuplex]:
     """Off-targets of the best candidates, ``max(5 x top, 50)`` at a time, until ``top`` of
     them pass every check (or the candidates run out)."""
