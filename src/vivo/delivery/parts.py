@@ -25,6 +25,7 @@ from typing import Any, Final, Literal, get_args
 
 from vivo.core.errors import DataError, InputError
 from vivo.core.seq import validate_dna
+from vivo.genome.fasta_format import parse_fasta_text
 
 __all__ = ["PART_KINDS", "Part", "PartKind", "get_part", "list_parts", "make_part"]
 
@@ -97,15 +98,8 @@ def make_part(
 
 
 def _read_fasta(text: str) -> dict[str, str]:
-    seqs: dict[str, list[str]] = {}
-    current = ""
-    for line in text.splitlines():
-        if line.startswith(">"):
-            current = line[1:].split()[0]
-            seqs[current] = []
-        elif line.strip():
-            seqs[current].append(line.strip())
-    return {k: "".join(v) for k, v in seqs.items()}
+    """Sequences of the bundled parts.fa by name (the one FASTA parser, vivo.genome)."""
+    return {r.name: r.sequence for r in parse_fasta_text(text, where="vivo/delivery/data/parts.fa")}
 
 
 def _entry_to_part(name: str, meta: dict[str, Any], seqs: dict[str, str]) -> Part:

@@ -25,6 +25,7 @@ from typing import Final, Literal
 
 from vivo.core.errors import InputError
 from vivo.core.seq import GENETIC_CODE, THREE_LETTER, translate, validate_dna, validate_protein
+from vivo.genome.fasta_format import parse_fasta_text
 from vivo.variants.legacy import legacy_offset
 
 __all__ = [
@@ -181,15 +182,9 @@ def _mutate_cds(cds: str, pos: int, alt: str) -> str:
 @functools.cache
 def _bundled() -> dict[str, str]:
     text = (resources.files("vivo.delivery") / "data" / "transgenes.fa").read_text("utf-8")
-    out: dict[str, str] = {}
-    name = ""
-    for line in text.splitlines():
-        if line.startswith(">"):
-            name = line[1:].split()[0]
-            out[name] = ""
-        else:
-            out[name] += line.strip()
-    return out
+    # DNA and protein records: the one FASTA parser (vivo.genome) with any letters allowed
+    records = parse_fasta_text(text, where="vivo/delivery/data/transgenes.fa", alphabet="protein")
+    return {r.name: r.sequence for r in records}
 
 
 def _hbb() -> Transgene:

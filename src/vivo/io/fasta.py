@@ -1,10 +1,12 @@
 """FASTA: validated reading, indexed random access (plain, gzip or bgzip, via pyfaidx), writing.
 
 Soft-masking (lowercase) is kept. CRLF line ends, multi-record files and N runs are handled.
-Errors name the file and the 1-based line. The format is told from the content
-(:mod:`vivo.io.sniff`), never from the name. Nothing is written next to the input: the
-``.fai``/``.gzi`` indexes (and, for plain gzip, a decompressed copy) live in vivo's cache
-folder (:mod:`vivo.io.places`), keyed by the file's path, size and modification time.
+Errors name the file and the 1-based line. The parsing rules live in one place,
+:mod:`vivo.genome.fasta_format` (also used by the bundled data of :mod:`vivo.delivery`).
+The format is told from the content (:mod:`vivo.io.sniff`), never from the name. Nothing is
+written next to the input: the ``.fai``/``.gzi`` indexes (and, for plain gzip, a decompressed
+copy) live in vivo's cache folder (:mod:`vivo.io.places`), keyed by the file's path, size and
+modification time.
 """
 
 from __future__ import annotations
@@ -15,92 +17,28 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyfaidx
 
 from vivo.core.errors import FormatError
-from vivo.core.seq import DNA_IUPAC
 from vivo.genome.base import GenomeBase, InMemoryGenome
+from vivo.genome.fasta_format import FastaRecord, scan_fasta
 from vivo.io.atomic import atomic_write
 from vivo.io.places import cache_path
 from vivo.io.sniff import FileKind, Format, open_binary, require_file, require_format
 
 __all__ = ["FastaGenome", "FastaRecord", "open_fasta", "read_fasta", "write_fasta"]
 
-_VALID = bytes(sorted({ord(c) for c in DNA_IUPAC if c != "-"} | {ord("*")}))
-
-
-@dataclass(frozen=True, slots=True)
-class FastaRecord:
-    """One FASTA record: name (first word of the header), description, sequence."""
-
-    name: str
-    description: str
-    sequence: str
-
-
-#: what may be read as FASTA: "text" and "empty" get a precise line-level error from _scan
+#: what may be read as FASTA: "text" and "empty" get a precise line-level error from the parser
 _FASTA_LIKE: tuple[Format, ...] = ("fasta", "text", "empty")
 
 
 def _scan(path: Path, *, keep: bool) -> Iterator[tuple[str, str, list[bytes]]]:
-    """Validate ``path`` line by line; yield (name, description, sequence lines)."""
-    name: str | None = None
-    desc = ""
-    chunks: list[bytes] = []
-    header_line = 0
-    seen: dict[str, int] = {}
+    """Validate ``path`` line by line with the one FASTA parser
+    (:func:`vivo.genome.fasta_format.scan_fasta`)."""
     with open_binary(path) as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            line = raw.rstrip(b"\r\n")
-            if line.startswith(b">"):
-                if name is not None:
-                    _check_nonempty(path, name, chunks, header_line, keep)
-                    yield name, desc, chunks
-                header = line[1:].decode("utf-8", "replace").strip()
-                if not header:
-                    raise FormatError(
-                        "header line has no sequence name", path=str(path), line=lineno
-                    )
-                name, _, desc = header.partition(" ")
-                if name in seen:
-                    raise FormatError(
-                        f"duplicate sequence name {name!r} (first at line {seen[name]})",
-                        path=str(path),
-                        line=lineno,
-                        hint="give every record a unique name",
-                    )
-                seen[name] = lineno
-                header_line, chunks = lineno, []
-            elif line.strip():
-                if name is None:
-                    raise FormatError(
-                        "sequence before the first '>' header: this is not a FASTA file",
-                        path=str(path),
-                        line=lineno,
-                        hint="start each record with a '>name' line",
-                    )
-                bad = line.strip().translate(None, _VALID)
-                if bad:
-                    col = next(i for i, b in enumerate(line) if b not in _VALID) + 1
-                    raise FormatError(
-                        f"non-IUPAC character {chr(bad[0])!r} in record {name!r} (column {col})",
-                        path=str(path),
-                        line=lineno,
-                        hint="sequences may use A C G T, IUPAC codes and N (lower case = masked)",
-                    )
-                chunks.append(line.strip() if keep else b"x")
-    if name is None:
-        raise FormatError("empty FASTA file: no '>' header found", path=str(path))
-    _check_nonempty(path, name, chunks, header_line, keep)
-    yield name, desc, chunks
-
-
-def _check_nonempty(path: Path, name: str, chunks: list[bytes], line: int, keep: bool) -> None:
-    if not chunks:
-        raise FormatError(f"record {name!r} has no sequence", path=str(path), line=line)
+        yield from scan_fasta(fh, where=str(path), keep=keep)
 
 
 def _require(path: str | os.PathLike[str]) -> tuple[Path, FileKind]:

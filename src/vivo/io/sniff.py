@@ -10,6 +10,10 @@ and bgzip) and names the format by its magic number or first meaningful line:
 ``embl``    first line starts with ``ID   `` (recognised to be refused clearly)
 ``gff3``    a ``##gff-version 3`` line, or 9 tab-separated columns with ``key=value`` attributes
 ``gtf``     9 tab-separated columns with ``key "value";`` attributes
+``bed``     3 to 12 tab-separated columns with integer start <= end (``track``/``browser``
+            lines allowed first)
+``json``    first non-blank character ``{``, or a ``[`` that opens a JSON array (not a TOML
+            ``[table]``)
 ``text``    other text
 ``binary``  NUL bytes or bytes that are not UTF-8 text
 ``empty``   no bytes (or only blank lines)
@@ -53,7 +57,9 @@ __all__ = [
     "sniff",
 ]
 
-Format = Literal["2bit", "fasta", "genbank", "embl", "gtf", "gff3", "text", "binary", "empty"]
+Format = Literal[
+    "2bit", "fasta", "genbank", "embl", "gtf", "gff3", "bed", "json", "text", "binary", "empty"
+]
 Compression = Literal["gzip", "bgzip"]
 
 _TWOBIT = 0x1A412743
@@ -67,6 +73,8 @@ _NAMES = {
     "embl": "an EMBL file",
     "gtf": "a GTF file",
     "gff3": "a GFF3 file",
+    "bed": "a BED file",
+    "json": "a JSON file",
     "text": "a text file of unknown format",
     "binary": "a binary file",
     "empty": "an empty file",
@@ -159,14 +167,31 @@ def _text_format(head: bytes) -> Format:
         return "genbank"
     if first.startswith(b"ID   "):
         return "embl"
+    if _is_json(first.lstrip()):
+        return "json"
     for ln in lines[:200]:
-        if not ln.strip() or ln.startswith(b"#"):
+        if not ln.strip() or ln.startswith((b"#", b"track", b"browser")):
             continue
         cols = ln.split(b"\t")
         if len(cols) == 9 and cols[3].strip().isdigit() and cols[4].strip().isdigit():
             return "gff3" if b"=" in cols[8] and b'"' not in cols[8] else "gtf"
+        if 3 <= len(cols) <= 12 and cols[1].isdigit() and cols[2].isdigit():
+            return "bed" if int(cols[1]) <= int(cols[2]) else "text"
         break
     return "text"
+
+
+def _is_json(first: bytes) -> bool:
+    """``{...`` or a JSON array; a TOML ``[table]`` or ``[[array]]`` header is not JSON."""
+    if first.startswith(b"{"):
+        return True
+    if not first.startswith(b"["):
+        return False
+    rest = first[1:].lstrip()
+    if rest.startswith(b"["):
+        rest = rest[1:].lstrip()
+        return not rest[:1].isalpha() and rest[:1] != b"_"
+    return rest[:1] in (b"{", b'"', b"]", b"-", b"[") or rest[:1].isdigit() or rest == b""
 
 
 def sniff(path: str | os.PathLike[str]) -> FileKind:

@@ -22,6 +22,8 @@ from vivo.editing.ranking import RankedGuide, RankingWeights, SpecificityHook, r
 from vivo.editing.scoring import MODELS, default_models, score_guides
 from vivo.genome.annotation import AnnotatedGenome, CodingPosition, Gene, Transcript
 from vivo.io.atomic import write_text_atomic
+from vivo.io.bed import BedRecord, format_bed
+from vivo.io.tsv import format_tsv
 from vivo.variants.hgvs import parse_hgvs
 from vivo.workflows.genomes import resolve_genome
 
@@ -115,26 +117,24 @@ class GuideResult:
     def to_tsv(self) -> str:
         """Tab-separated table with a header (1-based ``start_1based``, inclusive ``end``)."""
         score_names = list(self.models)
-        lines = ["\t".join((*TSV_COLUMNS, *score_names))]
+        rows = []
         for r in self.ranked:
             row = r.to_dict()
             row["flags"] = ",".join(r.guide.flags)
             values = [_cell(row.get(col)) for col in TSV_COLUMNS]
             values += [_cell(r.guide.score(name)) for name in score_names]
-            lines.append("\t".join(values))
-        return "\n".join(lines) + "\n"
+            rows.append(values)
+        return format_tsv((*TSV_COLUMNS, *score_names), rows)
 
     def to_bed(self) -> str:
         """BED6 track of the protospacers (score = composite x 1000), a ``track`` line first."""
-        lines = [f'track name="vivo guides" description="{self.nuclease.name} guides"']
-        for r in self.ranked:
-            g = r.guide
-            name = f"{r.rank}_{g.spacer}_{g.pam}"
-            score = round(r.composite * 1000)
-            lines.append(
-                f"{g.contig}\t{g.protospacer.start}\t{g.protospacer.end}\t{name}\t{score}\t{g.strand}"
-            )
-        return "\n".join(lines) + "\n"
+        records = (
+            BedRecord(r.guide.contig, r.guide.protospacer.start, r.guide.protospacer.end,
+                      f"{r.rank}_{r.guide.spacer}_{r.guide.pam}", round(r.composite * 1000),
+                      str(r.guide.strand))
+            for r in self.ranked
+        )  # fmt: skip
+        return format_bed(records, track="vivo guides", description=f"{self.nuclease.name} guides")
 
 
 def _cell(value: object) -> str:
