@@ -531,8 +531,8 @@ def search_near_sites(
             part = search_near_sites(transcriptome_index(shard), clean,
                                      max_mismatches=max_mismatches, strands=strands,
                                      backend=backend)  # fmt: skip
-            for acc, sites in zip(merged, part, strict=True):
-                acc.extend(sites)
+            for acc, found in zip(merged, part, strict=True):
+                acc.extend(found)
         return tuple(tuple(m) for m in merged)
     if backend == "auto" and index.sites.n_sites < _SMALL_INDEX:
         backend = "numpy"
