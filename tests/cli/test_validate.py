@@ -129,7 +129,7 @@ def test_check_choice_keeps_catalog_spelling() -> None:
     ("args", "needle"),
     [
         (["guides", "--bogus"], "no such option: --bogus"),
-        (["variant"], "missing argument"),
+        (["variant"], "give a variant"),
         (["inherit"], "missing option '--mode'"),
         (["nope"], "no such command 'nope'"),
     ],

@@ -105,3 +105,21 @@ def test_carrier_plan_searches_nothing(fake_trials, monkeypatch):
     assert t is not None and t.status == "unavailable" and "no therapy indicated" in t.message
     assert fake_trials.requests == []
     assert t.to_dict()["matches"] == []
+
+
+def test_plan_cli_trials_option(tmp_path, capsys):
+    """`vivo plan --trials off` leaves the section out; a bad mode is a one-line error."""
+    import json
+
+    from vivo.cli.main import main
+
+    out = tmp_path / "carrier"
+    with pytest.raises(SystemExit) as info:
+        main(["plan", "HBB", "c.20A>T", "--zygosity", "heterozygous", "--trials", "off",
+              "--out", str(out), "--json", "--quiet"])  # fmt: skip
+    assert info.value.code in (0, None)
+    assert json.loads(capsys.readouterr().out)["trials"] is None
+    with pytest.raises(SystemExit) as info:
+        main(["plan", "HBB", "c.20A>T", "--trials", "sometimes"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith("vivo: error:") and "--trials" in err

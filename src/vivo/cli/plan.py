@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,6 +27,14 @@ class ZygosityOpt(StrEnum):
     heterozygous = "heterozygous"
     hemizygous = "hemizygous"
     compound_heterozygous = "compound_heterozygous"
+
+
+class TrialsOpt(StrEnum):
+    """Where the dossier's clinical-trials section comes from."""
+
+    cache = "cache"
+    online = "online"
+    off = "off"
 
 
 class SexOpt(StrEnum):
@@ -120,6 +128,18 @@ def plan(
             help="an HLA-identical sibling is known to exist (or not)",
         ),
     ] = None,
+    trials: Annotated[
+        TrialsOpt,
+        typer.Option(
+            "--trials",
+            help="clinical trials section: cache (what `vivo trials` cached; no network), "
+            "online (ask ClinicalTrials.gov) or off",
+        ),
+    ] = TrialsOpt.cache,
+    trials_api_url: Annotated[
+        str | None,
+        typer.Option("--trials-api-url", help="ClinicalTrials.gov API v2 base URL (a mirror)"),
+    ] = None,
     out: Annotated[
         str | None,
         output_dir_option("--out", help="output folder (default: vivo-plan-GENE-VARIANT)"),
@@ -152,6 +172,8 @@ def plan(
         seed=seed,
         offtarget_genome=offtarget_genome,
         offtarget_home=offtarget_home,
+        trials=trials.value,
+        trials_api_url=trials_api_url,
         patient=PatientFacts(
             age_years=age,
             weight_kg=weight,
@@ -180,16 +202,7 @@ def _render(result: object, paths: dict[str, str]) -> None:
     plan = result.plan
     variants = " + ".join(v.hgvs for v in plan.question.variants)
     console.print(f"[bold]{plan.question.gene}[/] {variants} — {_disease_label(plan)}")
-    vcf = result.provenance.get("vcf")
-    if vcf:
-        console.print(
-            f"[dim]from {vcf['path']} sample {vcf['sample']}"
-            + (f" ({vcf['assembly']})" if vcf["assembly"] else "")
-            + f": {vcf['zygosity'].replace('_', ' ')}[/]",
-            highlight=False,
-        )
-        for n in vcf["notes"]:
-            console.print(f"[dim]{n}[/]", highlight=False)
+    _print_vcf(result.provenance.get("vcf"))
     for s in plan.steps:
         console.print(f"  [cyan]{s.key:<11}[/] {s.answer}")
     if plan.indication != "therapy":
@@ -219,7 +232,23 @@ def _render(result: object, paths: dict[str, str]) -> None:
         console.print(f"[dim]{n}[/]")
     for n in plan.not_covered:
         console.print(f"[dim]not covered: {n}[/]")
+    if result.trials is not None:
+        console.print(f"[dim]trials: {result.trials.message}[/]", highlight=False)
     console.print(f"dossier: {paths['report_html']}  plan: {paths['plan_json']}")
+
+
+def _print_vcf(vcf: dict[str, Any] | None) -> None:
+    """Where the genotype came from when it was read from a VCF."""
+    if not vcf:
+        return
+    console.print(
+        f"[dim]from {vcf['path']} sample {vcf['sample']}"
+        + (f" ({vcf['assembly']})" if vcf["assembly"] else "")
+        + f": {vcf['zygosity'].replace('_', ' ')}[/]",
+        highlight=False,
+    )
+    for n in vcf["notes"]:
+        console.print(f"[dim]{n}[/]", highlight=False)
 
 
 def _disease_label(plan: object) -> str:
