@@ -272,3 +272,25 @@ def test_opening_energy_equals_constrained_partition_function(start: int, length
     got = aso_fold.opening_energy_kcal(seq, [start], length)
     assert got is not None and got[0] == pytest.approx(expected, abs=1e-3)
     assert got[0] >= 0
+
+
+def test_designs_over_a_variant_are_flagged_and_rank_last() -> None:
+    tx = bundled_transcript("SMN2-exon7")
+    plain = aso.design_splice_switching(tx, exon=7, mode="include", top=4)
+    best = plain.designs[0]
+    snp = best.start + 5
+    res = aso.design_splice_switching(tx, exon=7, mode="include", top=40, snp_positions=[snp])
+    flagged = [d for d in res.designs if d.snps]
+    assert flagged and all(d.snps == (snp,) and "SNP" in d.flags for d in flagged)
+    assert all(d.start <= snp < d.end for d in flagged)
+    ranks = [d.rank for d in res.designs if d.snps]
+    assert min(ranks) > max(d.rank for d in res.designs if not d.snps)
+    assert res.designs[0].start != best.start
+    assert res.designs[-1].to_dict()["snp_positions_1based"] == [snp + 1]
+
+
+def test_gapmers_over_a_variant_rank_last() -> None:
+    tx = bundled_transcript("ADA")
+    best = aso.design_gapmers(tx, top=1, accessibility=False).designs[0]
+    res = aso.design_gapmers(tx, top=3, accessibility=False, snp_positions=[best.start])
+    assert res.designs[0].start != best.start and not res.designs[0].snps

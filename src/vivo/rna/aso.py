@@ -30,7 +30,7 @@ oligo sequences are DNA letters 5'->3' (the reverse complement of the target).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -180,6 +180,7 @@ class AsoDesign:
     self_dimer_bp: int
     hairpin_bp: int
     offtargets: OffTargetSummary | None = None
+    snps: tuple[int, ...] = ()
 
     @property
     def length(self) -> int:
@@ -203,6 +204,7 @@ class AsoDesign:
             "self_dimer_bp": self.self_dimer_bp,
             "hairpin_bp": self.hairpin_bp,
             "offtargets": None if self.offtargets is None else self.offtargets.to_dict(),
+            "snp_positions_1based": [p + 1 for p in self.snps],
         }
 
 
@@ -355,8 +357,13 @@ def design_gapmers(
     accessibility: bool = True,
     transcript_index: PamlessIndex | None = None,
     genome_index: PamlessIndex | None = None,
+    snp_positions: Iterable[int] = (),
 ) -> AsoResult:
     """RNase H gapmers tiled over the mRNA (``kind="mrna"``) or pre-mRNA, best first.
+
+    ``snp_positions`` (0-based, in the ``kind`` sequence; e.g. a patient's variants) mark
+    designs whose target covers one (flag ``SNP``: the oligo may not bind that allele); they
+    rank after all others.
 
     Ranking (lexicographic, documented in docs/models/aso.md): fewest flags (motifs, GC
     outside 30-70 %, self-complementarity), then highest target accessibility (RNAplfold; GC
@@ -384,11 +391,12 @@ def design_gapmers(
                      "ranked by flags and GC only")  # fmt: skip
     starts = list(range(len(seq) - length + 1))
     rows = [_gapmer_row(seq, s, length, chem, unpaired) for s in starts]
-    order = sorted(range(len(rows)), key=lambda i: rows[i][0])
+    snps = _snp_hits(snp_positions, starts, length)
+    order = sorted(range(len(rows)), key=lambda i: (bool(snps[i]), rows[i][0]))
     chosen = _non_redundant(order, starts, length, top)
     designs = _finish(tx, kind, chem, seq, length, chosen, starts,
                       [r[1] for r in rows], [r[2] for r in rows],
-                      transcript_index, genome_index, notes, rerank=True)  # fmt: skip
+                      transcript_index, genome_index, notes, rerank=True, snps=snps)  # fmt: skip
     return AsoResult(tx.transcript_id, tx.gene, "gapmer", chem, kind, None,
                      Interval(0, len(seq)), len(starts), designs, tuple(notes),
                      (aso_fold.ACCESSIBILITY_INFO,))  # fmt: skip
@@ -425,17 +433,21 @@ def design_splice_switching(
     top: int = 10,
     transcript_index: PamlessIndex | None = None,
     genome_index: PamlessIndex | None = None,
+    snp_positions: Iterable[int] = (),
 ) -> AsoResult:
     """Splice-switching oligos tiled across exon ``exon`` and ``flank`` nt of each intron.
 
-    Scores and terms: docs/models/aso.md. Raises :class:`InputError` when the transcript has
-    no pre-mRNA, no exon ``exon``, or when ``length``/``mode``/``chemistry`` are out of range.
+    Scores and terms: docs/models/aso.md. ``snp_positions`` (0-based pre-mRNA positions) flag
+    designs over a variant (``SNP``); they rank after all others. Raises :class:`InputError`
+    when the transcript has no pre-mRNA, no exon ``exon``, or when ``length``/``mode``/
+    ``chemistry`` are out of range.
     """
     _check_top(top)
     chem = _steric(chemistry)
     tiles = _score_tiles(tx, exon, mode, length, flank)
     keep = [i for i in range(len(tiles.starts)) if i not in tiles.excluded]
-    order = sorted(keep, key=lambda i: -tiles.score[i])
+    snps = _snp_hits(snp_positions, tiles.starts, length)
+    order = sorted(keep, key=lambda i: (bool(snps[i]), -tiles.score[i]))
     chosen = _non_redundant(order, tiles.starts, length, top)
     rows = [
         {k: (None if v is None else float(v[i])) for k, v in tiles.terms.items()}
@@ -444,7 +456,7 @@ def design_splice_switching(
     notes = list(tiles.notes)
     designs = _finish(tx, "pre-mrna", chem, tiles.pre, length, chosen, tiles.starts,
                       list(tiles.score), rows, transcript_index, genome_index, notes,
-                      rerank=False)  # fmt: skip
+                      rerank=False, snps=snps)  # fmt: skip
     return AsoResult(tx.transcript_id, tx.gene, mode, chem, "pre-mrna", exon, tiles.region,
                      len(keep), designs, tuple(notes),
                      (MODEL_INFO, ESRSEQ_INFO, FAS_ESS_INFO, ESEFINDER_INFO,
@@ -556,8 +568,9 @@ def _splice_terms(
     if opening is None or energies is None:
         terms["opening_dg"] = terms["binding_dg"] = None
     else:
-        terms["opening_dg"] = np.array(opening, dtype=np.float64)
-        terms["binding_dg"] = np.array(energies, dtype=np.float64) + terms["opening_dg"]
+        open_dg = np.array(opening, dtype=np.float64)
+        terms["opening_dg"] = open_dg
+        terms["binding_dg"] = np.array(energies, dtype=np.float64) + open_dg
     if unpaired is None:
         terms["accessibility"] = terms["accessibility_3p"] = None
         notes.append("accessibility and duplex energy not computed (ViennaRNA not installed); "
@@ -637,6 +650,7 @@ def _finish(
     notes: list[str],
     *,
     rerank: bool,
+    snps: Sequence[tuple[int, ...]],
 ) -> tuple[AsoDesign, ...]:
     targets = [(starts[i], starts[i] + length, seq[starts[i] : starts[i] + length]) for i in chosen]
     offs = _offtargets(tx, targets, kind, transcript_index, genome_index)
@@ -646,8 +660,8 @@ def _finish(
         notes.append(f"off-targets not searched: the index takes {_SEARCH_LENGTHS[0]}-"
                      f"{_SEARCH_LENGTHS[1]}-nt sites")  # fmt: skip
     items = list(zip(chosen, offs, strict=True))
-    if rerank:
-        items.sort(key=lambda p: _perfect(p[1]))  # stable: flags/accessibility order kept
+    if rerank:  # stable: SNP, flags and accessibility order kept within equal counts
+        items.sort(key=lambda p: (bool(snps[p[0]]), _perfect(p[1])))
     designs = []
     for rank, (i, off) in enumerate(items, start=1):
         start, end, target = starts[i], starts[i] + length, seq[starts[i] : starts[i] + length]
@@ -656,12 +670,26 @@ def _finish(
         flags = motif_flags(oligo, chem) + self_flags
         if chem.kind == "gapmer" and not GC_WINDOW[0] <= gc_content(target) <= GC_WINDOW[1]:
             flags += ("GC",)
+        if snps[i]:
+            flags += ("SNP",)
         designs.append(AsoDesign(
             rank, oligo, target, start, end, kind, tx.locate(start, end, kind=kind), chem.key,
             chem.pattern(length), gc_content(target), float(scores[i]), dict(terms[i]), flags,
-            dimer, hairpin, off,
+            dimer, hairpin, off, snps[i],
         ))  # fmt: skip
     return tuple(designs)
+
+
+def _snp_hits(positions: Iterable[int], starts: list[int], length: int) -> list[tuple[int, ...]]:
+    """Per tile, the variant positions its target covers."""
+    snps = np.array(sorted({int(p) for p in positions}), dtype=np.int64)
+    if snps.size == 0:
+        return [()] * len(starts)
+    out = []
+    for s in starts:
+        lo, hi = np.searchsorted(snps, [s, s + length])
+        out.append(tuple(int(p) for p in snps[lo:hi]))
+    return out
 
 
 def _perfect(off: OffTargetSummary | None) -> int:
@@ -690,6 +718,7 @@ def design_asos(
     accessibility: bool = True,
     transcript_index: PamlessIndex | None = None,
     genome_index: PamlessIndex | None = None,
+    snp_positions: Iterable[int] = (),
 ) -> AsoResult:
     """Dispatch on ``mode`` (``gapmer``, ``skip``, ``include``) with the CLI's defaults.
 
@@ -710,7 +739,7 @@ def design_asos(
             )
         return design_gapmers(tx, chemistry=chem.key, kind=kind, top=top,
                               accessibility=accessibility, transcript_index=transcript_index,
-                              genome_index=genome_index)  # fmt: skip
+                              genome_index=genome_index, snp_positions=snp_positions)  # fmt: skip
     if exon is None:
         raise InputError(f"--mode {mode} needs --exon N", hint="give the exon to skip or include")
     chem_key = chemistry or "moe"
@@ -718,4 +747,5 @@ def design_asos(
     return design_splice_switching(
         tx, exon=exon, mode=mode, length=length or default_length, chemistry=chem_key,  # type: ignore[arg-type]
         flank=flank, top=top, transcript_index=transcript_index, genome_index=genome_index,
+        snp_positions=snp_positions,
     )  # fmt: skip
