@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from vivo.core.errors import InputError, VivoError
 from vivo.web import forms
@@ -125,7 +126,7 @@ def _form(body: BaseModel) -> dict[str, Any]:
 
 
 @router.get("/health", summary="server status")
-async def health(request: Request) -> dict[str, Any]:
+def health(request: Request) -> dict[str, Any]:
     from vivo import __version__
 
     s = request.app.state.settings
@@ -133,42 +134,42 @@ async def health(request: Request) -> dict[str, Any]:
 
 
 @router.post("/plan", status_code=202, summary="start a plan job (the dossier)")
-async def plan(request: Request, body: PlanIn) -> Response:
+def plan(request: Request, body: PlanIn) -> Response:
     _json_only(request)
     params = forms.plan_params(_form(body), home=_home(request))
     return _accepted(submit(request, "plan", params, f"plan {params['gene']}"))
 
 
 @router.post("/guides", status_code=202, summary="start a guide design job")
-async def guides(request: Request, body: GuidesIn) -> Response:
+def guides(request: Request, body: GuidesIn) -> Response:
     _json_only(request)
     params = forms.guide_params(_form(body), home=_home(request))
     return _accepted(submit(request, "guides", params, f"guides {params['gene'] or ''}"))
 
 
 @router.post("/edit", status_code=202, summary="start an edit design job")
-async def edit(request: Request, body: EditIn) -> Response:
+def edit(request: Request, body: EditIn) -> Response:
     _json_only(request)
     params = forms.edit_params(_form(body))
     return _accepted(submit(request, "edit", params, f"edit {params['variant']}"))
 
 
 @router.post("/cassette", status_code=202, summary="start a cassette design job")
-async def cassette(request: Request, body: CassetteIn) -> Response:
+def cassette(request: Request, body: CassetteIn) -> Response:
     _json_only(request)
     params = forms.cassette_params(_form(body))
     return _accepted(submit(request, "cassette", params, f"cassette {params['transgene']}"))
 
 
 @router.post("/car", status_code=202, summary="start a CAR construct design job")
-async def car(request: Request, body: CarIn) -> Response:
+def car(request: Request, body: CarIn) -> Response:
     _json_only(request)
     params = forms.car_params(_form(body))
     return _accepted(submit(request, "car", params, f"CAR {params['target']}"))
 
 
 @router.post("/offtargets", status_code=202, summary="start an off-target search job")
-async def offtargets(request: Request, body: OffTargetsIn) -> Response:
+def offtargets(request: Request, body: OffTargetsIn) -> Response:
     _json_only(request)
     form = _form(body)
     form["guides"] = "\n".join(body.guides)
@@ -178,7 +179,7 @@ async def offtargets(request: Request, body: OffTargetsIn) -> Response:
 
 
 @router.get("/genomes", summary="installed genomes and their indexes")
-async def genomes(request: Request) -> dict[str, Any]:
+def genomes(request: Request) -> dict[str, Any]:
     from vivo.workflows.genome_index import list_genomes
 
     items = []
@@ -200,7 +201,8 @@ async def add_genome(
     if not x_vivo_client:
         raise InputError("multipart posts need the X-Vivo-Client header")
     manager: JobManager = request.app.state.jobs
-    params = forms.genome_params({"name": name, "nuclease": nuclease}, home=_home(request))
+    form = {"name": name, "nuclease": nuclease}
+    params = await run_in_threadpool(forms.genome_params, form, home=_home(request))
     job = manager.create("genome", title=f"index {params['name']}", client=client_id(request))
     try:
         await save_upload(fasta, job.inputs / "genome.fa",
@@ -220,7 +222,7 @@ def _job(request: Request, job_id: str) -> Job:
 
 
 @router.get("/jobs/{job_id}", summary="a job's status, progress, streamed and final results")
-async def job(request: Request, job_id: str) -> dict[str, Any]:
+def job(request: Request, job_id: str) -> dict[str, Any]:
     j = _job(request, job_id)
     files = downloads(request.app.state.jobs, j)
     urls = [dict(f, url=f"/api/jobs/{j.id}/files/{f['name']}") for f in files]
@@ -228,7 +230,7 @@ async def job(request: Request, job_id: str) -> dict[str, Any]:
 
 
 @router.post("/jobs/{job_id}/cancel", summary="cancel a queued or running job")
-async def cancel(request: Request, job_id: str,
+def cancel(request: Request, job_id: str,
                  x_vivo_client: str | None = Header(None)) -> dict[str, Any]:  # fmt: skip
     if not x_vivo_client and "application/json" not in request.headers.get("content-type", ""):
         raise InputError("send the X-Vivo-Client header (or a JSON body) to cancel")
@@ -238,7 +240,7 @@ async def cancel(request: Request, job_id: str,
 
 
 @router.get("/jobs/{job_id}/files/{name:path}", summary="download a job's output file")
-async def job_file(request: Request, job_id: str, name: str) -> Response:
+def job_file(request: Request, job_id: str, name: str) -> Response:
     j = _job(request, job_id)
     path = request.app.state.jobs.file(j, name)
     if path is None:
@@ -247,7 +249,7 @@ async def job_file(request: Request, job_id: str, name: str) -> Response:
 
 
 @router.get("/knowledge/products", summary="approved products, filtered")
-async def kb_products(modality: str = "", status: str = "", target: str = "", vector: str = "",
+def kb_products(modality: str = "", status: str = "", target: str = "", vector: str = "",
                       q: str = "") -> dict[str, Any]:  # fmt: skip
     from vivo.web.knowledge import products
 
@@ -257,21 +259,21 @@ async def kb_products(modality: str = "", status: str = "", target: str = "", ve
 
 
 @router.get("/knowledge/diseases", summary="diseases the planner knows")
-async def kb_diseases(q: str = "") -> dict[str, Any]:
+def kb_diseases(q: str = "") -> dict[str, Any]:
     from vivo.web.knowledge import diseases
 
     return {"schema_version": "1", "diseases": diseases(q[:100])}
 
 
 @router.get("/knowledge/glossary", summary="glossary terms (vivo explain)")
-async def kb_glossary(q: str = "") -> dict[str, Any]:
+def kb_glossary(q: str = "") -> dict[str, Any]:
     from vivo.web.knowledge import glossary
 
     return {"schema_version": "1", "terms": glossary(q[:100])}
 
 
 @router.get("/knowledge/explain/{term}", summary="one glossary term (vivo explain TERM)")
-async def kb_explain(term: str) -> dict[str, Any]:
+def kb_explain(term: str) -> dict[str, Any]:
     from vivo.knowledge import explain
 
     return {"schema_version": "1", "term": explain(term[:200]).to_dict()}

@@ -47,6 +47,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(_warm_up)
         yield
         manager.shutdown()
 
@@ -68,6 +71,18 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.middleware("http")(_headers_and_csrf_cookie)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
     return app
+
+
+def _warm_up() -> None:
+    """Import the workflows and load the knowledge base once, before the first request (else
+    the first requests wait for them together)."""
+    import vivo.workflows.plan
+    from vivo.knowledge import load_diseases, load_glossary, load_products
+    from vivo.web import forms, knowledge
+
+    load_products(), load_diseases(), load_glossary()
+    knowledge.product_filters()
+    del vivo.workflows.plan, forms
 
 
 async def _headers_and_csrf_cookie(

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from vivo.core.errors import VivoError
 from vivo.web import forms
@@ -61,7 +62,7 @@ async def index() -> Response:
 
 # -------------------------------------------------------------------------------------- plan
 @router.get("/plan")
-async def plan_form(request: Request) -> Response:
+def plan_form(request: Request) -> Response:
     return render(request, "plan.html.j2", values={}, error="", genomes=_genomes(request),
                   zygosities=forms.ZYGOSITIES)  # fmt: skip
 
@@ -69,6 +70,10 @@ async def plan_form(request: Request) -> Response:
 @router.post("/plan")
 async def plan_submit(request: Request) -> Response:
     form = await _form(request)
+    return await run_in_threadpool(_plan_submit, request, form)
+
+
+def _plan_submit(request: Request, form: dict[str, Any]) -> Response:
     try:
         params = forms.plan_params(form, home=_home(request))
         variants = " + ".join(v for v in (params["variant"], params["variant2"]) if v)
@@ -100,7 +105,7 @@ def _design_page(request: Request, *, status: int = 200, which: str = "guides",
 
 
 @router.get("/design")
-async def design_form(request: Request) -> Response:
+def design_form(request: Request) -> Response:
     return _design_page(request)
 
 
@@ -109,6 +114,10 @@ async def design_submit(request: Request, kind: str) -> Response:
     if kind not in DESIGN_FORMS:
         raise HTTPException(404, "no such design form")
     form = await _form(request)
+    return await run_in_threadpool(_design_submit, request, kind, form)
+
+
+def _design_submit(request: Request, kind: str, form: dict[str, Any]) -> Response:
     make, title = DESIGN_FORMS[kind]
     try:
         params = forms.guide_params(form, home=_home(request)) if kind == "guides" else make(form)
@@ -129,13 +138,17 @@ def _offtarget_page(request: Request, *, status: int = 200, values: dict[str, st
 
 
 @router.get("/offtargets")
-async def offtarget_form(request: Request) -> Response:
+def offtarget_form(request: Request) -> Response:
     return _offtarget_page(request)
 
 
 @router.post("/offtargets")
 async def offtarget_submit(request: Request) -> Response:
     form = await _form(request)
+    return await run_in_threadpool(_offtarget_submit, request, form)
+
+
+def _offtarget_submit(request: Request, form: dict[str, Any]) -> Response:
     settings = request.app.state.settings
     try:
         params = forms.offtarget_params(form, home=_home(request), max_guides=settings.max_guides)
@@ -147,7 +160,7 @@ async def offtarget_submit(request: Request) -> Response:
 
 # --------------------------------------------------------------------------------- knowledge
 @router.get("/knowledge")
-async def knowledge(request: Request) -> Response:
+def knowledge(request: Request) -> Response:
     from vivo.knowledge import MODALITIES
     from vivo.web.knowledge import diseases, glossary, product_filters, products
 
@@ -168,7 +181,7 @@ def _genome_page(request: Request, *, status: int = 200, values: dict[str, str] 
 
 
 @router.get("/genomes")
-async def genomes(request: Request) -> Response:
+def genomes(request: Request) -> Response:
     return _genome_page(request)
 
 
@@ -177,7 +190,7 @@ async def genome_submit(request: Request) -> Response:
     form = await _form(request)
     manager: JobManager = request.app.state.jobs
     try:
-        params = forms.genome_params(form, home=_home(request))
+        params = await run_in_threadpool(forms.genome_params, form, home=_home(request))
         job = manager.create("genome", title=f"index {params['name']}", client=client_id(request))
     except VivoError as exc:
         return _genome_page(request, status=400, values=_values(form), error=one_line(str(exc)))
@@ -200,13 +213,13 @@ def _job(request: Request, job_id: str) -> Job:
 
 
 @router.get("/jobs")
-async def jobs(request: Request) -> Response:
+def jobs(request: Request) -> Response:
     mine = [j for j in request.app.state.jobs.jobs() if j.client == client_id(request)]
     return render(request, "jobs.html.j2", jobs=mine[:200])
 
 
 @router.get("/jobs/{job_id}")
-async def job_page(request: Request, job_id: str) -> Response:
+def job_page(request: Request, job_id: str) -> Response:
     job = _job(request, job_id)
     manager: JobManager = request.app.state.jobs
     context: dict[str, Any] = {
@@ -226,12 +239,12 @@ async def job_page(request: Request, job_id: str) -> Response:
 async def job_cancel(request: Request, job_id: str) -> Response:
     await _form(request)
     job = _job(request, job_id)
-    request.app.state.jobs.cancel(job)
+    await run_in_threadpool(request.app.state.jobs.cancel, job)
     return _to_job(job)
 
 
 @router.get("/jobs/{job_id}/files/{name:path}")
-async def job_file(request: Request, job_id: str, name: str) -> Response:
+def job_file(request: Request, job_id: str, name: str) -> Response:
     job = _job(request, job_id)
     path = request.app.state.jobs.file(job, name)
     if path is None:
@@ -243,7 +256,7 @@ async def job_file(request: Request, job_id: str, name: str) -> Response:
 
 
 @router.get("/jobs/{job_id}/report")
-async def job_report(request: Request, job_id: str) -> Response:
+def job_report(request: Request, job_id: str) -> Response:
     job = _job(request, job_id)
     path = request.app.state.jobs.file(job, "dossier/report.html")
     if path is None:
@@ -254,7 +267,7 @@ async def job_report(request: Request, job_id: str) -> Response:
 
 # ------------------------------------------------------------------------------------ API doc
 @router.get("/docs")
-async def api_docs(request: Request) -> Response:
+def api_docs(request: Request) -> Response:
     from vivo.web.apidoc import endpoints
 
     return render(request, "docs.html.j2", endpoints=endpoints(request.app.openapi()))

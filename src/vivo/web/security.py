@@ -122,7 +122,9 @@ async def save_upload(upload: Any, target: Path, *, max_bytes: int) -> Path:
             fh.write(chunk)
     if size == 0:
         raise InputError("the uploaded file is empty")
-    check_fasta(target, shown=str(upload.filename))
+    from starlette.concurrency import run_in_threadpool
+
+    await run_in_threadpool(check_fasta, target, shown=str(upload.filename))
     return target
 
 
