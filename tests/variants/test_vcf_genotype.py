@@ -125,6 +125,8 @@ def test_cli_plan_from_a_vcf(cli, vcf: Path, tmp_path: Path, capsys) -> None:
     assert cli([*args, "--quiet"]) == 0
     data = json.loads((out / "plan.json").read_text())
     assert data["plan"]["indication"] == "carrier" and data["provenance"]["vcf"]["sample"]
+    html = (out / "report.html").read_text()  # the report names the VCF it read
+    assert "<th>VCF</th>" in html and "chr11:5227002 T&gt;A" in html and "HBB:c.20A&gt;T" in html
 
 
 @pytest.mark.parametrize(
