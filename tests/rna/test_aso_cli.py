@@ -169,3 +169,24 @@ def test_bundled_locus_gene_searches_the_locus_and_drops_the_on_target(
         assert perfect >= 1  # the on-target copy is in the locus ...
         assert d["offtargets"]["genome_by_mismatches"][0] == perfect - 1  # ... and is not counted
     assert any("bundled locus" in n for n in data["notes"])
+
+
+def test_vcf_variant_under_the_best_design_sends_it_last(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from vivo.io.vcf import VcfRecord, write_vcf
+
+    base = ("rna", "aso", "SMN2", "--mode", "include", "--exon", "7", "--top", "3", "--json")
+    code, out, _ = _run(capsys, *base)
+    best = json.loads(out)["designs"][0]
+    locus = best["location"]["genomic"][0]["locus"]  # chr5:start-end(+), 1-based
+    contig, span = locus.split(":")
+    start = int(span.split("-")[0])
+    vcf = tmp_path / "v.vcf"
+    write_vcf(vcf, [VcfRecord(contig, start + 4, "A", ("G",), genotype=(0, 1))],
+              samples=("P1",), contigs=((contig, 181538259),))  # fmt: skip
+    code, out, err = _run(capsys, *base, "--vcf", str(vcf))
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["designs"][0]["location"]["start"] != best["location"]["start"]
+    assert any("1 variant position" in n for n in data["notes"])

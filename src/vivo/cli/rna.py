@@ -171,6 +171,10 @@ def aso(
         str | None,
         v.input_file_option("--transcriptome", help="transcript FASTA searched for off-targets"),
     ] = None,
+    vcf: Annotated[
+        str | None, v.input_file_option("--vcf", help="known variants: ASOs over them go last")
+    ] = None,
+    sample: Annotated[str | None, typer.Option("--sample", help="VCF sample")] = None,
     genome: Annotated[
         str | None, v.input_file_option("--genome", help="FASTA, 2bit or GenBank genome")
     ] = None,
@@ -189,7 +193,8 @@ def aso(
     request = AsoRequest(
         gene=gene, transcript=transcript, transcript_id=transcript_id, genome=genome,
         annotation=annotation, mode=mode.value, exon=exon, length=length, chemistry=chemistry,
-        top=top, flank=flank, target=target.value, transcriptome=transcriptome,
+        top=top, flank=flank, target=target.value, transcriptome=transcriptome, vcf=vcf,
+        sample=sample,
     )  # fmt: skip
     result = design_aso(request)
     if out:

@@ -194,17 +194,18 @@ def _plain_contig(name: str) -> str:
 
 
 def variant_mrna_positions(
-    tx: RnaTranscript, variants: Iterable[tuple[str, int, int]]
+    tx: RnaTranscript, variants: Iterable[tuple[str, int, int]], *, kind: str = "mrna"
 ) -> tuple[int, ...]:
     """mRNA positions covered by variants given as ``(contig, start0, end0)`` genome intervals
-    (``chr`` prefixes ignored); an :class:`InputError` when the transcript has no genome map."""
+    (``chr`` prefixes ignored); an :class:`InputError` when the transcript has no genome map.
+    ``kind="pre-mrna"`` gives pre-mRNA positions instead."""
     if not tx.blocks:
         raise InputError(
             f"transcript {tx.transcript_id} has no genome coordinates, so VCF positions "
             "cannot be placed on it",
             hint="use a GenBank record with genome coordinates or --genome with --annotation",
         )
-    local = tx.local_of_mrna()
+    local = tx.local_of_mrna() if kind == "mrna" else tx.local_of_pre()
     out: set[int] = set()
     for contig, start, end in variants:
         for b in tx.blocks:
@@ -220,12 +221,14 @@ def variant_mrna_positions(
     return tuple(sorted(out))
 
 
-def _vcf_positions(tx: RnaTranscript, path: str, sample: str | None) -> tuple[int, ...]:
+def _vcf_positions(
+    tx: RnaTranscript, path: str, sample: str | None, *, kind: str = "mrna"
+) -> tuple[int, ...]:
     from vivo.io.vcf import read_vcf
 
     _, records = read_vcf(path, sample=sample)
     spans = [(r.contig, r.pos - 1, r.pos - 1 + max(1, len(r.ref))) for r in records]
-    return variant_mrna_positions(tx, spans)
+    return variant_mrna_positions(tx, spans, kind=kind)
 
 
 def design_sirna(request: SiRNARequest) -> SiRNAResult:
@@ -338,6 +341,8 @@ class AsoRequest:
     flank: int = 100
     target: str = "mrna"
     transcriptome: str | None = None
+    vcf: str | None = None
+    sample: str | None = None
 
     def __post_init__(self) -> None:
         from vivo.rna.aso import ASO_MODES
@@ -370,13 +375,20 @@ def design_aso(request: AsoRequest) -> AsoResult:
     else:
         tm = Transcriptome.bundled()
     gindex = genome_pamless_index(ag) if ag is not None else None
+    kind = "pre-mrna" if request.mode != "gapmer" else request.target
+    snps: tuple[int, ...] = ()
+    if request.vcf is not None:
+        snps = _vcf_positions(tx, request.vcf, request.sample, kind=kind)
     result = design_asos(
         tx, mode=request.mode, exon=request.exon, length=request.length,
         chemistry=request.chemistry, top=request.top, flank=request.flank,
         kind=request.target,  # type: ignore[arg-type]
-        transcript_index=transcriptome_index(tm), genome_index=gindex,
+        transcript_index=transcriptome_index(tm), genome_index=gindex, snp_positions=snps,
     )  # fmt: skip
     notes = list(result.notes)
+    if request.vcf is not None:
+        notes.append(f"{len(snps)} variant position(s) of {request.vcf} lie on the "
+                     f"{kind}; designs over them are flagged SNP and ranked last")  # fmt: skip
     if not tm.complete:
         notes.append(f"transcript off-targets were searched in {tm.source} only, NOT a "
                      "transcriptome: give --transcriptome FASTA or --genome")  # fmt: skip
@@ -391,7 +403,7 @@ def design_aso(request: AsoRequest) -> AsoResult:
 ASO_COLUMNS = (
     "rank", "oligo_5to3", "length", "chemistry", "pattern", "location", "start_1based", "end",
     "genomic", "gc_percent", "score", "flags", "self_dimer_bp", "hairpin_bp",
-    "transcript_offtargets_0_1_2mm", "genome_offtargets_0_1_2mm",
+    "transcript_offtargets_0_1_2mm", "genome_offtargets_0_1_2mm", "snps_1based",
 )  # fmt: skip
 
 
@@ -410,6 +422,7 @@ def aso_rows(result: AsoResult) -> list[dict[str, object]]:
             "score": round(d.score, 3), "flags": ",".join(d.flags),
             "self_dimer_bp": d.self_dimer_bp, "hairpin_bp": d.hairpin_bp,
             "transcript_offtargets_0_1_2mm": tx_counts, "genome_offtargets_0_1_2mm": g_counts,
+            "snps_1based": ",".join(str(p + 1) for p in d.snps),
         })  # fmt: skip
     return rows
 
