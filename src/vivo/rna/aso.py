@@ -698,12 +698,6 @@ def _perfect(off: OffTargetSummary | None) -> int:
     return sum(c[0] for c in (off.transcriptome, off.genome) if c is not None)
 
 
-def _mism(off: OffTargetSummary | None) -> int:
-    if off is None:
-        return 0
-    return sum(sum(c[1:]) for c in (off.transcriptome, off.genome) if c is not None)
-
-
 # -- one entry point --------------------------------------------------------------------------
 def design_asos(
     tx: RnaTranscript,
