@@ -293,7 +293,7 @@ def _offtargets(
         loc = tx.locate(start, end, kind=kind)
         tx_sites = _drop_on_target(by_tx[k], {(tx.transcript_id, _mrna_start(tx, loc))})
         tx_sites = [s for s in tx_sites if not _same_gene(s.gene, tx.gene)]
-        on_genome = {(locus.contig, locus.start) for _, locus in loc.genomic}
+        on_genome = {(_plain(locus.contig), locus.start) for _, locus in loc.genomic}
         g_sites = _drop_on_target(by_genome[k], on_genome)
         out.append(OffTargetSummary(
             None if transcript_index is None else _counts(tx_sites),
@@ -325,8 +325,14 @@ def _same_gene(a: str, b: str) -> bool:
     return bool(a) and bool(b) and a.upper() == b.upper()
 
 
+def _plain(contig: str) -> str:
+    """Contig name without a ``chr`` prefix (GRCh ``X`` and UCSC ``chrX`` are one contig)."""
+    return contig[3:] if contig.lower().startswith("chr") else contig
+
+
 def _drop_on_target(sites: Sequence[NearSite], on: set[tuple[str, int]]) -> list[NearSite]:
-    return [s for s in sites if not (s.mismatches == 0 and (s.name, s.start) in on)]
+    plain = {(_plain(name), start) for name, start in on}
+    return [s for s in sites if not (s.mismatches == 0 and (_plain(s.name), s.start) in plain)]
 
 
 def _counts(sites: Sequence[NearSite]) -> tuple[int, ...]:
