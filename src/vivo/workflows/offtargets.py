@@ -253,7 +253,7 @@ def write_sites(run: OffTargetRun, path: str | os.PathLike[str], fmt: OutputForm
             json.dump(run.to_dict(), fh, indent=1)
         elif fmt == "tsv":
             fh.write("\t".join(_TSV_FIELDS) + "\n")
-            fh.writelines(_lines(run.sites(), _tsv_row))
+            fh.writelines(_tsv_lines(run))
         elif fmt == "bed":
             fh.writelines(_lines(run.sites(), _bed_row))
         else:
@@ -264,6 +264,23 @@ def write_sites(run: OffTargetRun, path: str | os.PathLike[str], fmt: OutputForm
 def _lines(sites: Iterable[OffTargetSite], row: object) -> Iterator[str]:
     for s in sites:
         yield row(s) + "\n"  # type: ignore[operator]
+
+
+def _tsv_lines(run: OffTargetRun) -> Iterator[str]:
+    """The TSV rows of every kept site, from the columns of each chunk of sites (the fields of
+    ``_TSV_FIELDS`` as :func:`_tsv_row` writes them, without building site records)."""
+    for g in run.guides:
+        for c in g.site_columns():
+            cfd = ["NA" if v is None else f"{v:.6g}" for v in c["cfd"]]
+            mit = ["NA" if v is None else f"{v:.6g}" for v in c["mit"]]
+            genes = [",".join(x) or "." for x in c["genes"]]  # type: ignore[call-overload,arg-type]
+            weight = [f"{v:.6g}" for v in c["pam_weight"]]
+            for row in zip(c["guide"], c["contig"], c["start"], c["end"], c["strand"], c["pam"],
+                           c["site"], c["aligned_guide"], c["aligned_site"], c["mismatches"],
+                           c["dna_bulges"], c["rna_bulges"], cfd, mit, weight, c["cut"],
+                           c["soft_masked"], c["on_target"], genes, c["region"],
+                           strict=True):  # fmt: skip
+                yield "\t".join(map(str, row)) + "\n"
 
 
 def _tsv_row(s: OffTargetSite) -> str:

@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vivo.core.seq import reverse_complement
-from vivo.editing.offtarget import build_site_index, pack_genome, pam_set, search_offtargets
+from vivo.editing.offtarget import (
+    backends,
+    build_site_index,
+    pack_genome,
+    pam_set,
+    search_offtargets,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from naive import naive_search
@@ -31,11 +37,17 @@ def _check(contigs, guides, nuclease, k, d, r):  # type: ignore[no-untyped-def]
     pams = pam_set(nuclease)
     idx = build_site_index(pack_genome(contigs), pams)
     want = naive_search(contigs, guides, pams.patterns, pams.side, k, d, r)
-    for backend in BACKENDS:
-        res = search_offtargets(idx, guides, nuclease=nuclease, backend=backend,
-                                max_mismatches=k, dna_bulges=d, rna_bulges=r)  # fmt: skip
+    for backend, small in [(b, s) for b in BACKENDS for s in (0, 10_000)]:
+        # the cpu backend's numba kernels (small-search threshold 0) and its numpy pigeonhole
+        # path for short searches (a high threshold)
+        old, backends.SMALL_SEARCH_GUIDES = backends.SMALL_SEARCH_GUIDES, small
+        try:
+            res = search_offtargets(idx, guides, nuclease=nuclease, backend=backend,
+                                    max_mismatches=k, dna_bulges=d, rna_bulges=r)  # fmt: skip
+        finally:
+            backends.SMALL_SEARCH_GUIDES = old
         got = _sites(res, list(guides))
-        assert got == want, (backend, sorted(want - got)[:3], sorted(got - want)[:3])
+        assert got == want, (backend, small, sorted(want - got)[:3], sorted(got - want)[:3])
     return want
 
 

@@ -56,8 +56,17 @@ def test_numba_builder_equals_numpy_builder(contigs, nuclease: str) -> None:  # 
     assert sorted(a.drow.tolist()) == list(range(regular))
 
 
+@pytest.fixture(params=["numba", "numpy"])
+def cpu_path(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """The cpu backend's numba kernel, then its numpy pigeonhole path for short searches."""
+    from vivo.editing.offtarget import backends
+
+    monkeypatch.setattr(backends, "SMALL_SEARCH_GUIDES", 0 if request.param == "numba" else 10**6)
+    return request.param
+
+
 @pytest.mark.parametrize("k", [0, 2, 3, 4, 5, 6])
-def test_pigeonhole_search_equals_oracle(contigs, k: int) -> None:  # type: ignore[no-untyped-def]
+def test_pigeonhole_search_equals_oracle(contigs, k: int, cpu_path: str) -> None:  # type: ignore[no-untyped-def]
     idx = build_site_index(pack_genome(contigs), pam_set("SpCas9"))
     rng = np.random.default_rng(k)
     guides = [
@@ -74,7 +83,7 @@ def test_pigeonhole_search_equals_oracle(contigs, k: int) -> None:  # type: igno
         assert want.guides[0].n_sites > 60
 
 
-def test_many_hits_overflow_the_first_buffer() -> None:
+def test_many_hits_overflow_the_first_buffer(cpu_path: str) -> None:
     """More than the kernel's first per-guide buffer: the guide is re-run with room for all."""
     g = "GACGCATAAAGATGAGACGC"
     seq = "".join(g[:-1] + "ACGT"[i % 4] + "AGG" + "T" for i in range(cpu._CAP + 80))
@@ -85,7 +94,7 @@ def test_many_hits_overflow_the_first_buffer() -> None:
     assert list(got.sites()) == list(want.sites())
 
 
-def test_row_range_shards_add_up(contigs) -> None:  # type: ignore[no-untyped-def]
+def test_row_range_shards_add_up(contigs, cpu_path: str) -> None:  # type: ignore[no-untyped-def]
     from vivo.editing.offtarget._kernels import Limits
     from vivo.editing.offtarget.search import run_kernel
 

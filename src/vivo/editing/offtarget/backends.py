@@ -39,6 +39,7 @@ __all__ = [
     "probe_backend",
     "resolve_backend",
     "search_kind",
+    "small_search",
 ]
 
 Backend = Literal["auto", "numpy", "cpu", "gpu"]
@@ -60,6 +61,18 @@ CAPABILITIES: dict[str, str] = {
 #: the candidate-driven kernels have not been timed on a device yet, so ``auto`` keeps the CPU.
 GPU_SPEEDUP: dict[str, float | None] = {"mismatch": None, "bulge": None}
 
+#: A mismatch-only search of at most this many guides runs the ``cpu`` backend's vectorised
+#: numpy pigeonhole path (the same candidates as its numba kernel) instead of the numba
+#: kernel: a short search then does not pay numba's start-up (importing numba and loading the
+#: cached kernels, about a second; most of a 10-guide search of a chromosome). Above it the
+#: numba kernel is faster (``benchmarks/offtarget.py fixedcost``; ``docs/offtarget.md``).
+SMALL_SEARCH_GUIDES = 16
+
+
+def small_search(n_guides: int, kind: SearchKind) -> bool:
+    """Whether the ``cpu`` backend runs a search of ``n_guides`` without numba."""
+    return kind == "mismatch" and n_guides <= SMALL_SEARCH_GUIDES
+
 
 @dataclass(frozen=True, slots=True)
 class BackendStatus:
@@ -76,12 +89,18 @@ def search_kind(dna_bulges: int, rna_bulges: int) -> SearchKind:
     return "bulge" if dna_bulges or rna_bulges else "mismatch"
 
 
-def probe_backend(name: str) -> BackendStatus:
+def probe_backend(name: str, *, detail: bool = True) -> BackendStatus:
     """Probe one kernel backend: ``numpy`` always runs; ``cpu`` needs numba; ``gpu`` needs a
     CUDA device on which a probe kernel of the one-source recursion compiles, runs and gives
-    the right answers (a failing toolchain is "unavailable" with its reason, not a crash)."""
+    the right answers (a failing toolchain is "unavailable" with its reason, not a crash).
+    Without ``detail`` the ``cpu`` probe only looks numba up (importing it takes a second)."""
     if name == "numpy":
         return BackendStatus("numpy", True, CAPABILITIES["numpy"])
+    if name == "cpu" and not detail:
+        import importlib.util
+
+        found = importlib.util.find_spec("numba") is not None
+        return BackendStatus("cpu", found, "numba found" if found else "numba is not installed")
     if name == "cpu":
         try:
             import numba
@@ -92,8 +111,8 @@ def probe_backend(name: str) -> BackendStatus:
     if name == "gpu":
         from vivo.editing.offtarget._kernels.search import gpu
 
-        ok, detail = gpu.probe()
-        return BackendStatus("gpu", ok, detail)
+        usable, why = gpu.probe()
+        return BackendStatus("gpu", usable, why)
     raise InputError(f"unknown backend {name!r}", hint="use numpy, cpu or gpu")
 
 
@@ -111,11 +130,11 @@ def resolve_backend(backend: str, *, kind: SearchKind | None = None) -> KernelBa
     if name == "auto":
         if _gpu_wins(kind) and probe_backend("gpu").usable:
             return "gpu"
-        return "cpu" if probe_backend("cpu").usable else "numpy"
+        return "cpu" if probe_backend("cpu", detail=False).usable else "numpy"
     if name == "numpy":
         return "numpy"
     if name == "cpu":
-        if not probe_backend("cpu").usable:
+        if not probe_backend("cpu", detail=False).usable:
             raise InputError(
                 "the 'cpu' backend needs numba", hint="pip install numba or use --backend numpy"
             )

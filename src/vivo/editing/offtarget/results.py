@@ -235,6 +235,17 @@ class GuideOffTargets:
             yield from self._chunk(a, min(a + _SITE_CHUNK, len(self.rows)))
 
     def _chunk(self, lo: int, hi: int) -> Iterator[OffTargetSite]:
+        for fields in zip(*self._columns(lo, hi).values(), strict=True):
+            yield OffTargetSite(*fields)
+
+    def site_columns(self) -> Iterator[dict[str, list[object]]]:
+        """The kept sites as columns (the fields of :class:`OffTargetSite`, one list each),
+        a chunk at a time: what :meth:`sites` yields as records, without building them
+        (writers of millions of sites use this)."""
+        for a in range(0, len(self.rows), _SITE_CHUNK):
+            yield self._columns(a, min(a + _SITE_CHUNK, len(self.rows)))
+
+    def _columns(self, lo: int, hi: int) -> dict[str, list[object]]:
         idx = self.index
         g = idx.genome
         rows, length = self.rows[lo:hi], self.length[lo:hi]
@@ -256,24 +267,43 @@ class GuideOffTargets:
         pid = (idx.meta[rows] >> 1) & 31
         weights = np.asarray(idx.pams.weights, dtype=float)[pid]
         cfd, mit = self.cfd[lo:hi], self.mit[lo:hi]
-        mm = self.mismatches[lo:hi]
-        names = g.names
+        names = np.array(g.names, dtype=object)[contig]
+        st = local.astype(np.int64)
         site_txt = _ASCII[site_codes]
         pam_txt = _ASCII[pam_codes]
-        for k in range(hi - lo):
-            c, st = int(contig[k]), int(local[k])
-            en = st + int(end[k] - start[k])
-            genes, region = self._annotate(names[c], st, en)
-            yield OffTargetSite(
-                guide=self.spacer, contig=names[c], start=st, end=en,
-                strand="-" if minus[k] else "+", pam=pam_txt[k].tobytes().decode(),
-                site=site_txt[k, : length[k]].tobytes().decode(), aligned_guide=aligned[k][0],
-                aligned_site=aligned[k][1], mismatches=int(mm[k]), dna_bulges=int(dna[k]),
-                rna_bulges=int(rna[k]), cfd=None if np.isnan(cfd[k]) else float(cfd[k]),
-                mit=None if np.isnan(mit[k]) else float(mit[k]), pam_weight=float(weights[k]),
-                cut=int(cut[k]), soft_masked=bool(masked[k]),
-                on_target=lo + k == self.on_target_row, genes=genes, region=region,
-            )  # fmt: skip
+        count = hi - lo
+        if self.annotation is None:
+            genes: list[object] = [()] * count
+            region: list[object] = [""] * count
+        else:
+            notes = [self._annotate(c, int(a), int(b)) for c, a, b in
+                     zip(names, st, st + (end - start), strict=True)]  # fmt: skip
+            genes, region = [x[0] for x in notes], [x[1] for x in notes]
+        on = np.zeros(count, dtype=bool)
+        if lo <= self.on_target_row < hi:
+            on[self.on_target_row - lo] = True
+        return {
+            "guide": [self.spacer] * count,
+            "contig": names.tolist(),
+            "start": st.tolist(),
+            "end": (st + (end - start)).tolist(),
+            "strand": np.where(minus == 1, "-", "+").tolist(),
+            "pam": [r.tobytes().decode() for r in pam_txt],
+            "site": [r[: int(m)].tobytes().decode() for r, m in zip(site_txt, length, strict=True)],
+            "aligned_guide": [x[0] for x in aligned],
+            "aligned_site": [x[1] for x in aligned],
+            "mismatches": self.mismatches[lo:hi].astype(np.int64).tolist(),
+            "dna_bulges": dna.tolist(),
+            "rna_bulges": rna.tolist(),
+            "cfd": [None if v != v else v for v in cfd.tolist()],
+            "mit": [None if v != v else v for v in mit.tolist()],
+            "pam_weight": weights.tolist(),
+            "cut": cut.astype(np.int64).tolist(),
+            "soft_masked": masked.tolist(),
+            "on_target": on.tolist(),
+            "genes": genes,
+            "region": region,
+        }
 
     def _annotate(self, contig: str, start: int, end: int) -> tuple[tuple[str, ...], str]:
         if self.annotation is None:

@@ -251,12 +251,17 @@ def find_sites(
     row_range: tuple[int, int] | None = None,
 ) -> RawHits:
     """Every (guide, site row, site length) within ``limits``, through the key index."""
+    from vivo.editing.offtarget.backends import small_search
+
     if len(guides) == 0 or index.n_sites == 0:
         return empty_hits()
-    k = _compiled()
     lo, hi = row_range if row_range is not None else (0, index.n_sites)
     if _pigeon_ok(index, limits):
         fast = (guides.lengths >= PIGEON_LENGTHS[0]) & (guides.lengths <= PIGEON_LENGTHS[1])
+        if fast.all() and small_search(len(guides), "mismatch"):
+            from vivo.editing.offtarget._kernels.search import pigeon_np
+
+            return pigeon_np.find_sites(index, guides, limits, row_range=(lo, hi))
         if fast.all():
             _warm(index, len(guides), "mismatch")
             return _pigeon_sites(index, guides, limits, lo, hi)
@@ -271,6 +276,7 @@ def find_sites(
                 dataclasses.replace(p, guide=s[p.guide].astype(np.int32))
                 for p, s in zip(parts, sel, strict=True)
             ])  # fmt: skip
+    k = _compiled()
     if _bulge_pigeon_ok(index, guides, limits):
         _warm(index, len(guides), "bulge")
         return _bulge_hits(index, guides, limits, lo, hi)

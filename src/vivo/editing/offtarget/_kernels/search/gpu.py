@@ -25,7 +25,6 @@ pick it (``backends.GPU_SPEEDUP``).
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
 from functools import cache
 from typing import Any
@@ -42,6 +41,7 @@ from vivo.editing.offtarget._kernels import (
     empty_hits,
     guide_words,
 )
+from vivo.editing.offtarget._kernels.search.pigeon_np import substitution_patterns
 from vivo.editing.offtarget.index import SiteIndex
 
 __all__ = ["available", "find_sites", "gather_rows", "probe", "release", "resident"]
@@ -160,20 +160,6 @@ def resident(index: SiteIndex) -> dict[str, Any]:
 def release() -> None:
     """Drop every index kept on the device."""
     _RESIDENT.clear()
-
-
-@cache
-def substitution_patterns(budget: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int8]]:
-    """Every XOR pattern of a 10-base word (2 bits per base) with at most ``budget`` bases
-    changed, and how many bases each changes (the neighbour keys of a word are the word XOR
-    each pattern)."""
-    pats, mms = [0], [0]
-    for j in range(1, budget + 1):
-        for where in itertools.combinations(range(10), j):
-            for deltas in itertools.product((1, 2, 3), repeat=j):
-                pats.append(sum(d << (2 * p) for p, d in zip(where, deltas, strict=True)))
-                mms.append(j)
-    return np.array(pats, dtype=np.uint64), np.array(mms, dtype=np.int8)
 
 
 def find_sites(
