@@ -367,3 +367,48 @@ def test_an_identical_job_reuses_the_finished_files(client) -> None:  # type: ig
     assert {f["name"] for f in second["files"]} == {f["name"] for f in first["files"]}
     other = _wait(client, client.post("/api/guides", json={**body, "top": 2}).json()["job"])
     assert len(other["result"]["guides"]) == 2  # other parameters: a new run
+
+
+# ------------------------------------------------------------------------------ VCF and trials
+def test_plan_from_an_uploaded_vcf(client) -> None:  # type: ignore[no-untyped-def]
+    vcf = (DATA / "vcf" / "hbs_b0_trans_plain.vcf").read_bytes()
+    r = client.post("/plan", data={"gene": "HBB", "csrf_token": _token(client)},
+                    files={"vcf": ("patient <b>1</b>.vcf", vcf, "text/plain")},
+                    follow_redirects=False)  # fmt: skip
+    doc = _wait(client, _job_id(r))
+    assert doc["status"] == "done", doc["message"]
+    assert "patient &lt;b&gt;1&lt;/b&gt;.vcf" in client.get(f"/jobs/{doc['id']}").text
+    plan = client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()["plan"]
+    assert len(plan["question"]["variants"]) == 2  # HbS and the beta0 allele, in trans
+
+
+@pytest.mark.parametrize(
+    ("form", "content", "words"),
+    [
+        ({"gene": "HBB"}, b"not a vcf\n", "VCF"),
+        ({"gene": "HBB", "variant": "c.20A>T"}, b"##fileformat=VCFv4.2\n", "not both"),
+        ({"gene": "HBB", "zygosity": "homozygous"}, b"##fileformat=VCFv4.2\n", "zygosity"),
+    ],
+)
+def test_bad_vcf_uploads(client, form: dict, content: bytes, words: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+    r = client.post("/plan", data={**form, "csrf_token": _token(client)},
+                    files={"vcf": ("p.vcf", content, "text/plain")})  # fmt: skip
+    assert r.status_code == 400 and words in r.text and "/tmp" not in r.text
+
+
+def test_trials_page_and_api_from_the_cache(
+    client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    assert 'id="trials-form"' in client.get("/trials").text
+    r = client.post("/trials", data={"csrf_token": _token(client)})
+    assert r.status_code == 400 and "give a disease" in r.text
+    r = client.post("/api/trials", json={"disease": "sickle cell disease", "mode": "teleport"})
+    assert r.status_code == 400 and "unknown mode" in r.json()["error"]
+    r = client.post("/api/trials", json={"disease": "sickle cell disease", "age": 500})
+    assert r.status_code == 400
+    r = client.post("/api/trials", json={"disease": "<script>x</script> cell", "mode": "cache"})
+    doc = _wait(client, r.json()["job"])
+    assert doc["status"] == "done", doc["message"]  # no cached answer: no studies, no network
+    assert doc["result"]["kind"] == "vivo.trials" and doc["result"]["source"] in ("none", "cache")
+    page = client.get(f"/jobs/{doc['id']}").text
+    assert 'id="trials-table"' in page and "<script>x</script>" not in page

@@ -178,6 +178,26 @@ def offtargets(request: Request, body: OffTargetsIn) -> Response:
     return _accepted(submit(request, "offtargets", params, f"off-targets in {params['genome']}"))
 
 
+class TrialsIn(BaseModel):
+    """A trial search (as `vivo trials`); mode ``cache`` (default) never uses the network."""
+
+    disease: Text = None
+    gene: Text = None
+    intervention: Text = None
+    modality: Text = Field(None, description="comma-separated modalities")
+    age: Num = None
+    countries: Text = Field(None, description="comma-separated countries")
+    mode: Text = Field(None, description="cache, offline or online")
+    max_studies: int | None = None
+
+
+@router.post("/trials", status_code=202, summary="start a clinical-trials search job")
+def trials(request: Request, body: TrialsIn) -> Response:
+    _json_only(request)
+    params = forms.trials_params(_form(body))
+    return _accepted(submit(request, "trials", params, "trials"))
+
+
 @router.get("/genomes", summary="installed genomes and their indexes")
 def genomes(request: Request) -> dict[str, Any]:
     from vivo.workflows.genome_index import list_genomes

@@ -30,6 +30,8 @@ __all__ = [
     "offtarget_params",
     "plan_params",
     "plan_request",
+    "trials_params",
+    "trials_request",
 ]
 
 MAX_TEXT = 200
@@ -101,6 +103,8 @@ def _bool(form: Form, key: str) -> bool | None:
 
 
 # ------------------------------------------------------------------------------------- plan
+#: stands for the uploaded VCF until the job folder holds it (then its path, chosen by the server)
+VCF_PENDING = "<uploaded VCF>"
 ZYGOSITIES = ("unknown", "homozygous", "heterozygous", "hemizygous", "compound_heterozygous")
 
 
@@ -120,7 +124,12 @@ def plan_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
         "seed": _number(form, "seed", 0, 2**32 - 1, integer=True) or 0,
         "offtarget_genome": _installed(_text(form, "offtarget_genome"), home),
         "offtarget_home": home,
+        "vcf": VCF_PENDING if form.get("vcf") else None,
+        "sample": _text(form, "sample"),
+        "assembly": _choice(form, "assembly", ("GRCh38", "GRCh37"), None),
     }
+    if params["vcf"] is None:
+        params["sample"] = params["assembly"] = None  # they go with an uploaded VCF only
     if not params["gene"] and not params["disease"]:
         raise InputError("give a gene (e.g. HBB) or a disease", hint="e.g. HBB and c.20A>T")
     plan_request(params)  # the request's own checks
@@ -154,6 +163,9 @@ def plan_request(params: Mapping[str, Any]) -> Any:
         seed=params["seed"],
         offtarget_genome=params["offtarget_genome"],
         offtarget_home=params["offtarget_home"],
+        vcf=params.get("vcf"),
+        sample=params.get("sample"),
+        assembly=params.get("assembly"),
         patient=PatientFacts(
             age_years=params["age"],
             weight_kg=params["weight"],
@@ -306,3 +318,39 @@ def genome_params(form: Form, *, home: str | None) -> dict[str, Any]:
 
     name = check_name(_text(form, "name", required=True, label="genome name") or "")
     return {"name": name, "nuclease": _nuclease(form), "home": home}
+
+
+# ------------------------------------------------------------------------------------ trials
+TRIAL_MODES = ("cache", "offline", "online")
+
+
+def _words(form: Form, key: str) -> tuple[str, ...]:
+    text = _text(form, key) or ""
+    return tuple(w.strip() for w in re.split(r"[,;]", text) if w.strip())
+
+
+def trials_params(form: Form) -> dict[str, Any]:
+    """Checked parameters of ``vivo trials`` (ClinicalTrials.gov, or the answer cached by an
+    earlier search: ``cache`` never uses the network; ``online`` asks the service)."""
+    params: dict[str, Any] = {
+        "disease": _text(form, "disease") or "",
+        "gene": _text(form, "gene") or "",
+        "intervention": _text(form, "intervention") or "",
+        "modalities": list(_words(form, "modality")),
+        "age_years": _number(form, "age", 0, 120, label="age (years)"),
+        "countries": list(_words(form, "countries")),
+        "mode": _choice(form, "mode", TRIAL_MODES, "cache"),
+        "max_studies": _number(form, "max_studies", 1, 1000, integer=True) or 500,
+    }
+    if not (params["disease"] or params["gene"] or params["intervention"]):
+        raise InputError("give a disease, a gene or an intervention", hint="e.g. sickle cell")
+    trials_request(params)
+    return params
+
+
+def trials_request(params: Mapping[str, Any]) -> Any:
+    """The :class:`vivo.workflows.trials.TrialsRequest` (the server's own service URL)."""
+    from vivo.workflows.trials import TrialsRequest
+
+    lists = {k: tuple(params[k]) for k in ("modalities", "countries")}
+    return TrialsRequest(**{**params, **lists})

@@ -14,7 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from vivo.core.errors import VivoError
 from vivo.web import forms
 from vivo.web.jobs import FINISHED, Job, JobManager
-from vivo.web.security import CSRF_COOKIE, CSRF_FIELD, REPORT_CSP, check_csrf, save_upload
+from vivo.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    REPORT_CSP,
+    check_csrf,
+    has_file,
+    save_upload,
+)
 from vivo.web.views import (
     client_id,
     downloads,
@@ -70,19 +77,36 @@ def plan_form(request: Request) -> Response:
 @router.post("/plan")
 async def plan_submit(request: Request) -> Response:
     form = await _form(request)
-    return await run_in_threadpool(_plan_submit, request, form)
-
-
-def _plan_submit(request: Request, form: dict[str, Any]) -> Response:
+    upload = form.pop("vcf", None)
+    if has_file(upload):
+        form["vcf"] = "uploaded"
+    manager: JobManager = request.app.state.jobs
     try:
-        params = forms.plan_params(form, home=_home(request))
+        params = await run_in_threadpool(forms.plan_params, form, home=_home(request))
         variants = " + ".join(v for v in (params["variant"], params["variant2"]) if v)
+        if params["vcf"]:
+            variants = f"from {str(upload.filename)[:60]}"
         title = f"plan {params['gene'] or params['disease']} {variants}".strip()
-        return _to_job(submit(request, "plan", params, title))
+        job = manager.create("plan", title=title, client=client_id(request))
     except VivoError as exc:
-        return render(request, "plan.html.j2", status_code=400, values=_values(form),
-                      error=one_line(str(exc)), genomes=_genomes(request),
-                      zygosities=forms.ZYGOSITIES)  # fmt: skip
+        return _plan_page(request, form, exc)
+    if params["vcf"]:
+        try:
+            limit = request.app.state.settings.max_upload_bytes
+            target = job.inputs / "patient.vcf"
+            path = await save_upload(upload, target, kind="vcf", max_bytes=limit)
+        except VivoError as exc:
+            manager.discard(job)
+            return _plan_page(request, form, exc)
+        params["vcf"] = str(path)
+    manager.start(job, params)
+    return _to_job(job)
+
+
+def _plan_page(request: Request, form: dict[str, Any], exc: VivoError) -> Response:
+    return render(request, "plan.html.j2", status_code=400, values=_values(form),
+                  error=one_line(str(exc)), genomes=_genomes(request),
+                  zygosities=forms.ZYGOSITIES)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------ design
@@ -156,6 +180,31 @@ def _offtarget_submit(request: Request, form: dict[str, Any]) -> Response:
         return _to_job(submit(request, "offtargets", params, title))
     except VivoError as exc:
         return _offtarget_page(request, status=400, values=_values(form), error=one_line(str(exc)))
+
+
+# ------------------------------------------------------------------------------------ trials
+def _trials_page(request: Request, *, status: int = 200, values: dict[str, str] | None = None,
+                 error: str = "") -> Response:  # fmt: skip
+    from vivo.knowledge.trials import MODALITIES
+
+    return render(request, "trials.html.j2", status_code=status, values=values or {},
+                  error=error, modalities=MODALITIES, modes=forms.TRIAL_MODES)  # fmt: skip
+
+
+@router.get("/trials")
+def trials_form(request: Request) -> Response:
+    return _trials_page(request)
+
+
+@router.post("/trials")
+async def trials_submit(request: Request) -> Response:
+    form = await _form(request)
+    try:
+        params = await run_in_threadpool(forms.trials_params, form)
+        what = params["disease"] or params["gene"] or params["intervention"]
+        return _to_job(submit(request, "trials", params, f"trials: {what}"))
+    except VivoError as exc:
+        return _trials_page(request, status=400, values=_values(form), error=one_line(str(exc)))
 
 
 # --------------------------------------------------------------------------------- knowledge

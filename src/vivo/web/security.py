@@ -26,6 +26,9 @@ __all__ = [
     "REPORT_CSP",
     "BodyLimit",
     "check_csrf",
+    "check_fasta",
+    "check_vcf",
+    "has_file",
     "new_token",
     "save_upload",
 ]
@@ -108,11 +111,17 @@ async def _too_large(send: Any, max_bytes: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def save_upload(upload: Any, target: Path, *, max_bytes: int) -> Path:
+def has_file(upload: Any) -> bool:
+    """The form field holds an uploaded file (a file input left empty sends no name)."""
+    return upload is not None and bool(getattr(upload, "filename", None))
+
+
+async def save_upload(upload: Any, target: Path, *, max_bytes: int, kind: str = "fasta") -> Path:
     """Copy an uploaded file to ``target`` (a name the server chose), at most ``max_bytes``,
-    then check by content that it is FASTA (plain or gzip) and parses with vivo's reader."""
-    if upload is None or not getattr(upload, "filename", None):
-        raise InputError("choose a FASTA file to upload")
+    then check by content that it is a ``kind`` file (``fasta``: plain or gzip; ``vcf``: plain
+    or bgzip, renamed ``.vcf.gz`` when compressed) that vivo's reader reads."""
+    if not has_file(upload):
+        raise InputError(f"choose a {kind.upper()} file to upload")
     size = 0
     with target.open("wb") as fh:
         while chunk := await upload.read(1 << 20):
@@ -124,8 +133,26 @@ async def save_upload(upload: Any, target: Path, *, max_bytes: int) -> Path:
         raise InputError("the uploaded file is empty")
     from starlette.concurrency import run_in_threadpool
 
-    await run_in_threadpool(check_fasta, target, shown=str(upload.filename))
+    shown = str(upload.filename)[:100]
+    if kind == "vcf":
+        with target.open("rb") as fh:
+            if fh.read(2) == b"\x1f\x8b":
+                target = target.rename(target.with_name(target.name + ".gz"))
+        await run_in_threadpool(check_vcf, target, shown=shown)
+    else:
+        await run_in_threadpool(check_fasta, target, shown=shown)
     return target
+
+
+def check_vcf(path: Path, *, shown: str) -> None:
+    """A :class:`FormatError` naming the user's file unless vivo's VCF reader reads its header
+    (the records are read, and checked against the genome, by the plan job)."""
+    from vivo.io.vcf import read_vcf_header
+
+    try:
+        read_vcf_header(path)
+    except (FormatError, InputError) as exc:
+        raise FormatError(str(exc).replace(str(path), shown)) from None
 
 
 def check_fasta(path: Path, *, shown: str) -> None:

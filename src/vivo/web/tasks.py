@@ -262,6 +262,28 @@ def genome_task(params: dict[str, Any], job: Path, progress: Progress) -> dict[s
     return {"kind": "genome", "genome": doc}
 
 
+# ------------------------------------------------------------------------------------ trials
+def trials_task(params: dict[str, Any], job: Path, progress: Progress) -> dict[str, Any]:
+    """``vivo trials``: studies from ClinicalTrials.gov or the cache, filtered by vivo."""
+    from vivo.web.forms import trials_request
+    from vivo.workflows.trials import find_trials
+
+    def fetched(done: int, total: int | None) -> None:
+        progress("fetching studies", done, total or max(done, 1), "studies")
+
+    result = find_trials(trials_request(params), progress=fetched)
+    doc = result.to_dict()
+    write_text_atomic(job / "out" / "trials.json", json.dumps(doc, indent=1) + "\n")
+    cols = ("nct_id", "title", "status", "phases", "modality", "conditions", "url")
+    lines = ["\t".join(cols)]
+    for s in doc["studies"]:
+        row = {**s, "modality": s["modality"]["modality"]}
+        lines.append("\t".join(_cell(row.get(c) if not isinstance(row.get(c), list)
+                                      else ",".join(map(str, row[c]))) for c in cols))  # fmt: skip
+    write_text_atomic(job / "out" / "trials.tsv", "\n".join(lines) + "\n")
+    return {"kind": "trials", **doc}
+
+
 TASKS: dict[str, Callable[[dict[str, Any], Path, Progress], dict[str, Any]]] = {
     "plan": plan_task,
     "guides": guides_task,
@@ -270,4 +292,5 @@ TASKS: dict[str, Callable[[dict[str, Any], Path, Progress], dict[str, Any]]] = {
     "car": car_task,
     "offtargets": offtargets_task,
     "genome": genome_task,
+    "trials": trials_task,
 }

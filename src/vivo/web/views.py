@@ -24,6 +24,7 @@ NAV = (
     ("/plan", "Plan"),
     ("/design", "Design"),
     ("/offtargets", "Off-targets"),
+    ("/trials", "Trials"),
     ("/knowledge", "Knowledge"),
     ("/genomes", "Genomes"),
     ("/jobs", "Jobs"),
