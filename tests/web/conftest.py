@@ -7,9 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'vivo[web]'")
-pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
-
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 

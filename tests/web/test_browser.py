@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'vivo[web]'")
 pytestmark = pytest.mark.slow
 
 
