@@ -284,7 +284,8 @@ def plan_acquired(q: TherapyQuestion, disease: AcquiredDisease, version: str) ->
         "Treatment sequencing, eligibility beyond age and prior lines (performance status, "
         "organ function, prior CAR-T or BCMA exposure), and non-cellular standard therapy are "
         "for the treating team; vivo lists labelled options only.",
-        "Clinical trials open to the patient are not searched.",
+        "Clinical trials do not enter the ranking; the dossier lists ClinicalTrials.gov "
+        "studies for the disease (vivo trials; vivo plan --trials).",
     )
     return Plan(
         q, None, steps, options, tuple(notes), version,

@@ -351,7 +351,10 @@ def _not_covered(ctx: Context) -> tuple[str, ...]:
         "Non-genetic standard care (transfusion, chelation, hydroxyurea, factor replacement, "
         "enzyme replacement …) is outside vivo's scope and is not compared."
     )
-    out.append("Clinical trials open to the patient are not searched.")
+    out.append(
+        "Clinical trials do not enter the ranking; the dossier lists ClinicalTrials.gov studies "
+        "for the disease (vivo trials; vivo plan --trials)."
+    )
     return tuple(out)
 
 

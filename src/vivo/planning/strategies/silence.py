@@ -83,18 +83,12 @@ KNOCKOUT_HOLDS: dict[str, tuple[str, str, tuple[Source, ...]]] = {
         "2025-10-29",
         "FDA clinical hold on the phase 3 MAGNITUDE and MAGNITUDE-2 trials of NTLA-2001 "
         "(nex-z) after grade 4 liver transaminase elevation with raised bilirubin in a treated "
-        "patient (dosing paused 2025-10-27); a patient death was reported in November 2025",
+        "patient (dosing paused 2025-10-27)",
         (
             Source(
                 "SEC-NTLA-8K-2025-10-29",
                 "https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK=0001652130"
                 "&type=8-K",
-            ),
-            Source(
-                "AABB-2025-11-03",
-                "https://www.aabb.org/news-resources/news/article/2025/11/03/"
-                "fda-places-clinical-hold-on-intellia-s-gene-therapy-trials-following-patient-"
-                "hospitalization",
             ),
         ),
     ),
