@@ -15,10 +15,12 @@ reads one bucket.
 sequence differs from the oligo's target site by at most ``max_mismatches`` substitutions, on a
 *PAM-less* site index of vivo's guide off-target engine (:mod:`vivo.editing.offtarget`): every
 position of every sequence is a "PAM" (the one-letter pattern ``N``), so the engine's exact
-pigeonhole search over its two 10-base key tables finds every site. Each sequence is padded
-with one base at both ends so that sites touching a sequence end have a PAM too; sites that
-would include a pad base are dropped, so the result is exactly the brute-force result
-(``tests/rna/test_offtargets.py`` checks it against a naive scan with hypothesis).
+pigeonhole search over its two 10-base key tables finds every site. The sequences are laid end
+to end in one text, separated and flanked by seeded random 32-nt spacers, so that sites at a
+sequence end have a "PAM" too and the windows there are regular index rows; sites touching a
+spacer are dropped, and sites whose neighbouring base is N (not a possible "PAM") are scored
+directly, so the result is exactly the brute-force result (``tests/rna/test_offtargets.py``
+checks it against a naive scan with hypothesis).
 
 Strands: for a transcriptome, ``+`` sites lie on the transcript (the oligo pairs with it);
 ``-`` sites lie on the complementary strand (for an siRNA: sites of the *passenger* strand).
@@ -88,7 +90,9 @@ _NUCLEASE = Nuclease(
     notes="every base is a 'PAM': a plain near-complementary site search",
 )
 _SMALL_INDEX = 2_000_000  # below this many rows the numpy builder/oracle is fastest (no JIT)
-_PAD = "A"
+#: Random spacer between concatenated sequences (bases): longer than a site window, so that
+#: every window next to a sequence end is a regular index row (not one scanned by every search).
+_GAP = 32
 
 
 # -- transcriptome -------------------------------------------------------------------------------
@@ -349,7 +353,8 @@ def seed_matches(index: SeedIndex, guides: Sequence[str]) -> tuple[SeedMatches, 
 # -- PAM-less full-length index ------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, eq=False)
 class PamlessIndex:
-    """A PAM-less site index of transcripts or genome contigs (each padded by one base)."""
+    """A PAM-less site index of transcripts or genome contigs (laid end to end between random
+    spacers: ``starts`` holds each sequence's start in that text)."""
 
     sites: SiteIndex
     kind: Literal["transcriptome", "genome"]
@@ -361,10 +366,11 @@ class PamlessIndex:
     cds: tuple[tuple[int, int] | None, ...] = ()
     annotation: Annotation | None = None
     n_runs: I64 = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64))
+    starts: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def total_length(self) -> int:
-        """Indexed bases (pads excluded)."""
+        """Indexed bases (spacers excluded)."""
         return int(self.lengths.sum())
 
 
@@ -382,22 +388,43 @@ def build_pamless_index(
     total = sum(len(s) for _, s in contigs)
     if builder == "auto" and total * 2 < _SMALL_INDEX:
         builder = "numpy"
-    packed = pack_genome((name, _PAD + seq + _PAD) for name, seq in contigs)
-    sites = build_site_index(packed, _PAMLESS, builder=builder)
+    text, starts = _concatenate(contigs)
+    sites = build_site_index(pack_genome([("pamless", text)]), _PAMLESS, builder=builder)
+    del text
     names = tuple(n for n, _ in contigs)
     return PamlessIndex(
         sites=sites, kind=kind, names=names,
         genes=tuple(genes) if genes is not None else ("",) * len(names),
         lengths=np.array([len(s) for _, s in contigs], dtype=np.int64), source=source,
-        n_runs=_non_acgt_runs(contigs),
+        n_runs=_non_acgt_runs(contigs), starts=starts,
     )  # fmt: skip
+
+
+def _concatenate(contigs: Sequence[tuple[str, str]]) -> tuple[str, I64]:
+    """All sequences in one text, separated (and flanked) by seeded random 32-nt spacers, and
+    the start of each sequence in it. Sites that touch a spacer are dropped when decoding; the
+    spacers give every site next to a sequence end a "PAM" and keep the windows there regular
+    (a per-sequence contig would put ~40 rows per sequence into the index's irregular bucket,
+    which every search scans: 10 million rows for a human transcriptome)."""
+    rng = np.random.default_rng(0)
+    gaps = np.frombuffer(b"ACGT", dtype=np.uint8)[rng.integers(0, 4, _GAP * (len(contigs) + 1))]
+    gap_text = gaps.tobytes().decode("ascii")
+    parts, starts, pos = [], [], 0
+    for k, (_, seq) in enumerate(contigs):
+        parts.append(gap_text[k * _GAP : (k + 1) * _GAP])
+        pos += _GAP
+        starts.append(pos)
+        parts.append(seq)
+        pos += len(seq)
+    parts.append(gap_text[-_GAP:])
+    return "".join(parts), np.array(starts, dtype=np.int64)
 
 
 _NON_ACGT = re.compile(r"[^ACGTacgt]+")
 
 
 def _non_acgt_runs(contigs: Sequence[tuple[str, str]]) -> I64:
-    """``(contig, start, end)`` of every run of non-ACGT letters (unpadded coordinates)."""
+    """``(sequence, start, end)`` of every run of non-ACGT letters (sequence coordinates)."""
     runs = [(i, m.start(), m.end()) for i, (_, seq) in enumerate(contigs)
             for m in _NON_ACGT.finditer(seq)]  # fmt: skip
     return np.array(runs, dtype=np.int64).reshape(-1, 3)
@@ -566,7 +593,7 @@ def _sites_next_to_n(
     reach = max_mismatches + 1
     for i, a, b in index.n_runs.tolist():
         length = int(index.lengths[i])
-        offset = int(genome.offsets[i]) + 1  # the leading pad base
+        offset = int(index.starts[i])
         for e in range(a, min(b, a + reach)):  # + site [e - n, e), "PAM" at e
             if (
                 e - n >= 0
@@ -589,22 +616,24 @@ def _sites_next_to_n(
 def _near_sites(
     index: PamlessIndex, target: str, guide: GuideOffTargets, strands: str
 ) -> Iterator[NearSite]:
-    """Decode columnar hits (no alignment needed: sites are mismatch-only), dropping sites
-    that include a pad base and, with ``strands="+"``, minus-strand sites."""
-    contig, start, end, minus = guide.coordinates()
-    padded = index.lengths[contig] + 2
-    keep = ~((~minus & (start == 0)) | (minus & (end == padded)))
+    """Decode columnar hits (no alignment needed: sites are mismatch-only), keeping sites that
+    lie inside one sequence (not touching a spacer) and, with ``strands="+"``, plus sites."""
+    _, start, end, minus = guide.coordinates()
+    seq = np.searchsorted(index.starts, start, side="right") - 1
+    inside = seq >= 0
+    seq = np.maximum(seq, 0)
+    inside &= (start >= index.starts[seq]) & (end <= index.starts[seq] + index.lengths[seq])
     if strands == "+":
-        keep &= ~minus
+        inside &= ~minus
     genome = index.sites.genome
-    for k in np.flatnonzero(keep).tolist():
-        i, a, b = int(contig[k]), int(start[k]), int(end[k])
-        offset = int(genome.offsets[i])
-        site = genome.fetch(offset + a, offset + b)
-        strand = "-" if minus[k] else "+"
-        yield NearSite(target, index.names[i], index.genes[i], a - 1, b - 1, strand,
-                       reverse_complement(site) if minus[k] else site,
-                       int(guide.mismatches[k]), _region(index, i, a - 1, b - 1))  # fmt: skip
+    for k in np.flatnonzero(inside).tolist():
+        i, a, b = int(seq[k]), int(start[k]), int(end[k])
+        site = genome.fetch(a, b)
+        lo = a - int(index.starts[i])
+        hi = lo + b - a
+        yield NearSite(target, index.names[i], index.genes[i], lo, hi,
+                       "-" if minus[k] else "+", reverse_complement(site) if minus[k] else site,
+                       int(guide.mismatches[k]), _region(index, i, lo, hi))  # fmt: skip
 
 
 def _region(index: PamlessIndex, i: int, start: int, end: int) -> str:
