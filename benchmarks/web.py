@@ -85,7 +85,8 @@ def _client(base: str, i: int, log: Log, deadline: float, jobs: list[dict[str, A
         page_s = time.perf_counter() - t_done
         ok = page is not None and "strategies-table" in page.text
         jobs.append({"query": query, "status": status, "job_s": round(t_done - t_submit, 2),
-                     "page_after_done_s": round(page_s, 3), "page_ok": ok})  # fmt: skip
+                 "page_after_done_s": round(page_s, 3), "page_ok": ok,
+                 "message": r.json()["message"]})  # fmt: skip
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -143,6 +144,7 @@ def main() -> None:
     kinds = sorted({k for k, *_ in log.rows})
     latency = {k: _percentiles([s for kk, s, _, _ in log.rows if kk == k]) for k in kinds}
     failed = [(k, why) for k, _, ok, why in log.rows if not ok]
+    failed_jobs = [j for j in jobs if j["status"] != "done"]
     hbb = [j["page_after_done_s"] for j in jobs
            if j["query"] == QUERIES[0] and "page_after_done_s" in j]  # fmt: skip
     result = {
@@ -156,6 +158,9 @@ def main() -> None:
         "latency": latency,
         "jobs_done": sum(1 for j in jobs if j["status"] == "done"),
         "jobs": len(jobs),
+        "job_failures": sorted(
+            {f"{j['query']['variant']}: {j.get('message', j['status'])}" for j in failed_jobs}
+        ),
         "job_s": _percentiles([j["job_s"] for j in jobs if "job_s" in j]),
         "plan_pages_ok": sum(1 for j in jobs if j.get("page_ok")),
         "hbb_c20AT_page_after_done_s": _percentiles(hbb),

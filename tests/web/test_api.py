@@ -413,3 +413,23 @@ def test_trials_page_and_api_from_the_cache(client) -> None:  # type: ignore[no-
     assert doc["result"]["kind"] == "vivo.trials" and doc["result"]["source"] in ("none", "cache")
     page = client.get(f"/jobs/{doc['id']}").text
     assert 'id="trials-table"' in page and "<script>x</script>" not in page
+
+
+def test_identical_jobs_wait_for_the_running_one_without_a_worker(tmp_path: Path) -> None:
+    from vivo.web.jobs import JobManager
+
+    m = JobManager(tmp_path, workers=1, max_per_client=10)
+    from vivo.web.forms import guide_params
+
+    params = guide_params({"gene": "HBB", "exon": "2", "top": "2"})
+    jobs = [m.create("guides", title=str(i), client="c") for i in range(4)]
+    for j in jobs:
+        m.start(j, params)
+    m.cancel(jobs[1])  # a waiting follower: cancelled at once, the others still follow
+    for j in jobs:
+        m.wait(j, timeout=120)
+    assert [j.status for j in jobs] == ["done", "cancelled", "done", "done"]
+    first = (jobs[0].folder / "result.json").read_text()
+    assert all((j.folder / "result.json").read_text() == first for j in (jobs[2], jobs[3]))
+    assert not (jobs[2].folder / "progress.json").exists()  # reused, never run
+    m.shutdown()

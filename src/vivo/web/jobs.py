@@ -67,6 +67,7 @@ class Job:
     message: str = ""
     cancel_requested: bool = False
     future: Future[None] | None = None
+    key: str | None = None  # jobs with the same key have the same result (see _cache_key)
 
     @property
     def out(self) -> Path:
@@ -135,7 +136,8 @@ class JobManager:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._procs: dict[str, Any] = {}
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._leaders: dict[str, Job] = {}
+        self._followers: dict[str, list[tuple[Job, dict[str, Any]]]] = {}
         self._done_by_key: dict[str, str] = {}
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vivo-job")
         self._ctx = _context()
@@ -168,8 +170,22 @@ class JobManager:
         return job
 
     def start(self, job: Job, params: dict[str, Any]) -> None:
-        """Queue ``job`` to run the task ``job.kind`` with ``params`` (JSON-ready)."""
+        """Queue ``job`` to run the task ``job.kind`` with ``params`` (JSON-ready).
+
+        A job identical to a finished one reuses its files at once; one identical to a job
+        that is queued or running waits for it without taking a worker, then reuses its files
+        (or runs, when that job failed or was cancelled).
+        """
         write_text_atomic(job.folder / "params.json", json.dumps(params, indent=1))
+        key = job.key = _cache_key(job.kind, params)
+        if key is not None:
+            if self._reuse(job, key):
+                return
+            with self._lock:
+                if key in self._leaders:
+                    self._followers.setdefault(key, []).append((job, params))
+                    return
+                self._leaders[key] = job
         job.future = self._pool.submit(self._run, job, params)
 
     def discard(self, job: Job) -> None:
@@ -197,9 +213,12 @@ class JobManager:
                 return False
             job.cancel_requested = True
             proc = self._procs.get(job.id)
-            if proc is None and (job.future is None or job.future.cancel()):
+            queued = proc is None and (job.future is None or job.future.cancel())
+            if queued:
                 self._finish(job, "cancelled", "cancelled before it started")
-                return True
+        if queued:
+            self._release(job)
+            return True
         if proc is not None:  # else the pool thread sees cancel_requested before it starts one
             with contextlib.suppress(Exception):
                 proc.terminate()
@@ -278,18 +297,23 @@ class JobManager:
         self._save(job)
 
     def _run(self, job: Job, params: dict[str, Any]) -> None:
-        key = _cache_key(job.kind, params)
-        if key is None:
-            self._run_child(job, params)
+        self._run_child(job, params)
+        self._release(job)
+
+    def _release(self, job: Job) -> None:
+        """``job`` finished: identical jobs waiting for it reuse its files (or run)."""
+        if job.key is None:
             return
         with self._lock:
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:  # an identical job running now finishes first, then is reused
-            if not self._reuse(job, key):
-                self._run_child(job, params)
-                if job.status == "done":
-                    with self._lock:
-                        self._done_by_key[key] = job.id
+            if self._leaders.get(job.key) is not job:
+                return  # a follower: the job it waits for releases the others
+            del self._leaders[job.key]
+            waiting = self._followers.pop(job.key, [])
+            if job.status == "done":
+                self._done_by_key[job.key] = job.id
+        for follower, follower_params in waiting:
+            if follower.status not in FINISHED:
+                self.start(follower, follower_params)
 
     def _reuse(self, job: Job, key: str) -> bool:
         with self._lock:
