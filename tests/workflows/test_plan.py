@@ -16,7 +16,7 @@ def test_hbb_dossier_end_to_end(tmp_path: Path) -> None:
     assert result.variant is not None and result.variant["protein"]["hgvs"] == "p.Glu7Val"
     paths = write_dossier(result, tmp_path)
     doc = json.loads(Path(paths["plan_json"]).read_text())
-    assert doc["schema_version"] == "1.1" and doc["plan"]["chosen"] == "induce-hbf-ex-vivo-editing"
+    assert doc["schema_version"] == "1.2" and doc["plan"]["chosen"] == "induce-hbf-ex-vivo-editing"
     guides = [s for s in doc["sections"] if s["engine"] == "guides" and s["status"] == "ok"]
     assert {"HBG1 promoter", "HBG2 promoter"} <= {
         s["message"].split(" in ")[1].split(" (")[0] for s in guides

@@ -15,7 +15,7 @@ from vivo.core.errors import DataError
 
 __all__ = ["PLAN_SCHEMA_VERSION", "load_plan_schema", "validate_plan"]
 
-PLAN_SCHEMA_VERSION = "1.1"
+PLAN_SCHEMA_VERSION = "1.2"
 
 
 @cache

@@ -36,7 +36,7 @@ __all__ = [
     "write_dossier",
 ]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 _KINDS = {
     "sub": "substitution",
     "del": "deletion",
