@@ -140,6 +140,23 @@ def test_rna_sirna(harness: Harness, data: st.DataObject) -> None:
 
 @FUZZ
 @given(data=st.data())
+def test_rna_aso(harness: Harness, data: st.DataObject) -> None:
+    with harness.sandbox() as box:
+        args = ["rna", "aso", data.draw(harness.text("SMN2", "DMD", "ADA", "TTR"))]
+        args += harness.options(data, box, [
+            harness.t("--mode", "gapmer", "skip", "include", "bogus"),
+            harness.n("--exon", 0, 80), harness.n("--length", 10, 40),
+            harness.t("--chemistry", "moe-5-10-5", "lna-3-10-3", "pmo", "moe-9-9-9", "x"),
+            harness.t("--target", "mrna", "pre-mrna"), harness.n("--flank", 0, 1000),
+            harness.n("--top", 1, 50), harness.inp("--transcript"),
+            harness.inp("--transcriptome"), harness.inp("--vcf"), harness.t("--sample", "P1"),
+            harness.out("--out"), harness.flag("--force"), harness.flag("--json"),
+        ])  # fmt: skip
+        harness.check(args, box)
+
+
+@FUZZ
+@given(data=st.data())
 def test_trials_offline(harness: Harness, data: st.DataObject) -> None:
     """Always --offline: the fuzz suite never contacts ClinicalTrials.gov (no cache: exit 2)."""
     with harness.sandbox() as box:
