@@ -35,6 +35,7 @@ from vivo.delivery.parts import Part, make_part
 from vivo.delivery.recommend import VectorRecommendation, recommend_vectors
 from vivo.delivery.transgenes import Transgene, back_translate, get_transgene, make_transgene
 from vivo.delivery.vectors import get_vector
+from vivo.genome.annotation import AnnotatedGenome
 from vivo.io.atomic import atomic_dir, atomic_write, write_text_atomic
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "CassetteRequest",
     "CassetteResult",
     "PartSpec",
+    "cds_from_annotation",
     "check_fits",
     "design_construct",
     "load_design",
@@ -81,6 +83,10 @@ class CassetteRequest:
     deplete_cpg: bool | None = None
     seed: int = 0
     name: str | None = None
+    #: a genome file (+ GTF/GFF3) whose annotation gives the CDS of a transgene that vivo does
+    #: not bundle (e.g. ``transgene="ADA"`` on GRCh37); the bundled transgenes come first
+    genome: str | None = None
+    annotation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,39 @@ def _transgene(req: CassetteRequest) -> Transgene:
         return make_transgene(req.transgene or "transgene", cds=req.cds, protein=req.protein)
     if not req.transgene:
         raise InputError("name a transgene (e.g. F9) or give a CDS or protein sequence")
+    if req.genome is not None and not _bundled(req.transgene):
+        from vivo.workflows.genomes import resolve_genome
+
+        ag = resolve_genome(req.genome, req.annotation)
+        return make_transgene(req.transgene, cds=cds_from_annotation(ag, req.transgene))
     return get_transgene(req.transgene, variant=req.variant)
+
+
+def _bundled(name: str) -> bool:
+    from vivo.delivery.transgenes import TRANSGENES
+
+    return name.strip().upper() in TRANSGENES
+
+
+def cds_from_annotation(genome: AnnotatedGenome, gene: str) -> str:
+    """The coding sequence (ATG to stop, upper case) of ``gene``'s canonical transcript in
+    ``genome``'s annotation: the transgene of an expression cassette for a gene vivo does not
+    bundle. A non-coding gene or a CDS that does not start with ATG, end with a stop codon and
+    keep the frame is an :class:`InputError` (the annotation and genome do not match)."""
+    from vivo.core.seq import translate
+
+    tx = genome.gene(gene).canonical
+    if not tx.is_coding:
+        raise InputError(f"{gene}: the canonical transcript {tx.transcript_id} is non-coding")
+    cds = tx.cds_sequence(genome.genome).upper()
+    protein = translate(cds) if len(cds) % 3 == 0 else ""
+    if not protein.startswith("M") or not protein.endswith("*") or "*" in protein[:-1]:
+        raise InputError(
+            f"{gene}: the CDS of {tx.transcript_id} in {genome.name} is not an open reading "
+            f"frame ({len(cds)} nt, ATG..stop expected)",
+            hint="check that the annotation belongs to this genome assembly",
+        )
+    return cds
 
 
 def _codon_step(req: CassetteRequest, tg: Transgene) -> tuple[Transgene, Any | None]:
