@@ -21,7 +21,6 @@ Used by ``vivo cassette`` and by the therapy dossier:
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from vivo.delivery.transgenes import Transgene, back_translate, get_transgene, m
 from vivo.delivery.vectors import get_vector
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.io.atomic import atomic_dir, atomic_write, write_text_atomic
+from vivo.io.jsonio import write_json
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -262,7 +262,7 @@ def write_construct_files(
         names = _write_into(result, stage, figures=figures)
         files = {key: final / name for key, name in names.items()}
         payload = replace(result, files=files).to_dict()
-        write_text_atomic(stage / names["report_json"], json.dumps(payload, indent=2) + "\n")
+        write_json(payload, stage / names["report_json"], schema_version=SCHEMA_VERSION)
     return files
 
 
