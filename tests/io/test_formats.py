@@ -113,3 +113,15 @@ def test_one_fasta_parser_for_text_and_files() -> None:
     assert (info.value.path, info.value.line) == ("x.fa", 2)
     with pytest.raises(FormatError, match="duplicate sequence name"):
         parse_fasta_text(">a\nA\n>a\nC\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("[design]\nname = 'x'\n", "text"), ("[[parts]]\nname = 'x'\n", "text"),
+     ("[1, 2]\n", "json"), ('[{"a": 1}]\n', "json"), ("[[1, 2]]\n", "json"),
+     ("chr1\t5\t3\n", "text"), ("browser position chr1\nchr1\t0\t10\n", "bed")],
+)  # fmt: skip
+def test_sniff_bed_and_json_not_toml(tmp_path: Path, text: str, kind: str) -> None:
+    p = tmp_path / "f"
+    p.write_text(text)
+    assert sniff(p).format == kind
