@@ -210,3 +210,28 @@ def test_mirror_only_for_ucsc_and_url(tmp_path: Path) -> None:
         gf.resolve_links("GRCh38", "ensembl", annotation=False, mirror="http://127.0.0.1:1/x")
     with pytest.raises(InputError, match="unknown provider"):
         gf.resolve_links("GRCh38", "nowhere", annotation=False)
+
+
+def test_index_option_builds_the_offtarget_index_of_the_fetched_file(
+    server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--index hands the fetched genome file to the store's index build under the same name
+    and store (the build itself is tested with the genome store; a real build of this toy
+    genome took 56 s here, mostly numba compilation)."""
+    import vivo.workflows.genome_index as gi
+
+    base, root = server
+    _ucsc_layout(root, "toy1")
+    calls: list[tuple[str, Path, tuple[str, ...], object]] = []
+
+    def fake_build(name: str, source: Path, *, nucleases: tuple[str, ...], home: object,
+                   progress: object) -> str:  # fmt: skip
+        calls.append((name, Path(source), nucleases, home))
+        return "built"
+
+    monkeypatch.setattr(gi, "build_genome_index", fake_build)
+    home = tmp_path / "store"
+    res = fetch_genome("toy1", index=True, nucleases=("SaCas9",), mirror=f"{base}/goldenPath",
+                       home=home)  # fmt: skip
+    assert calls == [("toy1", home / "toy1.fetched" / "toy1.fa.gz", ("SaCas9",), home)]
+    assert res.index == "built"
