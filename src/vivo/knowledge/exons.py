@@ -18,17 +18,26 @@ dystrophin (Becker-like), the basis of exon-skipping therapy (Aartsma-Rus et al.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from vivo.core.errors import DataError, InputError
+from vivo.genome.annotation import CodingPosition
 from vivo.knowledge.sources import Source, read_data_text
+from vivo.variants.hgvs import Position
+from vivo.variants.uncertain import Breakpoint, UncertainVariant, format_uncertain
 
 __all__ = [
     "Exon",
+    "ExonChange",
     "ExonTable",
+    "exon_change",
+    "exon_range_variant",
     "frame_shift",
     "load_exon_table",
+    "parse_exon_range",
     "remaining_after",
     "skips_restoring_frame",
 ]
@@ -202,3 +211,272 @@ def skips_restoring_frame(
         if na is not None and nb is not None and (shift + na + nb) % 3 == 0:
             doubles.append((a, b))
     return tuple(doubles)
+
+
+# ---------------------------------------------------------------------------------------------
+# deletions and duplications of whole exons, with uncertain breakpoints
+
+ExonEdit = Literal["del", "dup"]
+_RANGE = re.compile(r"^\s*(\d{1,4})\s*(?:[-_\u2013]\s*(\d{1,4})\s*)?$")
+
+
+def parse_exon_range(table: ExonTable, text: str) -> tuple[int, int]:
+    """First and last exon of ``"48-50"`` (or ``"52"``), checked against ``table``.
+
+    >>> parse_exon_range(load_exon_table("DMD"), "48-50")
+    (48, 50)
+    """
+    m = _RANGE.match(text)
+    if m is None:
+        raise InputError(
+            f"cannot read exons {text!r}", hint="give an exon number or a range, e.g. 48-50"
+        )
+    first = int(m[1])
+    last = int(m[2]) if m[2] else first
+    if last < first:
+        raise InputError(
+            f"exon range {text!r} is reversed", hint=f"write it 5' to 3': {last}-{first}"
+        )
+    table.exon(first), table.exon(last)  # InputError when out of range
+    return first, last
+
+
+def exon_range_variant(
+    table: ExonTable, first: int, last: int, edit: ExonEdit = "del"
+) -> UncertainVariant:
+    """The HGVS exon-based description of a deletion/duplication of exons ``first..last``.
+
+    The breakpoints lie in the flanking introns, written ``(X+1_Y-1)`` (HGVS SVD-WG003); a
+    first exon reaches upstream of the transcript: ``(?_-U)``.
+
+    >>> format_uncertain(exon_range_variant(load_exon_table("DMD"), 48, 50))
+    'DMD:c.(6912+1_6913-1)_(7309+1_7310-1)del'
+    """
+    a, b = table.exon(first), table.exon(last)
+    if last == table.count:
+        raise InputError(
+            f"{table.gene} exon {last} is the last exon: its 3' end is not in vivo's exon table",
+            hint="give the deletion as HGVS (c.(X+1_Y-1)_(*N_?)del)",
+        )
+    if a.cds_first is None or b.cds_last is None:
+        raise InputError(
+            f"the c. positions of {table.gene} exons {first}-{last} are not resolved in "
+            f"vivo's exon table ({table.transcript})",
+            hint="exon-level planning is covered where the table places the exons in c. "
+            "numbering (DMD: exons 1-69)",
+        )
+    if first == 1:
+        utr5 = (a.length_nt or a.cds_last or 0) - (a.coding_nt or 0)
+        start = Breakpoint(None, CodingPosition(utr5, "utr5") if utr5 else CodingPosition(1))
+    else:
+        prev = table.exon(first - 1)
+        assert prev.cds_last is not None  # exons 1-69 are contiguous in c. numbering
+        start = Breakpoint(
+            CodingPosition(prev.cds_last, offset=1), CodingPosition(a.cds_first, offset=-1)
+        )
+    # internal exons are contiguous in c. numbering: the next exon starts at c.(last + 1)
+    end = Breakpoint(
+        CodingPosition(b.cds_last, offset=1), CodingPosition(b.cds_last + 1, offset=-1)
+    )
+    return UncertainVariant(table.gene, "c", start, end, edit)
+
+
+@dataclass(frozen=True, slots=True)
+class ExonChange:
+    """What an exon deletion/duplication does to a transcript, and what cannot be known.
+
+    ``whole``: exons certainly deleted/duplicated whole; ``partial``: exons certainly changed in
+    part; ``possible``: exons that may be changed, depending on where the breakpoints lie.
+    ``changed_nt`` (coding bases per exon) and ``frame_shift`` are ``None`` when the breakpoints
+    do not decide them; ``unknown`` says what cannot be known.
+    """
+
+    gene: str
+    transcript: str
+    hgvs: str
+    edit: ExonEdit
+    whole: tuple[int, ...]
+    partial: tuple[int, ...]
+    possible: tuple[int, ...]
+    changed_nt: dict[int, int] | None
+    frame_shift: int | None
+    unknown: tuple[str, ...]
+
+    @property
+    def in_frame(self) -> bool | None:
+        """Whether the reading frame is kept (``None``: cannot be known)."""
+        return None if self.frame_shift is None else self.frame_shift == 0
+
+    @property
+    def exons(self) -> tuple[int, ...]:
+        """Every exon the change certainly touches, 5' to 3'."""
+        return tuple(sorted({*self.whole, *self.partial}))
+
+    def summary(self) -> str:
+        """One sentence: exons changed, frame, and what cannot be known."""
+        what = {"del": "deletion", "dup": "duplication"}[self.edit]
+        parts = [f"{what} of exon(s) {_span(self.whole)}" if self.whole else f"{what}"]
+        if self.partial:
+            parts.append(f"part of exon(s) {_span(self.partial)}")
+        if self.possible:
+            parts.append(f"possibly exon(s) {_span(self.possible)}")
+        if self.frame_shift is None:
+            frame = "reading frame cannot be known"
+        else:
+            nt = sum((self.changed_nt or {}).values())
+            verb = "removed" if self.edit == "del" else "added"
+            frame = f"{nt} coding nt {verb}, " + (
+                "in frame" if self.frame_shift == 0 else "out of frame"
+            )
+        text = f"{self.gene} {', '.join(parts)}: {frame}."
+        return text + (f" Not known: {'; '.join(self.unknown)}." if self.unknown else "")
+
+
+def _span(exons: tuple[int, ...]) -> str:
+    """``48-50`` for consecutive exons, ``1-3, 51`` for runs."""
+    runs: list[list[int]] = []
+    for n in exons:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _first_base(p: Position, cds_end: int) -> int:
+    """First coding base changed when the change starts at ``p``."""
+    if not isinstance(p, CodingPosition):
+        raise InputError("exon changes are read from c. positions", hint="write c.(...)")
+    if p.region == "utr5":
+        return 1
+    if p.region == "utr3":
+        return cds_end + 1
+    return p.base + 1 if p.offset > 0 else p.base
+
+
+def _last_base(p: Position, cds_end: int) -> int:
+    """Last coding base changed when the change ends at ``p``."""
+    if not isinstance(p, CodingPosition):
+        raise InputError("exon changes are read from c. positions", hint="write c.(...)")
+    if p.region == "utr5":
+        return 0
+    if p.region == "utr3":
+        return cds_end
+    return p.base - 1 if p.offset < 0 else p.base
+
+
+def _exonic(p: Position | None) -> bool:
+    return isinstance(p, CodingPosition) and p.region == "cds" and p.offset == 0
+
+
+def _start_range(b: Breakpoint, end: int) -> tuple[int | None, int | None]:
+    """Lowest and highest first coding base changed (``None``: unbounded, a ``?``)."""
+    if b.side:  # c.N-?: in the intron before N (first coding base N); c.N+?: after N
+        assert b.lo is not None
+        base = _first_base(b.lo, end) + (0 if b.side == "-" else 1)
+        return base, base
+    if b.exact:
+        assert b.lo is not None
+        return _first_base(b.lo, end), _first_base(b.lo, end)
+    lo = None if b.lo is None else _first_base(b.lo, end) + (1 if _exonic(b.lo) else 0)
+    hi = None if b.hi is None else _first_base(b.hi, end)
+    return lo, hi
+
+
+def _end_range(b: Breakpoint, end: int) -> tuple[int | None, int | None]:
+    """Lowest and highest last coding base changed (``None``: unbounded, a ``?``)."""
+    if b.side:
+        assert b.lo is not None
+        base = _last_base(b.lo, end) - (1 if b.side == "-" else 0)
+        return base, base
+    if b.exact:
+        assert b.lo is not None
+        return _last_base(b.lo, end), _last_base(b.lo, end)
+    lo = None if b.lo is None else _last_base(b.lo, end)
+    hi = None if b.hi is None else _last_base(b.hi, end) - (1 if _exonic(b.hi) else 0)
+    return lo, hi
+
+
+def _resolved_end(table: ExonTable) -> int:
+    """The last coding base the table places in an exon."""
+    return max(e.cds_last for e in table.exons if e.cds_last is not None)
+
+
+def exon_change(table: ExonTable, variant: UncertainVariant) -> ExonChange:
+    """Which exons a deletion/duplication with uncertain breakpoints changes, and the frame.
+
+    The reading frame is decided only when both breakpoints fall where every possible position
+    leaves out the same coding bases (e.g. both in introns); then it is :func:`frame_shift` of
+    the changed bases. The exact breakpoints themselves cannot be known from the description.
+
+    >>> t = load_exon_table("DMD")
+    >>> from vivo.variants.uncertain import parse_uncertain
+    >>> c = exon_change(t, parse_uncertain("DMD:c.(6912+1_6913-1)_(7309+1_7310-1)del"))
+    >>> c.whole, c.frame_shift, c.in_frame
+    ((48, 49, 50), 1, False)
+    """
+    if variant.kind != "c":
+        raise InputError(
+            "exon changes are read from c. positions",
+            hint=f"give the {table.gene} change on {table.transcript} (c.)",
+        )
+    end = _resolved_end(table)
+    s_lo, s_hi = _start_range(variant.start, end)
+    e_lo, e_hi = _end_range(variant.end, end)
+    unknown = [_which_breakpoints(variant)]
+    if s_lo is None:
+        unknown.append("how far the change extends 5'")
+    if e_hi is None:
+        unknown.append("how far the change extends 3'")
+    sure_lo, sure_hi = (s_hi if s_hi is not None else end + 1), (e_lo if e_lo is not None else 0)
+    any_lo, any_hi = (s_lo if s_lo is not None else 1), (e_hi if e_hi is not None else end + 1)
+    whole, partial, possible, changed = _classify(table, (sure_lo, sure_hi), (any_lo, any_hi))
+    decided = s_lo == s_hi and e_lo == e_hi and s_lo is not None and e_lo is not None
+    if any_hi > end:
+        unknown.append(
+            f"whether it reaches the exons after c.{end}, which vivo's exon table does not "
+            "place in c. numbering"
+        )
+        decided = False
+    if sure_lo <= 1 <= sure_hi:
+        unknown.append("the protein: the start codon is changed")
+        decided = False
+    if partial:
+        unknown.append(
+            f"how exon(s) {_span(partial)} are spliced once partly deleted (the frame counts "
+            "the bases left)"
+        )
+    shift = frame_shift(table, changed) if decided and changed else None
+    if decided and not changed:
+        unknown.append("an effect on coding bases: none are changed")
+    return ExonChange(
+        table.gene, table.transcript, format_uncertain(variant), variant.edit, whole, partial,
+        possible, changed if decided else None, shift, tuple(unknown),
+    )  # fmt: skip
+
+
+def _which_breakpoints(v: UncertainVariant) -> str:
+    if v.start.exact:
+        return "the exact end breakpoint"
+    if v.end.exact:
+        return "the exact start breakpoint"
+    return "the exact breakpoints"
+
+
+def _classify(
+    table: ExonTable, sure: tuple[int, int], anywhere: tuple[int, int]
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], dict[int, int]]:
+    whole: list[int] = []
+    partial: list[int] = []
+    possible: list[int] = []
+    changed: dict[int, int] = {}
+    for e in table.exons:
+        if e.cds_first is None or e.cds_last is None:
+            continue
+        lo, hi = max(sure[0], e.cds_first), min(sure[1], e.cds_last)
+        if lo <= hi:
+            changed[e.number] = hi - lo + 1
+            (whole if (lo, hi) == (e.cds_first, e.cds_last) else partial).append(e.number)
+        elif max(anywhere[0], e.cds_first) <= min(anywhere[1], e.cds_last):
+            possible.append(e.number)
+    return tuple(whole), tuple(partial), tuple(possible), changed

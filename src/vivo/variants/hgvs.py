@@ -44,6 +44,8 @@ _EDIT = (
 _PATTERN = re.compile(
     rf"^{_REF}(?P<kind>[cg])\.(?P<start>{_CPOS})(?:_(?P<end>{_CPOS}))?{_EDIT}$", re.IGNORECASE
 )
+#: uncertain positions (parentheses or ``?`` after ``c.``/``g.``): vivo.variants.uncertain
+_UNCERTAIN = re.compile(r"[cg]\.[^ ]*(?:\(|\?)", re.IGNORECASE)
 _CPOS_RE = re.compile(r"^(?P<pre>[-*]?)(?P<base>\d+)(?P<off>[+-]\d+)?$")
 
 
@@ -113,6 +115,12 @@ def parse_hgvs(text: str, *, gene: str | None = None) -> HgvsVariant:
     full = text.strip()
     m = _PATTERN.match(full)
     if m is None:
+        if _UNCERTAIN.search(full):
+            raise InputError(
+                f"{text!r} has uncertain breakpoints: it names no exact bases to work on",
+                hint="vivo plan reads exon deletions/duplications written so "
+                "(c.(6912+1_6913-1)_(7309+1_7310-1)del) or --exons 48-50",
+            )
         raise InputError(
             f"cannot read HGVS variant {text!r}",
             hint="write e.g. HBB:c.20A>T, c.92+1G>A, c.-78A>G, c.*10del, c.27_29delinsAT "
