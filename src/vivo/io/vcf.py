@@ -200,12 +200,17 @@ def _header_lines(path: Path) -> int:
     return n
 
 
+_MAX_POS = 2**31 - 1  # VCF 4.3 section 1.6.2: POS is a 32-bit signed integer
+
+
 def _check_fields(chrom: str, pos: str, ref: str, alts: list[str], gt: str | None) -> str | None:
     """Why a record's fields are malformed (``None`` if they are fine)."""
     if not chrom or any(c.isspace() for c in chrom):
         return f"bad CHROM {chrom!r}"
     if not pos.isdigit():
         return f"POS must be a whole number, got {pos[:20]!r}"
+    if int(pos) > _MAX_POS:
+        return f"POS {pos[:20]} is beyond the largest position a VCF can hold ({_MAX_POS:,})"
     if not _BASES.match(ref):
         return f"REF must be bases A, C, G, T or N, got {ref[:20]!r}"
     for alt in alts:

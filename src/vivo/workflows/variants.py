@@ -356,6 +356,41 @@ def _five_to_three(call: GenotypeCall, tx: Any) -> GenotypeCall:
     return GenotypeCall(call.sample, ordered, call.zygosity, call.phase, call.notes)
 
 
+_SEX_CHROMOSOMES = frozenset({"X", "Y", "M", "MT"})
+
+
+def _genotype_notes(rec: VcfRecord, path: str) -> list[str]:
+    """Refuse genotypes vivo cannot read as two alleles; say what a partial call means."""
+    gt = rec.genotype
+    carried = [a for a in gt if a]
+    if not carried:
+        return []
+    if len(gt) > 2:
+        shown = "/".join("." if a is None else str(a) for a in gt)
+        raise InputError(
+            f"{path}: {rec.where}: genotype {shown} has {len(gt)} copies; vivo reads diploid "
+            "(or haploid) calls of a human gene",
+            hint="call the sample as diploid, or plan the variant with vivo plan GENE VARIANT "
+            "--zygosity ...",
+        )
+    out: list[str] = []
+    if len(gt) == 2 and None in gt:
+        out.append(
+            f"{rec.where}: the other copy is not called (genotype with '.'): read as one "
+            "variant copy; the second allele is unknown (it may carry the same or another "
+            "variant)"
+        )
+    if len(gt) == 1:
+        bare = rec.contig.removeprefix("chr").upper()
+        if bare not in _SEX_CHROMOSOMES:
+            out.append(
+                f"{rec.where}: a haploid call on {rec.contig}, which is not a sex chromosome: "
+                "read as hemizygous; check the caller's ploidy (a diploid call of this site "
+                "would say heterozygous or homozygous)"
+            )
+    return out
+
+
 def _observe(
     records: tuple[VcfRecord, ...], to_genome: Any, genome: AnnotatedGenome, path: str
 ) -> tuple[list[ObservedVariant], list[str]]:
@@ -364,6 +399,7 @@ def _observe(
     for rec in records:
         if rec.filters and rec.filters != ("PASS",):
             notes.append(f"{rec.where}: FILTER {';'.join(rec.filters)} (used; check the call)")
+        notes += _genotype_notes(rec, path)
         changes, more = _record_changes(rec, to_genome, path)
         notes += more
         for k, change in changes:
