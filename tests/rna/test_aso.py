@@ -294,3 +294,29 @@ def test_gapmers_over_a_variant_rank_last() -> None:
     best = aso.design_gapmers(tx, top=1, accessibility=False).designs[0]
     res = aso.design_gapmers(tx, top=3, accessibility=False, snp_positions=[best.start])
     assert res.designs[0].start != best.start and not res.designs[0].snps
+
+
+def test_skip_weights_follow_chiba_2021_importances() -> None:
+    # Chiba et al. 2021 Table 1 (PMO): 0.68 exon GC, 0.66 dG, 0.32 ACC_LAST15, 0.18 NI score
+    pmo = aso._SKIP_WEIGHTS["pmo"]
+    assert sum(abs(w) for w in pmo.values()) == pytest.approx(7.0)
+    unit = 7.0 / (0.68 + 0.66 + 0.32 + 0.18)
+    assert pmo["exon_gc_ratio"] == pytest.approx(-0.68 * unit)
+    assert pmo["binding_dg"] == pytest.approx(-0.66 * unit)
+    assert pmo["accessibility_3p"] == pytest.approx(0.32 * unit)
+    assert pmo["esrseq_enhancer"] - pmo["esrseq_silencer"] == pytest.approx(0.18 * unit)
+    moe = aso._SKIP_WEIGHTS["moe"]  # 2'-OMe model: GC count 0.67, ACP 0.49, exon GC 0.46
+    assert moe["oligo_gc"] / -moe["distance_acceptor"] == pytest.approx(0.67 / 0.49)
+    assert moe["exon_gc_ratio"] / moe["oligo_gc"] == pytest.approx(-0.46 / 0.67)
+
+
+def test_skip_scores_depend_on_the_chemistry() -> None:
+    tx = bundled_transcript("DMD-exon51")
+    pmo = aso.splice_tile_scores(tx, exon=51, mode="skip", length=20, chemistry="pmo")
+    moe = aso.splice_tile_scores(tx, exon=51, mode="skip", length=20, chemistry="moe")
+    assert sorted(s for s, _ in pmo) == sorted(s for s, _ in moe)  # the same tiles
+    assert [s for s, _ in pmo] != [s for s, _ in moe]  # ranked by different weights
+    inc = aso.splice_tile_scores(tx, exon=51, mode="include", length=20, chemistry="pmo")
+    assert inc == aso.splice_tile_scores(tx, exon=51, mode="include", length=20, chemistry="moe")
+    with pytest.raises(InputError):
+        aso.splice_tile_scores(tx, exon=51, mode="skip", length=20, chemistry="moe-5-10-5")

@@ -71,6 +71,7 @@ def test_smn2_inclusion_ranks_the_nusinersen_site_in_the_top_5() -> None:
 @needs_vienna
 def test_the_smn2_golden_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     # the same run without the binding-energy term loses the site (rank 7): the golden can fail.
+    # (include mode keeps the equal weights of score version 2: no measured data to weight it)
     # The ablation table in docs/models/aso.md shows which terms carry the ranking.
     signs = {k: v for k, v in aso._INCLUDE_SIGNS.items() if k != "binding_dg"}
     monkeypatch.setattr(aso, "_INCLUDE_SIGNS", signs)
@@ -78,24 +79,49 @@ def test_the_smn2_golden_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     assert rank is None or rank > 5
 
 
-@needs_vienna
-@pytest.mark.xfail(
-    strict=True,
-    reason="vivo's skip score ranks the eteplirsen site 7th (exact tile 282 of 404): the cited "
-    "ESE/site terms do not single it out; see docs/models/aso.md",
-)
-def test_dmd_exon51_skipping_ranks_the_eteplirsen_site_in_the_top_5() -> None:
+D1_ESE_ONLY = {
+    "exon_gc_ratio": -0.68, "binding_dg": -0.66, "accessibility_3p": 0.32,
+    "esrseq_enhancer": 0.09, "esefinder_margin": 0.09,
+}  # fmt: skip
+
+
+def eteplirsen_result() -> aso.AsoResult:
     tx = bundled_transcript("DMD-exon51")
-    result = aso.design_splice_switching(tx, exon=51, mode="skip", length=30, chemistry="pmo",
-                                         top=10)  # fmt: skip
+    return aso.design_splice_switching(tx, exon=51, mode="skip", length=30, chemistry="pmo",
+                                       top=10)  # fmt: skip
+
+
+@needs_vienna
+def test_dmd_exon51_skipping_ranks_the_eteplirsen_site_in_the_top_5() -> None:
+    # score version 3 (PMO weights from Chiba et al. 2021): rank 5, a narrow pass (see the
+    # sensitivity test below and docs/models/aso.md)
+    result = eteplirsen_result()
     rank = site_rank(result, site_of("DMD-exon51", ETEPLIRSEN))
-    assert rank is not None and rank <= 5
+    assert rank is not None and rank <= 5, [d.location.label for d in result.designs[:5]]
 
 
 @needs_vienna
 def test_dmd_eteplirsen_site_rank_is_recorded() -> None:
-    # the documented figure (docs/models/aso.md); a change of model must update the docs
-    tx = bundled_transcript("DMD-exon51")
-    result = aso.design_splice_switching(tx, exon=51, mode="skip", length=30, chemistry="pmo",
-                                         top=10)  # fmt: skip
-    assert site_rank(result, site_of("DMD-exon51", ETEPLIRSEN)) == 7
+    # the documented figures (docs/models/aso.md); a change of model must update the docs
+    assert site_rank(eteplirsen_result(), site_of("DMD-exon51", ETEPLIRSEN)) == 5
+    tiles = aso.splice_tile_scores(bundled_transcript("DMD-exon51"), exon=51, mode="skip",
+                                   length=30, chemistry="pmo")  # fmt: skip
+    start = site_of("DMD-exon51", ETEPLIRSEN)[0]
+    assert [s for s, _ in tiles].index(start) + 1 == 303 and len(tiles) == 404
+
+
+@needs_vienna
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        (aso._SKIP_EQUAL, 7),  # score version 2: equal weights
+        # the NI-score importance (0.18) put on the two ESE terms instead of net ESRseq
+        (aso._rescale(D1_ESE_ONLY), 6),
+    ],
+)
+def test_the_dmd_golden_is_sensitive_to_the_weights(
+    monkeypatch: pytest.MonkeyPatch, weights: dict[str, float], expected: int
+) -> None:
+    # the pass is narrow: neighbouring, equally citable weightings rank the site 6th or 7th
+    monkeypatch.setitem(aso._SKIP_WEIGHTS, "pmo", weights)
+    assert site_rank(eteplirsen_result(), site_of("DMD-exon51", ETEPLIRSEN)) == expected

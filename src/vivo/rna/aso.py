@@ -8,10 +8,12 @@ Two families, one result type (:class:`AsoResult`):
 - :func:`design_splice_switching` tiles an exon and its flanking introns with uniformly
   modified steric blockers (2'-MOE or PMO, 18-30 nt) and scores each tile with the
   splice-regulatory elements it covers (:mod:`vivo.rna.splicing`) and the site properties that
-  published analyses of splice-switching oligos found predictive. ``mode="skip"`` looks for
-  exon skipping (cover enhancers and splice sites), ``mode="include"`` for exon inclusion (cover
-  silencers, never the exon's own splice sites). The model, its terms and its validation
-  against nusinersen and eteplirsen are documented in ``docs/models/aso.md``.
+  published analyses of splice-switching oligos found predictive; skip-mode terms are weighted
+  by chemistry after the feature importances of eSkip-Finder (Chiba et al. 2021).
+  ``mode="skip"`` looks for exon skipping (cover enhancers and splice sites),
+  ``mode="include"`` for exon inclusion (cover silencers, never the exon's own splice sites).
+  The model, its terms and its validation against nusinersen and eteplirsen are documented in
+  ``docs/models/aso.md``.
 
 Off-targets: pass :class:`vivo.rna.offtargets.PamlessIndex` objects (``transcript_index``,
 ``genome_index``) and every reported oligo is searched with up to two mismatches; the on-target
@@ -104,13 +106,15 @@ YEO2004 = Citation(
 
 MODEL_INFO: Final = ModelInfo(
     name="vivo splice-switching ASO score",
-    version="2 (equal-weight z-scores of cited terms; uncalibrated)",
+    version="3 (skip: term weights proportional to eSkip-Finder feature importances, by "
+    "chemistry; include: equal weights; not fitted to vivo's own data)",
     citation=AARTSMA_RUS2009,
     input_contract="pre-mRNA with the target exon and flanking intron; 18-30-nt steric blockers",
-    notes="skip: ESE/ESS (ESRseq, ESEfinder), binding energy (duplex + opening), distance to "
-    "the acceptor, exon GC "
-    "left after blocking, 3' target accessibility, splice-site cover; include: ESS/ISS, binding "
-    "energy, accessibility, proximity to the exon, splice-site cores excluded",
+    notes="skip, PMO: exon GC left after blocking, binding energy (duplex + opening), 3' "
+    "target accessibility, net ESRseq, splice-site cover; skip, 2'-MOE (2'-OMe weights): oligo "
+    "GC, distance to the acceptor, exon GC left after blocking, splice-site cover; include: "
+    "ESS/ISS, ESE (negative), binding energy, accessibility, proximity to the exon, splice-site "
+    "cores excluded",
     extra_citations=(
         ECHIGOYA2015, CHIBA2021, YEO2004,
         ESRSEQ_INFO.citation, FAS_ESS_INFO.citation, ESEFINDER_INFO.citation,
@@ -450,7 +454,7 @@ def design_splice_switching(
     """
     _check_top(top)
     chem = _steric(chemistry)
-    tiles = _score_tiles(tx, exon, mode, length, flank)
+    tiles = _score_tiles(tx, exon, mode, length, flank, chem.key)
     keep = [i for i in range(len(tiles.starts)) if i not in tiles.excluded]
     snps = _snp_hits(snp_positions, tiles.starts, length)
     order = sorted(keep, key=lambda i: (bool(snps[i]), -tiles.score[i]))
@@ -476,13 +480,15 @@ def splice_tile_scores(
     mode: Literal["skip", "include"],
     length: int = 18,
     flank: int = DEFAULT_FLANK,
+    chemistry: str = "moe",
 ) -> tuple[tuple[int, float], ...]:
     """Every ranked tile as ``(pre-mRNA start, score)``, best first (for validation).
 
-    The same scores as :func:`design_splice_switching`, before the non-overlap selection; tiles
-    over the splice-site cores in ``include`` mode are left out.
+    The same scores as :func:`design_splice_switching` with the same ``chemistry`` (skip-mode
+    weights depend on it), before the non-overlap selection; tiles over the splice-site cores
+    in ``include`` mode are left out.
     """
-    tiles = _score_tiles(tx, exon, mode, length, flank)
+    tiles = _score_tiles(tx, exon, mode, length, flank, _steric(chemistry).key)
     keep = [i for i in range(len(tiles.starts)) if i not in tiles.excluded]
     order = sorted(keep, key=lambda i: -tiles.score[i])
     return tuple((tiles.starts[i], float(tiles.score[i])) for i in order)
@@ -499,7 +505,9 @@ class _Tiles:
     notes: tuple[str, ...]
 
 
-def _score_tiles(tx: RnaTranscript, exon: int, mode: str, length: int, flank: int) -> _Tiles:
+def _score_tiles(
+    tx: RnaTranscript, exon: int, mode: str, length: int, flank: int, chemistry: str = "moe"
+) -> _Tiles:
     if mode not in ("skip", "include"):
         raise InputError(f"unknown splice-switching mode {mode!r}", hint="use skip or include")
     lo, hi = STERIC_LENGTHS
@@ -519,7 +527,8 @@ def _score_tiles(tx: RnaTranscript, exon: int, mode: str, length: int, flank: in
     if excluded:
         notes.append(f"{len(excluded)} tiles covering exon {exon}'s splice-site cores were not "
                      "ranked (blocking them would cause skipping)")  # fmt: skip
-    return _Tiles(pre, region, starts, terms, _splice_score(terms, mode), excluded, tuple(notes))
+    score = _splice_score(terms, mode, chemistry)
+    return _Tiles(pre, region, starts, terms, score, excluded, tuple(notes))
 
 
 def _steric(chemistry: str) -> Chemistry:
@@ -564,6 +573,7 @@ def _splice_terms(
         "splice_site_cover": np.array([float(_core_overlap(s, s + length, exon)) for s in starts]),
         "distance_acceptor": np.abs(centre - exon.start),
         "distance_exon": np.minimum(np.abs(centre - exon.start), np.abs(centre - exon.end)),
+        "oligo_gc": np.array([float(sum(ch in "GC" for ch in t)) for t in targets]),
     }
     energies = aso_fold.duplex_energy_kcal(targets)
     terms["duplex_dg"] = None if energies is None else np.array(energies, dtype=np.float64)
@@ -611,9 +621,9 @@ def _exon_gc_ratio(
     return np.array(out, dtype=np.float64)
 
 
-#: Signs of the score terms (+1: higher is better). Equal weights on z-scores; the splice-site
-#: indicator adds 1 (one standard deviation) in skip mode.
-_SKIP_SIGNS: Final = {
+#: Equal-weight signs (+1: higher is better) of score version 2: the include-mode score and
+#: the skip-mode baseline kept for the ablation (benchmarks/aso_validation.py).
+_SKIP_EQUAL: Final = {
     "esrseq_enhancer": 1.0, "esefinder_margin": 1.0, "esrseq_silencer": -1.0,
     "binding_dg": -1.0, "distance_acceptor": -1.0, "exon_gc_ratio": -1.0, "accessibility_3p": 1.0,
 }  # fmt: skip
@@ -623,10 +633,36 @@ _INCLUDE_SIGNS: Final = {
 }  # fmt: skip
 
 
+def _rescale(weights: dict[str, float], total: float = 7.0) -> dict[str, float]:
+    """Scale weights so their absolute values sum to ``total`` (the 7 terms of version 2), which
+    keeps the splice-site-cover bonus (+1) the same size relative to the rest of the score."""
+    mass = sum(abs(w) for w in weights.values())
+    return {k: w * total / mass for k, w in weights.items()}
+
+
+#: Skip-mode weights by chemistry (score version 3): proportional to the permutation feature
+#: importances of eSkip-Finder's models trained on measured exon-skipping data (Chiba et al.
+#: 2021, Nucleic Acids Res 49:W193, Table 1), with the direction of each published finding
+#: (Aartsma-Rus 2009; Echigoya 2015; Chiba 2021). PMO: exon/intron GC after blocking 0.68,
+#: binding energy with 50-nt flanks 0.66, accessibility of the last 15 target nt 0.32, NI
+#: (ESE/ESS hexamer) score per base 0.18, mapped to the net ESRseq score (enhancer + 0.09,
+#: silencer - 0.09); 2'-OMe (used for 2'-MOE, also a 2'-O-alkyl PS RNA): GC count of the oligo
+#: 0.67, distance of the target centre from the acceptor 0.49, exon GC left after blocking 0.46.
+#: Features Chiba selected that vivo lacks (ASO concentration, ACC_LAST8) are left out; terms
+#: Chiba did not select get weight 0.
+_SKIP_WEIGHTS: Final = {
+    "pmo": _rescale({
+        "exon_gc_ratio": -0.68, "binding_dg": -0.66, "accessibility_3p": 0.32,
+        "esrseq_enhancer": 0.09, "esrseq_silencer": -0.09,
+    }),
+    "moe": _rescale({"oligo_gc": 0.67, "distance_acceptor": -0.49, "exon_gc_ratio": -0.46}),
+}  # fmt: skip
+
+
 def _splice_score(
-    terms: dict[str, npt.NDArray[np.float64] | None], mode: str
+    terms: dict[str, npt.NDArray[np.float64] | None], mode: str, chemistry: str = "moe"
 ) -> npt.NDArray[np.float64]:
-    signs = _SKIP_SIGNS if mode == "skip" else _INCLUDE_SIGNS
+    signs = _SKIP_WEIGHTS.get(chemistry, _SKIP_EQUAL) if mode == "skip" else _INCLUDE_SIGNS
     n = len(next(v for v in terms.values() if v is not None))
     score = np.zeros(n, dtype=np.float64)
     for name, sign in signs.items():
