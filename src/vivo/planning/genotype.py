@@ -36,9 +36,17 @@ from vivo.knowledge.alleles import (
     trait,
 )
 from vivo.knowledge.diseases import Disease, diseases_for_gene
+from vivo.knowledge.exons import (
+    ExonChange,
+    exon_change,
+    exon_range_variant,
+    load_exon_table,
+    parse_exon_range,
+)
 from vivo.knowledge.genes import lookup_gene
 from vivo.knowledge.sources import Source
 from vivo.planning.plan import Sex, VariantFacts, Zygosity
+from vivo.variants.uncertain import format_uncertain, parse_uncertain
 
 __all__ = [
     "NULL_CONSEQUENCES",
@@ -47,8 +55,10 @@ __all__ = [
     "GenotypeStatus",
     "call_genotype",
     "check_zygosity",
+    "exon_variant_hgvs",
     "is_x_linked",
     "status_for",
+    "uncertain_variant_facts",
 ]
 
 GenotypeStatus = Literal["affected", "carrier", "not_indicated", "unresolved"]
@@ -65,6 +75,8 @@ NULL_CONSEQUENCES = frozenset(
         "splice acceptor",
         "exon loss",
         "transcript ablation",
+        "exon deletion, frameshift",
+        "exon duplication, frameshift",
     }
 )
 #: what a null allele is called in the curated classes of a gene
@@ -324,3 +336,55 @@ def _explain(inheritance: str, zygosity: Zygosity, status: GenotypeStatus, assum
         "unresolved": "the disease is not resolved",
     }[status]
     return f"Genotype {how}; {words.get(inheritance, '')}: {verdict}."
+
+
+_EXON_WORDS = {"del": "deletion", "dup": "duplication"}
+
+
+def exon_variant_hgvs(gene: str, exons: str, edit: str = "del") -> str:
+    """HGVS exon-based text of a deletion/duplication of whole exons given by number.
+
+    ``exons`` is ``"48-50"`` or ``"52"``; the gene needs a bundled exon table (DMD).
+
+    >>> exon_variant_hgvs("DMD", "48-50")
+    'DMD:c.(6912+1_6913-1)_(7309+1_7310-1)del'
+    """
+    if edit not in _EXON_WORDS:
+        raise InputError(f"unknown exon change {edit!r}", hint="del or dup")
+    table = load_exon_table(gene)
+    first, last = parse_exon_range(table, exons)
+    return format_uncertain(exon_range_variant(table, first, last, edit))  # type: ignore[arg-type]
+
+
+def _exon_consequence(change: ExonChange) -> str:
+    word = _EXON_WORDS[change.edit]
+    if change.frame_shift is None:
+        return f"exon {word} (frame unknown)"
+    return f"exon {word}, frameshift" if change.frame_shift else f"in-frame exon {word}"
+
+
+def uncertain_variant_facts(text: str, gene: str) -> VariantFacts:
+    """Planner facts of a deletion/duplication with uncertain breakpoints.
+
+    On a gene with a bundled exon table the exons changed and the reading frame are read from
+    it (:func:`vivo.knowledge.exons.exon_change`); ``length_bp`` is then the coding bases
+    certainly changed, a lower bound (the introns' share is unknown). Elsewhere the syntax is
+    kept and nothing is interpreted.
+
+    >>> f = uncertain_variant_facts("c.6913-?_7309+?del", "DMD")
+    >>> f.hgvs, f.kind, f.consequence, f.length_bp
+    ('DMD:c.6913-?_7309+?del', 'deletion', 'exon deletion, frameshift', 397)
+    """
+    v = parse_uncertain(text, gene=gene)
+    hgvs = f"{gene}:{format_uncertain(v, with_gene=False)}"
+    kind = _EXON_WORDS[v.edit]
+    try:
+        table = load_exon_table(gene)
+    except InputError:
+        return VariantFacts(hgvs, kind)
+    change = exon_change(table, v)
+    table_nt = {e.number: e.coding_nt or 0 for e in table.exons}
+    sure = change.changed_nt or {n: table_nt[n] for n in change.whole}
+    return VariantFacts(
+        hgvs, kind, length_bp=max(1, sum(sure.values())), consequence=_exon_consequence(change)
+    )

@@ -29,8 +29,15 @@ from typing import Literal
 from vivo.core.errors import InputError
 from vivo.genome.annotation import CodingPosition
 from vivo.knowledge.diseases import Disease
-from vivo.knowledge.exons import ExonTable, frame_shift, load_exon_table, skips_restoring_frame
+from vivo.knowledge.exons import (
+    ExonTable,
+    exon_change,
+    frame_shift,
+    load_exon_table,
+    skips_restoring_frame,
+)
 from vivo.knowledge.products import Product, find_products
+from vivo.knowledge.sources import Source
 from vivo.planning.context import Context, TissueClass
 from vivo.planning.evidence import (
     NO_EVIDENCE_SCORE,
@@ -44,6 +51,7 @@ from vivo.planning.plan import Option, Precedent, Risk, VariantFacts
 from vivo.planning.requests import AsoDesign, DesignRequest, SirnaDesign
 from vivo.planning.strategies._common import finish_option, impossible_option
 from vivo.variants.hgvs import parse_hgvs
+from vivo.variants.uncertain import is_uncertain_hgvs, parse_uncertain
 
 __all__ = [
     "ALLELE_SELECTIVE_SCORE",
@@ -399,6 +407,8 @@ class DmdDeletion:
     removed: dict[int, int]
     point_exon: int | None
     note: str
+    edit: Literal["del", "dup"] = "del"
+    unknown: str = ""  # what the description cannot say (uncertain breakpoints)
 
     @property
     def exons(self) -> tuple[int, ...]:
@@ -420,6 +430,8 @@ def _cds_base(pos: object, *, start: bool) -> int | None:
 
 def dmd_lesion(table: ExonTable, variant: VariantFacts) -> DmdDeletion:
     """Read which DMD exons a variant removes (deletions) or hits (substitutions)."""
+    if is_uncertain_hgvs(variant.hgvs):
+        return _uncertain_lesion(table, variant)
     try:
         v = parse_hgvs(variant.hgvs, gene="DMD")
     except InputError as exc:
@@ -448,6 +460,20 @@ def dmd_lesion(table: ExonTable, variant: VariantFacts) -> DmdDeletion:
             removed[e.number] = hi - lo + 1
     note = "" if removed else "the deletion removes no coding base of a resolved exon"
     return DmdDeletion(variant.hgvs, removed, None, note)
+
+
+def _uncertain_lesion(table: ExonTable, variant: VariantFacts) -> DmdDeletion:
+    """A deletion/duplication with uncertain breakpoints, read on the exon table."""
+    try:
+        change = exon_change(table, parse_uncertain(variant.hgvs, gene="DMD"))
+    except InputError as exc:
+        return DmdDeletion(variant.hgvs, {}, None, f"cannot read {variant.hgvs}: {exc}")
+    unknown = "; ".join(change.unknown)
+    if change.changed_nt is None:
+        return DmdDeletion(
+            variant.hgvs, {}, None, f"{change.summary()}", change.edit, unknown
+        )  # fmt: skip
+    return DmdDeletion(variant.hgvs, change.changed_nt, None, "", change.edit, unknown)
 
 
 def _skip_products(exons: tuple[int, ...]) -> tuple[Product, ...]:
@@ -480,11 +506,14 @@ def rna_exon_skip(ctx: Context) -> Option | None:
         )  # fmt: skip
     if lesion.note:
         return _skip_unknown(ctx, vehicle, why, lesion.note)
+    if lesion.edit == "dup":
+        return _duplication_skip(ctx, table, lesion, vehicle, why)
     if frame_shift(table, lesion.removed) == 0:
         return impossible_option(
             ctx, "rna-exon-skip", "Exon skipping (DMD)", "correct",
             f"The deletion of exon(s) {_span(lesion.exons)} keeps the reading frame (in-frame, "
-            "Becker-like): there is no frame to restore by skipping.",
+            "Becker-like): there is no frame to restore by skipping."
+            + (f" Not known: {lesion.unknown}." if lesion.unknown else ""),
             vehicle=vehicle, editor="splice-switching PMO",
         )  # fmt: skip
     skips = skips_restoring_frame(table, lesion.removed)
@@ -497,6 +526,104 @@ def rna_exon_skip(ctx: Context) -> Option | None:
         )  # fmt: skip
     best = min(skips, key=lambda s: (-len(_skip_products(s)), len(s), s))
     return _skip_option(ctx, table, lesion, best, vehicle, why, alternatives=skips)
+
+
+#: exon skipping of duplications: single-exon duplications in patient muscle cells (exon 45:
+#: one copy skipped, wild-type dystrophin; exon 44: both copies skipped, out of frame)
+DUPLICATION_STUDY = Precedent(
+    name="Aartsma-Rus et al. 2007 (BMC Med Genet 8:43)",
+    level="preclinical",
+    summary="Antisense oligos against a duplicated exon in DMD patient muscle cells: exon 45 "
+    "duplication, one copy skipped and wild-type dystrophin restored; exon 44 duplication, both "
+    "copies skipped (out of frame again), rescued by also skipping exon 43.",
+    sources=(Source("AartsmaRus2007", "https://doi.org/10.1186/1471-2350-8-43"),),
+)
+#: exon 2 duplication: skipping exon 2 (one copy: full length; both: translation from the exon 5
+#: IRES, an N-truncated functional dystrophin) in patient cells and Dup2 mice
+EXON2_STUDY = Precedent(
+    name="Wein et al. 2014 (Nat Med 20:992)",
+    level="preclinical",
+    summary="Exon 2 skipping (U7 snRNA by AAV9, or antisense oligos) in exon 2 duplication "
+    "patient cells and Dup2 mice: the exon 5 IRES makes an N-truncated dystrophin that "
+    "corrected muscle force in mice.",
+    sources=(Source("Wein2014", "https://doi.org/10.1038/nm.3628"),),
+)
+
+
+def _duplication_skip(
+    ctx: Context, table: ExonTable, lesion: DmdDeletion, vehicle: str, why: str
+) -> Option:
+    """Skipping a duplicated exon: covered for single-exon duplications of internal exons."""
+    exons = lesion.exons
+    if len(exons) != 1 or not 2 <= exons[0] <= table.count - 1:
+        return impossible_option(
+            ctx, "rna-exon-skip", "Exon skipping (DMD)", "correct",
+            f"Not covered by vivo: skipping for a duplication of exon(s) {_span(exons)} "
+            "(vivo plans single-exon duplications of internal exons; multi-exon duplications "
+            "need several duplicated exons skipped, with mistargeting of the original copies "
+            "reported: Aartsma-Rus 2007).",
+            vehicle=vehicle, editor="splice-switching PMO",
+        )  # fmt: skip
+    n = exons[0]
+    nt = table.exon(n).coding_nt or 0
+    both = (
+        "the exon-2-deleted transcript, translated from the exon 5 IRES (N-truncated, "
+        "functional in Dup2 mice: Wein 2014)"
+        if n == 2
+        else (
+            "an in-frame deletion of the exon (Becker-like)"
+            if nt % 3 == 0
+            else f"an out-of-frame transcript again (exon {n}: {nt} nt), as seen for the exon "
+            "44 duplication"
+        )
+    )
+    precedents = (DUPLICATION_STUDY, *((EXON2_STUDY,) if n == 2 else ()))
+    drugs = ", ".join(p.brand for p in _skip_products((n,)))
+    opt = Option(
+        id="rna-exon-skip",
+        title=f"Exon {n} skipping for the exon {n} duplication (investigational)",
+        family="correct",
+        delivery="in_vivo",
+        vehicle=vehicle,
+        editor="splice-switching PMO" + (" or U7 snRNA (AAV9)" if n == 2 else ""),
+        cell_source="n/a (muscle treated in place)",
+        feasibility="possible",
+        score=0.0,
+        rationale=(
+            f"{lesion.hgvs}: duplication of exon {n} ({nt} coding nt"
+            + (f"; not known: {lesion.unknown}" if lesion.unknown else "")
+            + f"). Skipping one copy of exon {n} gives back the full-length, wild-type "
+            f"transcript; skipping both copies gives {both}.",
+            (f"Approved oligos skip exon {n} ({drugs}), for deletions, not duplications. "
+             if drugs else "")
+            + "Duplication skipping has preclinical evidence only (patient cells"
+            + (", Dup2 mice)." if n == 2 else ")."),
+            why,
+        ),
+        precedents=precedents,
+        risks=(
+            *OLIGO_RISKS,
+            Risk(
+                "efficacy",
+                "high" if n != 2 and nt % 3 else "medium",
+                "The oligo binds both copies of the exon: the share of transcripts with one "
+                "copy skipped (wild type) versus both (" + both + ") is not predictable.",
+            ),
+        ),
+        designs=(
+            AsoDesign(
+                purpose=f"splice-switching oligos that skip DMD exon {n} (one copy of the "
+                "duplication)",
+                gene="DMD",
+                mode="skip",
+                exon=n,
+                chemistry="PMO (uniform phosphorodiamidate morpholino)",
+                precedent=None,
+                needs=rna_needs(ctx, "DMD", n),
+            ),
+        ),
+    )  # fmt: skip
+    return finish_option(opt, min(NEW_EXON_SCORE, INVESTIGATIONAL_CAP))
 
 
 def _span(exons: tuple[int, ...]) -> str:
@@ -543,7 +670,9 @@ def _skip_option(
         feasibility="possible",
         score=0.0,
         rationale=(
-            f"{lesion.hgvs}: {lesion_text}. Skipping exon {what} removes "
+            f"{lesion.hgvs}: {lesion_text}"
+            + (f" (not known: {lesion.unknown})" if lesion.unknown else "")
+            + f". Skipping exon {what} removes "
             f"{sum((table.exon(s).coding_nt or 0) for s in skip)} more coding nt, restoring "
             "the reading frame: a shorter, partly functional dystrophin (Becker-like).",
             (
@@ -597,8 +726,9 @@ def _skip_unknown(ctx: Context, vehicle: str, why: str, reason: str) -> Option:
         feasibility="possible",
         score=0.0,
         rationale=(
-            f"Which exon to skip depends on the patient's deletion ({reason}); give it as "
-            "HGVS with intronic breakpoints, e.g. DMD:c.6913-100_7309+100del for exons 48-50.",
+            f"Which exon to skip depends on the patient's deletion ({reason}); give it by "
+            "exon number (vivo plan DMD --exons 48-50) or as HGVS, e.g. "
+            "DMD:c.(6912+1_6913-1)_(7309+1_7310-1)del for exons 48-50.",
             "Approved skips: exon 51 (Exondys 51), 53 (Vyondys 53, Viltepso), 45 (Amondys 45).",
             why,
         ),
