@@ -20,9 +20,11 @@ from vivo.io.atomic import atomic_dir
 from vivo.knowledge.acquired import is_acquired
 from vivo.planning import PatientFacts, Plan, TherapyQuestion, VariantFacts, plan_therapy
 from vivo.planning.decision import resolve_gene
+from vivo.planning.genotype import exon_variant_hgvs, uncertain_variant_facts
 from vivo.planning.plan import Zygosity
 from vivo.variants.hgvs import HgvsVariant, format_hgvs, parse_hgvs
 from vivo.variants.interpret import VariantInterpretation, interpret_variant
+from vivo.variants.uncertain import is_uncertain_hgvs
 from vivo.workflows.dossier import DossierInputs, SectionResult, build_sections
 from vivo.workflows.dossier.trials import TrialsMode, TrialsSection, trials_section
 from vivo.workflows.genomes import resolve_genome
@@ -70,6 +72,8 @@ class PlanRequest:
     vcf: str | None = None  # the patient's VCF: variants and zygosity are read from it
     sample: str | None = None  # the VCF sample (default: the only one)
     assembly: str | None = None  # GRCh38/GRCh37 of the VCF on the bundled locus (default: header)
+    exons: str | None = None  # whole exons deleted/duplicated, by number ("48-50"; DMD)
+    exon_change: str = "del"  # what happened to ``exons``: "del" or "dup"
 
     def __post_init__(self) -> None:
         _check_request(self)
@@ -95,6 +99,13 @@ def _check_request(req: PlanRequest) -> None:
         raise InputError(f"unknown trials mode {req.trials!r}", hint="cache, online or off")
     if req.second_variant and not req.variant:
         raise InputError("a second variant without a first", hint="give the first variant too")
+    if req.exon_change not in ("del", "dup"):
+        raise InputError(f"unknown exon change {req.exon_change!r}", hint="del or dup")
+    if req.exons is not None and (req.variant or req.vcf):
+        raise InputError(
+            "give the exons (--exons) or a variant, not both",
+            hint="--exons 48-50 stands for the variant c.(6912+1_6913-1)_(7309+1_7310-1)del",
+        )
     _check_vcf_request(req)
 
 
@@ -147,6 +158,8 @@ def _facts(
     text: str, gene: str, ag: AnnotatedGenome
 ) -> tuple[VariantFacts, VariantInterpretation | None]:
     """Interpret on the genome when it holds the gene; else parse the HGVS text only."""
+    if is_uncertain_hgvs(text):  # exon deletions/duplications: read on the exon table
+        return uncertain_variant_facts(text, gene), None
     has_gene = _has_gene(ag, gene)
     parsed = parse_hgvs(text, gene=gene)
     if not has_gene:
@@ -196,6 +209,8 @@ def _question(
         )  # fmt: skip
         return q, None
     gene, _ = resolve_gene(req.gene, req.disease, extra=_annotation_genes(ag))
+    if req.exons is not None:
+        texts = (exon_variant_hgvs(gene, req.exons, req.exon_change),)
     variants = ()
     interp = None
     for text in texts:
@@ -311,6 +326,8 @@ def _check_offtarget_genome(req: PlanRequest) -> None:
 def default_out_dir(req: PlanRequest) -> str:
     """A default output folder named after the query, e.g. ``vivo-plan-HBB-c.20A_T``."""
     parts = [req.gene or req.disease or "", *(v for v in (req.variant, req.second_variant) if v)]
+    if req.exons:
+        parts.append(f"exons{req.exons}{req.exon_change}")
     if req.vcf:
         from vivo.workflows.variants import vcf_label
 
