@@ -37,6 +37,13 @@ class TrialsOpt(StrEnum):
     off = "off"
 
 
+class ExonChangeOpt(StrEnum):
+    """What happened to the exons given by --exons."""
+
+    deletion = "del"
+    duplication = "dup"
+
+
 class SexOpt(StrEnum):
     """The patient's sex (X-linked diseases)."""
 
@@ -54,6 +61,18 @@ def plan(
         str | None,
         typer.Argument(help="the other allele's variant (two variants: compound heterozygous)"),
     ] = None,
+    exons: Annotated[
+        str | None,
+        typer.Option(
+            "--exons",
+            help="whole exons deleted (or duplicated: --exon-change dup) by number, e.g. 48-50 "
+            "(DMD; in place of a variant)",
+        ),
+    ] = None,
+    exon_change: Annotated[
+        ExonChangeOpt,
+        typer.Option("--exon-change", help="what happened to --exons: del or dup"),
+    ] = ExonChangeOpt.deletion,
     zygosity: Annotated[
         ZygosityOpt | None,
         typer.Option("--zygosity", help="copies of the variant (default: assumed and stated)"),
@@ -164,6 +183,8 @@ def plan(
         assembly=assembly,
         variant=variant,
         second_variant=variant2,
+        exons=exons,
+        exon_change=exon_change.value,
         zygosity=zygosity.value if zygosity else "unknown",
         disease=disease,
         tissue=tissue,
