@@ -38,7 +38,7 @@ from vivo.core.coords import Interval, Locus, Strand
 from vivo.core.errors import DataError, FormatError
 from vivo.genome.annotation import Annotation, Gene, Transcript, unversioned_accession
 from vivo.genome.base import suggest
-from vivo.io.gtf import canonical_order, iter_features
+from vivo.io.gtf import canonical_order, iter_rows
 from vivo.io.places import cache_path
 from vivo.io.sniff import require_file
 
@@ -166,24 +166,23 @@ def _stream(db: sqlite3.Connection, src: Path, progress: Progress | None) -> int
     genes: list[tuple[str, str]] = []
     n = 0
 
-    def key(tx: str, gene: str, gene_id: str, contig: str, strand: Strand) -> int:
+    def key(tx: str, gene: str, gene_id: str, contig: str, sign: int) -> int:
         k = keys.get(tx)
         if k is None:
             k = keys[tx] = len(keys)
-            info.append((k, tx, gene, gene_id, contig, strand.sign, ""))
+            info.append((k, tx, gene, gene_id, contig, sign, ""))
         return k
 
-    for f in iter_features(src):
-        if f.kind == "gene":
-            genes.append((f.gene_id, f.gene))
-        elif f.kind == "transcript":
-            k = key(f.transcript_id, "", "", f.contig, f.strand)
-            info.append((k, f.transcript_id, "", "", f.contig, f.strand.sign, f.parent))
+    for kind, txs, contig, start, end, sign, gene, gene_id, parent in iter_rows(src):
+        if kind == "gene":
+            genes.append((gene_id, gene))
+        elif kind == "transcript":
+            k = key(txs, "", "", contig, sign)
+            info.append((k, txs, "", "", contig, sign, parent))
         else:
-            cds = int(f.kind == "cds")
-            for tx in f.transcript_id.split(","):
-                k = key(tx, f.gene, f.gene_id, f.contig, f.strand)
-                parts.append((k, cds, f.interval.start, f.interval.end))
+            cds = int(kind == "cds")
+            for tx in txs.split(",") if "," in txs else (txs,):
+                parts.append((key(tx, gene, gene_id, contig, sign), cds, start, end))
                 n += 1
         if len(parts) >= _BATCH or len(info) >= _BATCH:
             _flush(db, info, parts, genes)
