@@ -135,6 +135,7 @@ def trials(
     result = find_trials(req)
     if fmt == "tsv" and not as_json:
         sys.stdout.write(_tsv(result))
+        _print_notes(result)  # on stderr: a cut-off answer or skipped records are never silent
         return
     emit(result.to_dict(), as_json=as_json or fmt == "json", render=lambda: _render(result))
 
@@ -170,6 +171,11 @@ def _header(result: Any) -> str:
     )
 
 
+def _print_notes(result: Any) -> None:
+    for note in (*result.notes, *result.skipped):
+        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+
+
 def _render(result: Any) -> None:
     from rich.table import Table
 
@@ -188,8 +194,7 @@ def _render(result: Any) -> None:
             ", ".join(s.countries[:4]) + (" …" if len(s.countries) > 4 else ""), s.title,
         )  # fmt: skip
     print_table(table, copy_hint="use --format tsv or --json")
-    for note in (*result.notes, *result.skipped):
-        err_console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
+    _print_notes(result)
     if not result.studies:
         console.print("no study passes the filters", style="dim")
 

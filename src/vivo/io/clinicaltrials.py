@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -166,7 +166,11 @@ def read_cache(path: Path) -> CachedAnswer | None:
         studies = doc["studies"]
         if not isinstance(studies, list):
             raise ValueError("'studies' is not a list")
-        datetime.fromisoformat(doc["retrieved"])
+        retrieved = datetime.fromisoformat(doc["retrieved"])
+        if retrieved.tzinfo is None:
+            raise ValueError(f"retrieval time {doc['retrieved']!r} has no time zone")
+        if retrieved > datetime.now(UTC) + timedelta(days=1):
+            raise ValueError(f"retrieval time {doc['retrieved']} is in the future")
         return CachedAnswer(
             base_url=str(doc["base_url"]),
             params={str(k): str(v) for k, v in dict(doc["params"]).items()},

@@ -1,0 +1,42 @@
+"""Hostile-user checks of `vivo trials` (H10 review): odd cache files, TSV notes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vivo.cli.main import main
+from vivo.core.errors import DataError
+from vivo.io.clinicaltrials import CACHE_FORMAT, read_cache
+
+
+def _cache(path: Path, retrieved: str) -> Path:
+    doc = {"format": CACHE_FORMAT, "retrieved": retrieved, "base_url": "http://x/api/v2",
+           "params": {}, "total_count": 0, "truncated": False, "pages": 1, "studies": []}  # fmt: skip
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("retrieved", "why"),
+    [("2026-12-04T10:00:00", "no time zone"), ("2999-01-01T00:00:00+00:00", "in the future")],
+)
+def test_a_cache_with_an_odd_retrieval_time_is_damaged_not_a_traceback(
+    tmp_path: Path, retrieved: str, why: str
+) -> None:
+    with pytest.raises(DataError, match=why):
+        read_cache(_cache(tmp_path / "c.json", retrieved))
+
+
+def test_tsv_output_keeps_the_notes_on_stderr(fake_trials, fast, capsys) -> None:
+    try:
+        main(["trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url,
+              "--max", "3", "--format", "tsv"])  # fmt: skip
+    except SystemExit as exc:
+        assert not exc.code
+    out, err = capsys.readouterr()
+    assert out.startswith("# 3 shown of 3 studies fetched")
+    assert "only the first 3 of" in err  # a cut-off answer is never silent
+    assert "note:" not in out  # stdout stays a clean TSV
