@@ -13,8 +13,10 @@ from vivo.io.clinicaltrials import CACHE_FORMAT, read_cache
 
 
 def _cache(path: Path, retrieved: str) -> Path:
-    doc = {"format": CACHE_FORMAT, "retrieved": retrieved, "base_url": "http://x/api/v2",
-           "params": {}, "total_count": 0, "truncated": False, "pages": 1, "studies": []}  # fmt: skip
+    doc = {
+        "format": CACHE_FORMAT, "retrieved": retrieved, "base_url": "http://x/api/v2",
+        "params": {}, "total_count": 0, "truncated": False, "pages": 1, "studies": [],
+    }  # fmt: skip
     path.write_text(json.dumps(doc))
     return path
 
