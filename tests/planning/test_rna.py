@@ -71,6 +71,10 @@ def test_htt_allele_selective_knockdown_is_flagged_investigational() -> None:
         ("DMD:c.6439-1000_7309+200del", 51, ["Exondys 51"]),  # exons 45-50
         ("DMD:c.7543-50_7660+50del", 53, ["Vyondys 53", "Viltepso"]),  # exon 52: 51 or 53
         ("DMD:c.6615-10_6912+10del", 45, ["Amondys 45"]),  # exons 46-47
+        # uncertain breakpoints (exon-based HGVS, as MLPA reports write them)
+        ("DMD:c.(6912+1_6913-1)_(7309+1_7310-1)del", 51, ["Exondys 51"]),
+        ("DMD:c.6439-?_7309+?del", 51, ["Exondys 51"]),
+        ("NM_004006.2(DMD):c.(7542+1_7543-1)_(7660+1_7661-1)del", 53, ["Vyondys 53", "Viltepso"]),
     ],
 )
 def test_dmd_exon_skip_is_chosen_from_the_deletion(hgvs: str, exon: int, drugs: list[str]) -> None:
@@ -133,3 +137,11 @@ def test_allele_selective_knockdown_lists_the_given_snvs_as_candidates() -> None
     snv = VariantFacts("HTT:c.100A>G", "substitution", "A", "G")
     opt = plan_therapy(TherapyQuestion("HTT", (snv,))).option("rna-knockdown-allele-selective")
     assert "HTT:c.100A>G" in opt.rationale[1] and "phasing" in opt.rationale[1]
+
+
+def test_dmd_uncertain_deletion_that_may_reach_other_exons_is_not_guessed() -> None:
+    opt = _plan("DMD", "DMD:c.(6900_6950)_(7309+1_7310-1)del").option("rna-exon-skip")
+    assert "amenability unknown" in opt.title
+    assert "reading frame cannot be known" in opt.rationale[0]
+    inframe = _plan("DMD", "DMD:c.(6438+1_6439-1)_(6912+1_6913-1)del").option("rna-exon-skip")
+    assert inframe.feasibility == "impossible" and "exact breakpoints" in inframe.rationale[0]
