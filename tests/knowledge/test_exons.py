@@ -56,3 +56,24 @@ def test_first_and_last_exons_are_never_skipped_and_bad_exons_are_refused() -> N
         frame_shift(T, (70,))
     with pytest.raises(InputError, match="no bundled exon table"):
         load_exon_table("TTR")
+
+
+def test_a_small_deletion_inside_an_out_of_frame_exon_is_skipped_with_that_exon() -> None:
+    """c.7400del in exon 51 (233 nt): skipping 50+52 would leave exon 51 read in a shifted
+    frame; only skips that remove exon 51 itself restore the protein (H10 review)."""
+    skips = skips_restoring_frame(T, {51: 1})
+    assert skips == ((50, 51), (51, 52))
+    assert all(51 in s for s in skips)
+
+
+def test_a_small_deletion_inside_an_in_frame_exon_skips_that_exon() -> None:
+    n = next(e.number for e in T.exons[1:-1] if e.coding_nt and e.coding_nt % 3 == 0)
+    assert skips_restoring_frame(T, {n: 1}) == ((n,),)
+
+
+def test_a_deletion_ending_inside_two_exons_skips_both() -> None:
+    # from inside exon 45 to inside exon 47: both partial exons must go
+    c45, c46, c47 = (T.exon(n).coding_nt or 0 for n in (45, 46, 47))
+    skips = skips_restoring_frame(T, {45: 10, 46: c46, 47: 5})
+    restores = (c45 + c46 + c47) % 3 == 0  # skipping 45 and 47 removes all three exons
+    assert skips == (((45, 47),) if restores else ())

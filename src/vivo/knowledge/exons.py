@@ -24,7 +24,7 @@ from functools import cache
 from typing import Literal
 
 from vivo.core.errors import DataError, InputError
-from vivo.genome.annotation import CodingPosition
+from vivo.genome.annotation import CodingPosition, Transcript
 from vivo.knowledge.sources import Source, read_data_text
 from vivo.variants.hgvs import Position
 from vivo.variants.uncertain import Breakpoint, UncertainVariant, format_uncertain
@@ -35,6 +35,7 @@ __all__ = [
     "ExonTable",
     "exon_change",
     "exon_range_variant",
+    "exon_table_from_transcript",
     "frame_shift",
     "load_exon_table",
     "parse_exon_range",
@@ -141,6 +142,35 @@ def load_exon_table(gene: str) -> ExonTable:
     return ExonTable("DMD", "NM_004006 (Dp427m)", "GRCh38", exons, _SOURCES)
 
 
+def exon_table_from_transcript(tx: Transcript) -> ExonTable:
+    """The exon table of an annotated coding transcript (the annotation in use).
+
+    Exons wholly in the UTRs have no coding span (``cds_first``/``cds_last`` ``None``).
+    """
+    if not tx.is_coding:
+        raise InputError(
+            f"transcript {tx.transcript_id} is non-coding: no exons in c. numbering",
+            hint="exon changes are read on a coding transcript",
+        )
+    cds_nt = tx.cds_length()
+    exons = []
+    for number, e in enumerate(tx.exons_5to3, start=1):
+        five, three = (e.start, e.end - 1) if tx.strand.sign > 0 else (e.end - 1, e.start)
+        c5, c3 = tx.to_coding(five), tx.to_coding(three)
+        coding = not (c3.region == "utr5" or c5.region == "utr3")
+        exons.append(
+            Exon(
+                number=number,
+                chrom_start_1based=e.start + 1,
+                chrom_end_1based=e.end,
+                length_nt=len(e),
+                cds_first=(c5.base if c5.region == "cds" else 1) if coding else None,
+                cds_last=(c3.base if c3.region == "cds" else cds_nt) if coding else None,
+            )
+        )
+    return ExonTable(tx.gene_name, tx.transcript_id, "annotation in use", tuple(exons), ())
+
+
 def remaining_after(table: ExonTable, deleted_nt: dict[int, int]) -> dict[int, int | None]:
     """Coding bases left in each exon after a deletion that removed ``deleted_nt[exon]`` bases."""
     out: dict[int, int | None] = {}
@@ -186,17 +216,36 @@ def skips_restoring_frame(
 ) -> tuple[tuple[int, ...], ...]:
     """Exon skips (one exon, else two contiguous or flanking exons) that restore the frame.
 
-    Candidates are the exons next to the deletion (and any exon it removed only in part);
-    single skips are returned when any works, else the double skips. An in-frame deletion
-    returns ``()`` (nothing to restore).
+    Candidates are the exons next to the deletion; single skips are returned when any works,
+    else the double skips. An exon the deletion removed only in part (a small deletion inside
+    an exon) stays in the transcript read in a shifted frame unless it is skipped itself, so
+    every skip then includes it (Aartsma-Rus et al. 2009, *Hum Mutat* 30:293: small mutations
+    are treated by skipping the exon that carries them, with a neighbour when that exon is out
+    of frame). An in-frame deletion returns ``()`` (nothing to restore).
+
+    >>> table = load_exon_table("DMD")
+    >>> skips_restoring_frame(table, {51: 1})  # c.7400del in exon 51 (233 nt): 50+51 or 51+52
+    ((50, 51), (51, 52))
     """
     removed = _deleted_nt(table, deleted)
     shift = sum(removed.values()) % 3
     if shift == 0:
         return ()
     gone = {n for n, nt in removed.items() if nt >= (table.exon(n).coding_nt or 0)}
+    partial = sorted(n for n in removed if n not in gone)
     lo, hi = min(removed), max(removed)
-    near = sorted({lo - 1, hi + 1, *(n for n in removed if n not in gone)})
+    if partial:
+        near = partial if len(partial) == 1 else []
+        pairs = (
+            [(partial[0] - 1, partial[0]), (partial[0], partial[0] + 1)]
+            if len(partial) == 1
+            else [(partial[0], partial[-1])]
+            if len(partial) == 2
+            else []
+        )
+    else:
+        near = [lo - 1, hi + 1]
+        pairs = [(lo - 2, lo - 1), (lo - 1, hi + 1), (hi + 1, hi + 2)]
     singles = []
     for n in near:
         nt = _skippable(table, n, removed)
@@ -204,7 +253,6 @@ def skips_restoring_frame(
             singles.append((n,))
     if singles or max_exons < 2:
         return tuple(singles)
-    pairs = [(lo - 2, lo - 1), (lo - 1, hi + 1), (hi + 1, hi + 2)]
     doubles = []
     for a, b in pairs:
         na, nb = _skippable(table, a, removed), _skippable(table, b, removed)
@@ -440,6 +488,9 @@ def exon_change(table: ExonTable, variant: UncertainVariant) -> ExonChange:
         decided = False
     if sure_lo <= 1 <= sure_hi:
         unknown.append("the protein: the start codon is changed")
+        decided = False
+    if table.exons[-1].cds_last == end and sure_lo <= end <= sure_hi:
+        unknown.append("the protein's end: the stop codon is changed")
         decided = False
     if partial:
         unknown.append(
