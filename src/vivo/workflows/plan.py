@@ -158,9 +158,10 @@ def _facts(
     text: str, gene: str, ag: AnnotatedGenome
 ) -> tuple[VariantFacts, VariantInterpretation | None]:
     """Interpret on the genome when it holds the gene; else parse the HGVS text only."""
-    if is_uncertain_hgvs(text):  # exon deletions/duplications: read on the exon table
-        return uncertain_variant_facts(text, gene), None
     has_gene = _has_gene(ag, gene)
+    if is_uncertain_hgvs(text):  # exon deletions/duplications: on the exon table/annotation
+        tx = ag.gene(gene).canonical if has_gene else None
+        return uncertain_variant_facts(text, gene, transcript=tx), None
     parsed = parse_hgvs(text, gene=gene)
     if not has_gene:
         hgvs = f"{gene}:{format_hgvs(parsed, with_gene=False)}"
