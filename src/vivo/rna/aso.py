@@ -45,6 +45,7 @@ from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.seq import gc_content, reverse_complement
 from vivo.rna import aso_fold
 from vivo.rna.aso_chemistry import STERIC_LENGTHS, Chemistry, get_chemistry, motif_flags
+from vivo.rna.aso_maxent import MAXENT_INFO, exon_site_strengths
 from vivo.rna.offtargets import NearSite, PamlessIndex, search_near_sites
 from vivo.rna.splicing import ESEFINDER_INFO, ESRSEQ_INFO, FAS_ESS_INFO, element_track
 from vivo.rna.transcript import RnaTranscript, SequenceKind, SiteLocation
@@ -470,7 +471,7 @@ def design_splice_switching(
     return AsoResult(tx.transcript_id, tx.gene, mode, chem, "pre-mrna", exon, tiles.region,
                      len(keep), designs, tuple(notes),
                      (MODEL_INFO, ESRSEQ_INFO, FAS_ESS_INFO, ESEFINDER_INFO,
-                      aso_fold.ACCESSIBILITY_INFO))  # fmt: skip
+                      aso_fold.ACCESSIBILITY_INFO, MAXENT_INFO))  # fmt: skip
 
 
 def splice_tile_scores(
@@ -522,6 +523,10 @@ def _score_tiles(
     if len(region) < length:
         raise InputError(f"exon {exon} with its flanks ({len(region)} nt) is shorter than {length}")
     notes: list[str] = []
+    acc, don = exon_site_strengths(pre, exon_iv)
+    notes.append(f"exon {exon} splice-site strength, MaxEntScan (Yeo & Burge 2004): acceptor "
+                 f"{_bits(acc)}, donor {_bits(don)} (one value per exon: not part of the tile "
+                 "score)")  # fmt: skip
     starts = list(range(region.start, region.end - length + 1))
     terms, excluded = _splice_terms(pre, exon_iv, starts, length, mode, notes)
     if excluded:
@@ -529,6 +534,10 @@ def _score_tiles(
                      "ranked (blocking them would cause skipping)")  # fmt: skip
     score = _splice_score(terms, mode, chemistry)
     return _Tiles(pre, region, starts, terms, score, excluded, tuple(notes))
+
+
+def _bits(value: float | None) -> str:
+    return "n/a (window off the record or not ACGT)" if value is None else f"{value:.2f} bits"
 
 
 def _steric(chemistry: str) -> Chemistry:
