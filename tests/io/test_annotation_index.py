@@ -130,6 +130,9 @@ def test_wrong_schema_or_damaged_index(big_gtf: Path, tmp_path: Path) -> None:
         ("broken_columns.gtf", "expected 9 tab-separated columns", 1),
         ("negative_coords.gtf", "bad coordinates|not integers", 1),
         ("binary.gtf", "not a GTF or GFF3 file", None),
+        ("missing_parent.gff3", "exon row without Parent", 3),
+        ("no_transcript_id.gtf", "exon row without transcript_id", 1),
+        ("end_before_start.gtf", "bad coordinates 20-10", 1),
     ],
 )
 def test_broken_fixtures(data_dir: Path, name: str, message: str, line: int | None) -> None:
