@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from vivo.core.errors import InputError
+from vivo.genome.annotation import Transcript
 from vivo.knowledge.alleles import (
     allele_classes,
     disease_classes,
@@ -38,8 +39,10 @@ from vivo.knowledge.alleles import (
 from vivo.knowledge.diseases import Disease, diseases_for_gene
 from vivo.knowledge.exons import (
     ExonChange,
+    ExonTable,
     exon_change,
     exon_range_variant,
+    exon_table_from_transcript,
     load_exon_table,
     parse_exon_range,
 )
@@ -363,13 +366,27 @@ def _exon_consequence(change: ExonChange) -> str:
     return f"exon {word}, frameshift" if change.frame_shift else f"in-frame exon {word}"
 
 
-def uncertain_variant_facts(text: str, gene: str) -> VariantFacts:
+def _exon_table(gene: str, transcript: Transcript | None) -> ExonTable | None:
+    """The bundled exon table of ``gene`` (DMD), else that of ``transcript``, else None."""
+    try:
+        return load_exon_table(gene)
+    except InputError:
+        pass
+    if transcript is None or not transcript.is_coding:
+        return None
+    return exon_table_from_transcript(transcript)
+
+
+def uncertain_variant_facts(
+    text: str, gene: str, *, transcript: Transcript | None = None
+) -> VariantFacts:
     """Planner facts of a deletion/duplication with uncertain breakpoints.
 
-    On a gene with a bundled exon table the exons changed and the reading frame are read from
-    it (:func:`vivo.knowledge.exons.exon_change`); ``length_bp`` is then the coding bases
-    certainly changed, a lower bound (the introns' share is unknown). Elsewhere the syntax is
-    kept and nothing is interpreted.
+    On a gene with a bundled exon table (DMD), else on ``transcript`` (the annotation's
+    canonical transcript of the gene), the exons changed and the reading frame are read
+    (:func:`vivo.knowledge.exons.exon_change`); ``length_bp`` is then the coding bases
+    certainly changed, a lower bound (the introns' share is unknown). Without either the
+    syntax is kept and nothing is interpreted.
 
     >>> f = uncertain_variant_facts("c.6913-?_7309+?del", "DMD")
     >>> f.hgvs, f.kind, f.consequence, f.length_bp
@@ -378,9 +395,8 @@ def uncertain_variant_facts(text: str, gene: str) -> VariantFacts:
     v = parse_uncertain(text, gene=gene)
     hgvs = f"{gene}:{format_uncertain(v, with_gene=False)}"
     kind = _EXON_WORDS[v.edit]
-    try:
-        table = load_exon_table(gene)
-    except InputError:
+    table = _exon_table(gene, transcript)
+    if table is None:
         return VariantFacts(hgvs, kind)
     change = exon_change(table, v)
     table_nt = {e.number: e.coding_nt or 0 for e in table.exons}
