@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -312,11 +314,14 @@ def test_skip_weights_follow_chiba_2021_importances() -> None:
 
 def test_skip_scores_depend_on_the_chemistry() -> None:
     tx = bundled_transcript("DMD-exon51")
-    pmo = aso.splice_tile_scores(tx, exon=51, mode="skip", length=20, chemistry="pmo")
-    moe = aso.splice_tile_scores(tx, exon=51, mode="skip", length=20, chemistry="moe")
+
+    def tiles(mode: Literal["skip", "include"], chemistry: str) -> tuple[tuple[int, float], ...]:
+        return aso.splice_tile_scores(tx, exon=51, mode=mode, length=20, flank=20,
+                                      chemistry=chemistry)  # fmt: skip
+
+    pmo, moe = tiles("skip", "pmo"), tiles("skip", "moe")
     assert sorted(s for s, _ in pmo) == sorted(s for s, _ in moe)  # the same tiles
     assert [s for s, _ in pmo] != [s for s, _ in moe]  # ranked by different weights
-    inc = aso.splice_tile_scores(tx, exon=51, mode="include", length=20, chemistry="pmo")
-    assert inc == aso.splice_tile_scores(tx, exon=51, mode="include", length=20, chemistry="moe")
+    assert tiles("include", "pmo") == tiles("include", "moe")
     with pytest.raises(InputError):
         aso.splice_tile_scores(tx, exon=51, mode="skip", length=20, chemistry="moe-5-10-5")
