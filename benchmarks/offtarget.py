@@ -3,6 +3,8 @@
     python benchmarks/offtarget.py all --size-mb 3100 --guides 100 1000 \\
         [--bulge-guides 100] [--repeat 2] [--cold]
     python benchmarks/offtarget.py make|build|search|write|library ... --workdir DIR   (one phase)
+    python benchmarks/offtarget.py fixedcost [--fasta chr20.fa.gz] [--guides 10] [--repeat 5]
+    python benchmarks/offtarget.py library --guides 20000 --cluster processes ...
 
 ``make`` writes a seeded synthetic genome as a .2bit file (24 contigs with human chromosome
 proportions, 41% GC, a 10 kb N run per contig), planting for every guide near-copies with 1-6
@@ -11,7 +13,13 @@ random strand. ``build`` runs ``build_genome_index`` (SpCas9, PAMs NGG + NAG). `
 ``search_offtargets`` on the first N guides and checks that every planted site within the
 limits is reported (``--cold``: the page cache is dropped first, so the first run reads the
 index from disk; needs root); ``write`` times ``vivo offtargets … -o sites.tsv`` end to end;
-``library`` runs tens of thousands of guides through the Dask backend.
+``library`` runs tens of thousands of guides through the Dask backend (``--cluster processes``:
+a scheduler and two worker processes on this machine, started by the phase, instead of the
+in-process thread cluster). ``fixedcost`` times, in one run and interleaved, ``vivo offtargets
+--genome chr20`` end to end from the shell (writing every site as TSV) and ``bwa aln`` +
+``bwa samse`` with CRISPOR's settings on the same guides and chromosome (``--fasta``, default
+GRCh37 chr20; the vivo and bwa indexes are built first, untimed); its figures go to
+``benchmarks/results/offtarget-fixedcost.json``.
 Each phase runs in its own process (``all`` starts them as subprocesses) so that wall time,
 CPU time and peak RSS (``ru_maxrss``) are those of that phase alone. Figures go to
 ``benchmarks/results/offtarget-<size>mb.json`` (one entry per phase/run, with
@@ -203,7 +211,9 @@ def write(work: Path, n_guides: int, mismatches: int, bulges: int) -> dict[str, 
             "sites_per_s_written": round(n / max(float(figures["wall_s"]) - searched, 1e-9))}  # type: ignore[arg-type]  # fmt: skip
 
 
-def library(work: Path, n_guides: int, mismatches: int, scheduler: str | None) -> dict[str, object]:
+def library(
+    work: Path, n_guides: int, mismatches: int, scheduler: str | None, cluster: str | None = None
+) -> dict[str, object]:
     """A genome-wide library job through the Dask backend (``vivo offtargets --backend dask``):
     the 1,000 planted guides plus seeded random ones up to ``n_guides``; every planted site of
     the first 1,000 within the limits must be reported."""
@@ -213,12 +223,26 @@ def library(work: Path, n_guides: int, mismatches: int, scheduler: str | None) -
     rng = np.random.default_rng(2)
     extra = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(max(0, n_guides - len(planted)))]
     guides = tuple([*planted, *extra][:n_guides])
+    local = None
+    if cluster == "processes":  # a real cluster: a scheduler and two worker processes
+        from distributed import LocalCluster
+
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                             dashboard_address=None)  # fmt: skip
+        scheduler = local.scheduler_address
     req = OffTargetRequest("bench", guides, max_mismatches=mismatches, backend="dask",
                            scheduler=scheduler, home=str(work / "home"), pams=PAMS,
                            guides_per_task=500)  # fmt: skip
     t0, c0 = time.perf_counter(), time.process_time()
-    run = run_offtargets(req)
+    try:
+        run = run_offtargets(req)
+    finally:
+        if local is not None:
+            local.close()
     figures = _usage(t0, c0)
+    if local is not None:  # the workers' CPU time is not this process's
+        figures["cpu_s"] = "in the worker processes (not measured)"
+        scheduler = "LocalCluster (scheduler + 2 worker processes x 1 thread)"
     want = [p for p in json.loads((work / "planted.json").read_text())
             if p["guide"] < min(n_guides, len(planted)) and p["mm"] <= mismatches
             and p["dna"] == 0 and p["rna"] == 0]  # fmt: skip
@@ -228,6 +252,86 @@ def library(work: Path, n_guides: int, mismatches: int, scheduler: str | None) -
             "sites_reported": sum(g.n_sites for g in run.guides),
             "planted_in_limits": len(want), "planted_found": len(want) - len(missing),
             "all_planted_found": not missing}  # fmt: skip
+
+
+#: bwa aln / samse options of CRISPOR (Haeussler et al. 2016, Genome Biol 17:148; crispor.py):
+#: no gaps, up to 4 differences, all hits of a read reported up to 60,000.
+BWA_ALN = ["-o", "0", "-m", "1980000", "-n", "4", "-k", "4", "-N", "-l", "20"]
+BWA_SAMSE_MAX = "60000"
+CHR20 = Path("/work/shared/data/genomes/GRCh37.chr20.fa.gz")
+
+
+def _chrom_guides(fasta: Path, n: int, seed: int) -> list[str]:
+    """``n`` seeded 20-nt spacers next to an NGG PAM of the chromosome (no N)."""
+    import gzip
+
+    opener = gzip.open if fasta.suffix == ".gz" else open
+    with opener(fasta, "rt") as fh:  # type: ignore[operator]
+        seq = "".join(line.strip().upper() for line in fh if not line.startswith(">"))
+    rng = np.random.default_rng(seed)
+    out: list[str] = []
+    while len(out) < n:
+        p = int(rng.integers(0, len(seq) - 23))
+        if seq[p + 21 : p + 23] == "GG" and "N" not in seq[p : p + 23]:
+            out.append(seq[p : p + 20])
+    return out
+
+
+def _timed(cmd: list[str] | str, **kw: object) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+    return time.perf_counter() - t0
+
+
+def fixedcost(work: Path, fasta: Path, n_guides: int, repeat: int, seed: int) -> dict[str, object]:
+    """``vivo offtargets --genome chr20`` for a few guides end to end vs ``bwa aln`` + ``samse``
+    on the same machine, interleaved runs (indexes built first, untimed)."""
+    import shutil
+
+    bwa = shutil.which("bwa")
+    if bwa is None:
+        raise SystemExit("fixedcost needs bwa on PATH (apt-get install bwa)")
+    vivo_cli = Path(sys.executable).parent / "vivo"
+    cli = [str(vivo_cli)] if vivo_cli.is_file() else [sys.executable, "-m", "vivo.cli.main"]
+    home = work / "home"
+    guides = _chrom_guides(fasta, n_guides, seed)
+    (work / "guides.txt").write_text("\n".join(guides) + "\n")
+    (work / "guides.fa").write_text("".join(f">g{i}\n{g}\n" for i, g in enumerate(guides)))
+    build = {}
+    if not (home / "chrom").is_dir():
+        build["vivo_genome_add_s"] = round(_timed([*cli, "genome", "add", "chrom", str(fasta),
+                                                   "--home", str(home), "--quiet"]), 1)  # fmt: skip
+    ref = work / "chrom.fa"
+    if not (work / "chrom.fa.bwt").is_file():
+        import gzip
+
+        opener = gzip.open if fasta.suffix == ".gz" else open
+        with opener(fasta, "rb") as src, open(ref, "wb") as dst:  # type: ignore[operator]
+            shutil.copyfileobj(src, dst)
+        build["bwa_index_s"] = round(_timed([bwa, "index", str(ref)]), 1)
+    vivo_cmd = [*cli, "offtargets", "--genome", "chrom", "--guides", str(work / "guides.txt"),
+                "--home", str(home), "-o", str(work / "vivo.tsv"), "--force",
+                "--quiet"]  # fmt: skip
+    bwa_cmd = (f"{bwa} aln {' '.join(BWA_ALN)} {ref} {work / 'guides.fa'} > {work / 'g.sai'} && "
+               f"{bwa} samse -n {BWA_SAMSE_MAX} {ref} {work / 'g.sai'} {work / 'guides.fa'} "
+               f"> {work / 'g.sam'}")  # fmt: skip
+    _timed(vivo_cmd)  # first runs: page cache and numba cache as after an earlier use
+    _timed(bwa_cmd, shell=True)
+    vivo_s, bwa_s, loads = [], [], []
+    for _ in range(repeat):
+        vivo_s.append(_timed(vivo_cmd))
+        bwa_s.append(_timed(bwa_cmd, shell=True))
+        loads.append(round(os.getloadavg()[0], 2))
+    with open(work / "vivo.tsv") as fh:
+        sites = sum(1 for _ in fh) - 1
+    vm, bm = float(np.median(vivo_s)), float(np.median(bwa_s))
+    return {"fasta": str(fasta), "guides": n_guides, "max_mismatches": 4,
+            "vivo_cmd": "vivo offtargets --genome chrom --guides FILE -o sites.tsv --quiet",
+            "bwa_cmd": f"bwa aln {' '.join(BWA_ALN)}; bwa samse -n {BWA_SAMSE_MAX}",
+            "vivo_s": [round(x, 3) for x in vivo_s], "bwa_s": [round(x, 3) for x in bwa_s],
+            "vivo_median_s": round(vm, 3), "bwa_median_s": round(bm, 3),
+            "vivo_over_bwa": round(vm / bm, 3), "vivo_sites_written": sites,
+            "loadavg_per_run": loads, **build}  # fmt: skip
 
 
 def _candidates(
@@ -273,11 +377,13 @@ def _missing(res: object, want: list[dict[str, object]], names: list[str]) -> li
     return missing
 
 
-def _save(size_mb: float, entry: dict[str, object]) -> None:
+def _save(size_mb: float | str, entry: dict[str, object]) -> None:
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"offtarget-{size_mb:g}mb.json"
+    name = size_mb if isinstance(size_mb, str) else f"{size_mb:g}mb"
+    path = RESULTS / f"offtarget-{name}.json"
     data = json.loads(path.read_text()) if path.is_file() else {"runs": []}
-    entry = {**entry, "size_mb": size_mb, "cpus": os.cpu_count(), "machine": platform.machine(),
+    mb = None if isinstance(size_mb, str) else size_mb
+    entry = {**entry, "size_mb": mb, "cpus": os.cpu_count(), "machine": platform.machine(),
              "python": sys.version.split()[0], "date": time.strftime("%Y-%m-%d %H:%M:%S")}  # fmt: skip  # noqa: E501
     data["runs"].append(entry)
     path.write_text(json.dumps(data, indent=1))
@@ -286,7 +392,8 @@ def _save(size_mb: float, entry: dict[str, object]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("phase", choices=["make", "build", "search", "write", "library", "all"])
+    ap.add_argument("phase", choices=["make", "build", "search", "write", "library", "all",
+                                      "fixedcost"])  # fmt: skip
     ap.add_argument("--size-mb", type=float, default=100)
     ap.add_argument("--guides", type=int, nargs="+", default=[100])
     ap.add_argument("--bulge-guides", type=int, default=0, help="also search N guides 1D+1R")
@@ -297,9 +404,19 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="search runs (2nd: warm page cache)")
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--scheduler", default=None, help="Dask scheduler for the library phase")
+    ap.add_argument("--cluster", choices=["threads", "processes"], default=None,
+                    help="library phase: start a LocalCluster of 2 worker processes")  # fmt: skip
+    ap.add_argument("--fasta", default=str(CHR20), help="fixedcost: the chromosome")
     ap.add_argument("--cold", action="store_true",
                     help="drop the page cache before searching (root; Linux)")  # fmt: skip
     a = ap.parse_args()
+    if a.phase == "fixedcost":
+        work = Path(a.workdir or "/tmp/vivo-offtarget-bench-fixedcost")
+        work.mkdir(parents=True, exist_ok=True)
+        entry0 = {"phase": "fixedcost",
+                  **fixedcost(work, Path(a.fasta), a.guides[0], a.repeat, a.seed)}  # fmt: skip
+        _save("fixedcost", entry0)
+        return
     work = Path(a.workdir or f"/tmp/vivo-offtarget-bench-{a.size_mb:g}mb")
     work.mkdir(parents=True, exist_ok=True)
     if a.phase == "all":
@@ -323,7 +440,8 @@ def main() -> None:
     elif a.phase == "build":
         entry = {"phase": "build", "pams": list(PAMS), **build(work)}
     elif a.phase == "library":
-        entry = {"phase": "library", **library(work, a.guides[0], a.mismatches, a.scheduler)}
+        entry = {"phase": "library",
+                 **library(work, a.guides[0], a.mismatches, a.scheduler, a.cluster)}  # fmt: skip
     elif a.phase == "write":
         entry = {"phase": "write", **write(work, a.guides[0], a.mismatches, a.bulges)}
     else:

@@ -50,7 +50,9 @@ __all__ = [
     "GenomeMeta",
     "GenomeStore",
     "IndexInfo",
+    "NpyFolder",
     "check_name",
+    "sha256_file",
 ]
 
 FORMAT_VERSION = 2
@@ -59,6 +61,51 @@ SITE_ARRAYS = ("win", "nmask", "pos", "meta", "bucket_start", "pw", "dbucket_sta
 _STAGE = re.compile(r"^\.(?P<name>.+)\.pid(?P<pid>\d+)\.[^.]+\.(?:building|old|removing)$")
 _STAGE_GLOBS = (".*.building", ".*.old", ".*.removing")
 _LEGACY_AGE_S = 24 * 3600
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file, read in 4 MB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class NpyFolder:
+    """The index build's array sink (``vivo.editing.offtarget.build.ArraySink``): one ``.npy``
+    file per array in ``folder`` (created sparse, written in slices at their offsets)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._offsets: dict[str, tuple[int, int]] = {}
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.npy"
+
+    def create(self, name: str, dtype: Any, n: int) -> None:
+        arr = np.lib.format.open_memmap(self._path(name), mode="w+", dtype=dtype, shape=(n,))
+        self._offsets[name] = (int(arr.offset), arr.dtype.itemsize)
+        del arr
+
+    def write(self, name: str, at: int, arr: np.ndarray) -> None:  # type: ignore[type-arg]
+        offset, size = self._offsets[name]
+        with open(self._path(name), "r+b") as fh:
+            fh.seek(offset + at * size)
+            np.ascontiguousarray(arr).tofile(fh)
+
+    def save(self, name: str, arr: np.ndarray) -> None:  # type: ignore[type-arg]
+        np.save(self._path(name), arr)
+
+    def load(self, name: str) -> np.ndarray:  # type: ignore[type-arg]
+        arr: np.ndarray = np.load(self._path(name), mmap_mode="r")  # type: ignore[type-arg]
+        return arr
+
+    def remove(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
 
 
 def check_name(name: str) -> str:

@@ -1,4 +1,5 @@
-"""UCSC .2bit genomes: reading through py2bit (soft-masking kept) and writing.
+"""UCSC .2bit genomes: reading (one parser: the layout, then the packed bases decoded from a
+memory map, soft-masking kept) and writing.
 
 The writer follows the published UCSC format (signature 0x1A412743, version 0, 2 bits per base
 with T=0 C=1 A=2 G=3, N-blocks and mask-blocks per record;
@@ -7,7 +8,9 @@ IUPAC codes are written as N.
 
 :func:`read_twobit_index` checks the whole layout against the file size (header, names,
 record headers, packed bases), so a truncated or corrupt file is a :class:`FormatError` naming
-the file before any base is read.
+the file before any base is read. :func:`record_codes` decodes a range of one record's bases
+(vivo's codes A0 C1 G2 T3, 4 = N) from a memory map of the file; :class:`TwoBitGenome` and the
+genome packer of the index build (:func:`twobit_contigs`) both read through it.
 """
 
 from __future__ import annotations
@@ -16,25 +19,41 @@ import io
 import os
 import re
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import py2bit
 
 from vivo.core.errors import FormatError, InputError
 from vivo.genome.base import GenomeBase
 from vivo.io.atomic import atomic_write
 from vivo.io.sniff import require_file, sniff
 
-__all__ = ["TwoBitGenome", "TwoBitRecord", "read_twobit_index", "write_twobit"]
+if TYPE_CHECKING:
+    from vivo.editing.offtarget.build import ContigSource
+
+__all__ = [
+    "TwoBitGenome",
+    "TwoBitRecord",
+    "read_twobit_index",
+    "record_codes",
+    "twobit_contigs",
+    "write_twobit",
+]
 
 _SIGNATURE = 0x1A412743
 _CODE = np.full(256, 0, dtype=np.uint8)
 for _b, _v in zip(b"TCAGtcag", (0, 1, 2, 3, 0, 1, 2, 3), strict=True):
     _CODE[_b] = _v
+#: 2bit codes (T0 C1 A2 G3) -> vivo codes (A0 C1 G2 T3), four bases per byte
+_TB = np.array([3, 1, 0, 2], dtype=np.uint8)
+_TB_BYTE = np.zeros((256, 4), dtype=np.uint8)
+for _i in range(256):
+    _TB_BYTE[_i] = _TB[[(_i >> 6) & 3, (_i >> 4) & 3, (_i >> 2) & 3, _i & 3]]
+_STEP = 1 << 26  # bases decoded per chunk when packing a genome
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +145,53 @@ def read_twobit_index(path: str | os.PathLike[str]) -> list[TwoBitRecord]:
     return out
 
 
+def record_codes(
+    raw: npt.NDArray[np.uint8], rec: TwoBitRecord, start: int, end: int
+) -> npt.NDArray[np.uint8]:
+    """Codes (A0 C1 G2 T3, 4 = N) of bases ``[start, end)`` of ``rec``, from ``raw``, the
+    whole file as bytes (a memory map)."""
+    start, end = max(0, start), min(end, rec.length)
+    if end <= start:
+        return np.zeros(0, dtype=np.uint8)
+    lo = start - start % 4
+    codes = _TB_BYTE[raw[rec.data_offset + lo // 4 : rec.data_offset + (end + 3) // 4]].ravel()
+    out = codes[start - lo : end - lo].copy()
+    nb = rec.n_blocks
+    if len(nb):
+        hit = (nb[:, 0] < end) & (nb[:, 0] + nb[:, 1] > start)
+        for a, size in nb[hit]:
+            out[max(a, start) - start : min(a + size, end) - start] = 4
+    return out
+
+
+def _masked(rec: TwoBitRecord) -> npt.NDArray[np.int64]:
+    mb = rec.mask_blocks
+    return np.stack([mb[:, 0], mb[:, 0] + mb[:, 1]], axis=1).reshape(-1, 2).astype(np.int64)
+
+
+def twobit_contigs(path: str | os.PathLike[str]) -> list[ContigSource]:
+    """Every record as a contig to pack (``vivo.editing.offtarget.build.pack_contigs``): codes
+    decoded a chunk at a time from a memory map (bounded memory), soft-masked runs."""
+    from vivo.editing.offtarget.build import ContigSource
+
+    recs = read_twobit_index(path)
+    raw = np.memmap(require_file(path, "2bit file"), dtype=np.uint8, mode="r")
+
+    def chunks(rec: TwoBitRecord) -> Iterator[npt.NDArray[np.uint8]]:
+        for lo in range(0, rec.length, _STEP):
+            yield record_codes(raw, rec, lo, lo + _STEP)
+
+    return [ContigSource(r.name, r.length, chunks(r), _masked(r)) for r in recs]
+
+
 class TwoBitGenome(GenomeBase):
     """A genome read from a .2bit file; lowercase marks soft-masked bases."""
 
     def __init__(self, path: str | os.PathLike[str], *, name: str | None = None) -> None:
         self.path = require_file(path, "2bit file")
-        read_twobit_index(self.path)
-        try:
-            self._tb = py2bit.open(str(self.path), True)
-        except RuntimeError as exc:
-            raise FormatError(f"cannot read .2bit file: {exc}", path=str(self.path)) from exc
-        self._lengths = dict(self._tb.chroms())
+        self._records = {r.name: r for r in read_twobit_index(self.path)}
+        self._raw: npt.NDArray[np.uint8] | None = np.memmap(self.path, dtype=np.uint8, mode="r")
+        self._lengths = {n: r.length for n, r in self._records.items()}
         self._name = name or self.path.name.split(".")[0]
 
     def contig_names(self) -> list[str]:
@@ -149,11 +204,21 @@ class TwoBitGenome(GenomeBase):
     def _fetch_plus(self, contig: str, start: int, end: int) -> str:
         if start == end:
             return ""
-        return str(self._tb.sequence(contig, start, end))
+        if self._raw is None:
+            raise InputError(f"the .2bit file {self.path} was closed")
+        rec = self._records[contig]
+        letters = np.frombuffer(b"ACGTN", dtype=np.uint8)[record_codes(self._raw, rec, start, end)]
+        mb = rec.mask_blocks
+        if len(mb):
+            hit = (mb[:, 0] < end) & (mb[:, 0] + mb[:, 1] > start)
+            for a, size in mb[hit]:
+                sl = slice(max(a, start) - start, min(a + size, end) - start)
+                letters[sl] = letters[sl] + 32  # lower case
+        return letters.tobytes().decode("ascii")
 
     def close(self) -> None:
-        """Release the file handle."""
-        self._tb.close()
+        """Release the file map."""
+        self._raw = None
 
 
 def _blocks(pattern: str, seq: str) -> tuple[list[int], list[int]]:

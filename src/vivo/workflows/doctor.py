@@ -27,7 +27,7 @@ __all__ = ["BackendStatus", "DoctorReport", "ExtraStatus", "KernelCache", "run_d
 
 Status = Literal["available", "unavailable"]
 _VERSIONS = ("numpy", "scipy", "numba", "llvmlite", "dnachisel", "biopython", "pyfaidx",
-             "py2bit", "typer", "rich", "matplotlib")  # fmt: skip
+             "typer", "rich", "matplotlib", "distributed")  # fmt: skip
 #: extra name -> (distributions it installs, module that must import, what it enables)
 _EXTRAS = {
     "rs3": (("rs3", "lightgbm", "scikit-learn"), "rs3", "Rule Set 3 on-target model"),
