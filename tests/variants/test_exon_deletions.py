@@ -241,3 +241,31 @@ def test_cli_plans_an_exon_deletion(capsys: pytest.CaptureFixture[str], tmp_path
     assert plan["question"]["variants"][0]["consequence"] == "exon deletion, frameshift"
     top = next(o for o in plan["options"] if o["rank"] == 1)
     assert top["title"].startswith("Exon 51 skipping")
+
+
+# ---------------------------------------------------------------------------------------------
+# genes without a bundled table: the annotation's transcript
+
+
+def test_exon_table_from_the_annotation_and_an_hbb_exon_deletion() -> None:
+    from vivo.knowledge.exons import exon_table_from_transcript
+    from vivo.workflows.genomes import resolve_genome
+
+    tx = resolve_genome(None, None).gene("HBB").canonical
+    table = exon_table_from_transcript(tx)
+    # HBB: exon 1 ends at c.92 (IVS-I-1 is c.92+1), exon 2 at c.315 (IVS-II-1 is c.315+1)
+    assert [(e.cds_first, e.cds_last) for e in table.exons] == [(1, 92), (93, 315), (316, 444)]
+    f = uncertain_variant_facts("c.(92+1_93-1)_(315+1_316-1)del", "HBB", transcript=tx)
+    assert (f.consequence, f.length_bp) == ("exon deletion, frameshift", 223)
+    tail = exon_change(table, parse_uncertain("c.(92+1_93-1)_(*10_*20)del"))
+    assert tail.frame_shift is None and any("stop codon" in u for u in tail.unknown)
+
+
+def test_plan_workflow_reads_an_uncertain_deletion_on_the_bundled_locus() -> None:
+    from vivo.workflows.plan import run_plan
+
+    r = run_plan(PlanRequest(gene="HBB", variant="c.(92+1_93-1)_(315+1_316-1)del", trials="off"))
+    (v,) = r.plan.question.variants
+    assert v.hgvs == "HBB:c.(92+1_93-1)_(315+1_316-1)del"
+    assert r.plan.genotype is not None and r.plan.genotype.name == "beta0/beta0-thalassemia"
+    assert r.variant is None  # no exact-position interpretation is made up
