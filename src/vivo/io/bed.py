@@ -6,9 +6,8 @@ https://genome.ucsc.edu/FAQ/FAQformat.html#format1), so nothing is shifted. vivo
 integer 0-1000 as the browsers expect. Reading accepts BED3 to BED12 plus ``track``,
 ``browser`` and ``#`` lines, and names the file and line of a malformed row.
 
->>> print(format_bed([BedRecord("chr1", 10, 33, "g1", 870, "-")], track="vivo guides"), end="")
-track name="vivo guides"
-chr1	10	33	g1	870	-
+>>> format_bed([BedRecord("chr1", 10, 33, "g1", 870, "-")], track="vivo guides")
+'track name="vivo guides"\\nchr1\\t10\\t33\\tg1\\t870\\t-\\n'
 """
 
 from __future__ import annotations

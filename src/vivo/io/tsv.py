@@ -4,10 +4,8 @@ Cells are written as text: ``None`` as an empty cell, floats as given by the cal
 tab or line break inside a cell is an error rather than a silently broken table. Reading
 checks that every row has as many cells as the header and names the file and line otherwise.
 
->>> print(format_tsv(["a", "b"], [[1, None], ["x", 2.5]]), end="")
-a	b
-1
-x	2.5
+>>> format_tsv(["a", "b"], [[1, None], ["x", 2.5]])
+'a\\tb\\n1\\t\\nx\\t2.5\\n'
 """
 
 from __future__ import annotations
