@@ -2,8 +2,9 @@
 
 Expected values: output of the original MaxEntScan Perl scorers (score5.pl / score3.pl, Yeo &
 Burge 2004, as distributed in the kepbod/maxentpy mirror, commit b5e69aa) run on these sequences
-(2 decimals, as they print). The same comparison on 2,400 random sites (1,200 donors, 1,200
-acceptors) gave no difference at 2 decimals (docs/models/aso.md).
+(2 decimals, as they print). The same comparison on 1,202 donors and 1,201 acceptors (random
+sequences, random sites with GT/AG, the distributed test files) gave no difference at 2
+decimals (docs/models/aso.md).
 """
 
 from __future__ import annotations
