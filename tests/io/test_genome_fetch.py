@@ -235,3 +235,15 @@ def test_index_option_builds_the_offtarget_index_of_the_fetched_file(
                        home=home)  # fmt: skip
     assert calls == [("toy1", home / "toy1.fetched" / "toy1.fa.gz", ("SaCas9",), home)]
     assert res.index == "built"
+
+
+def test_unreachable_server_is_not_an_unknown_name(tmp_path: Path) -> None:
+    import socket
+
+    from vivo.core.errors import EngineError
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(EngineError, match="cannot reach http://127.0.0.1"):
+        fetch_genome("hg38", mirror=f"http://127.0.0.1:{port}/goldenPath", home=tmp_path / "s")

@@ -225,6 +225,7 @@ def _ucsc_links(name: str, annotation: bool, mirror: str | None) -> tuple[str, s
     try:
         link = str(_quiet(lambda: provider.get_genome_download_link(name)))
     except GenomeDownloadError as exc:
+        _check_reachable(provider._url)
         raise InputError(
             f"genome {name!r} is not available from UCSC ({provider._url})",
             hint="check the assembly name, e.g. hg38, hg19, mm39",
@@ -240,6 +241,21 @@ def _ucsc_links(name: str, annotation: bool, mirror: str | None) -> tuple[str, s
         f"UCSC has no gene annotation for {name} under {base}.*.gtf.gz",
         hint="fetch without --annotation",
     )
+
+
+def _check_reachable(base: str) -> None:
+    """An :class:`EngineError` when the server at ``base`` cannot be reached at all (so that
+    a network failure is not reported as an unknown genome name)."""
+    try:
+        with urllib.request.urlopen(f"{base}/", timeout=_TIMEOUT_S):
+            pass
+    except urllib.error.HTTPError:
+        return  # the server answered
+    except (urllib.error.URLError, OSError) as exc:
+        raise EngineError(
+            f"cannot reach {base}: {getattr(exc, 'reason', exc)}",
+            hint="check the network connection (or --mirror), then run the fetch again",
+        ) from exc
 
 
 def _catalogue_links(name: str, provider: str, annotation: bool) -> tuple[str, str | None]:
