@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vivo.cli.main import main
 from vivo.core.errors import InputError
@@ -269,3 +271,25 @@ def test_plan_workflow_reads_an_uncertain_deletion_on_the_bundled_locus() -> Non
     assert v.hgvs == "HBB:c.(92+1_93-1)_(315+1_316-1)del"
     assert r.plan.genotype is not None and r.plan.genotype.name == "beta0/beta0-thalassemia"
     assert r.variant is None  # no exact-position interpretation is made up
+
+
+@given(
+    st.sets(st.integers(1, 11000), min_size=4, max_size=4),
+    st.sampled_from([0, 1, -1, 50]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_exon_change_never_guesses(
+    bases: set[int], off: int, open_start: bool, open_end: bool
+) -> None:
+    a, b, c, d = (f"{n}{'' if off == 0 else f'{off:+d}'}" for n in sorted(bases))
+    start = f"(?_{b})" if open_start else f"({a}_{b})"
+    end = f"({c}_?)" if open_end else f"({c}_{d})"
+    change = _change(f"c.{start}_{end}del")
+    groups = [set(change.whole), set(change.partial), set(change.possible)]
+    assert not (groups[0] & groups[1] or groups[0] & groups[2] or groups[1] & groups[2])
+    if change.frame_shift is not None:  # decided: nothing may vary and the count is the table's
+        assert not change.possible and change.changed_nt is not None
+        assert change.frame_shift == frame_shift(T, change.changed_nt)
+    if open_start or open_end:
+        assert change.frame_shift is None

@@ -108,3 +108,12 @@ def test_one_position_round_trips_as_an_exact_end(pos: str) -> None:
     except InputError:
         return  # a 3'UTR start after c.*30000 is refused as reversed
     assert format_uncertain(v) == text
+
+
+@given(st.text(alphabet="c.g()_?+-*0123456789delupDMD: ", max_size=40))
+def test_any_text_is_read_or_refused_with_an_input_error(text: str) -> None:
+    try:
+        v = parse_uncertain(text)
+    except InputError:
+        return
+    assert parse_uncertain(format_uncertain(v)) == v
