@@ -99,6 +99,12 @@ def test_ucsc_layout_fetch_with_annotation(server: tuple[str, Path], tmp_path: P
     # opened by name, with its annotation index
     ag = resolve_genome("toy1", home=home)
     assert ag.gene("TOY").canonical.exons[0].start == 30
+    # the fetched annotation file given by path uses the store's index, not a new one
+    from vivo.io.annotation_index import IndexedAnnotation, open_annotation
+
+    assert res.annotation is not None
+    ann = open_annotation(res.annotation)
+    assert isinstance(ann, IndexedAnnotation) and ann.path == res.annotation_index
     assert fetched_genome("toy1", home=home) == res
     # a second fetch checks the files against their SHA-256 and downloads nothing
     again = fetch_genome("toy1", annotation=True, mirror=f"{base}/goldenPath", home=home)

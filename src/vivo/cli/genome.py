@@ -172,7 +172,8 @@ def fetch(
             console.print(f"  annotation indexed: {res.annotation_genes:,} genes")
         if res.index is not None:
             console.print(f"  off-target index: PAM sets {', '.join(res.index.pam_sets)}")
-        console.print(f"  use it: --genome {res.name}")
+        ann = f" --annotation {res.annotation}" if res.annotation else ""
+        console.print(f"  use it: --genome {res.genome}{ann}")
 
     emit(res.to_dict(), as_json=as_json, render=render)
 

@@ -77,6 +77,11 @@ def open_annotation(
     from vivo.io.gtf import read_annotation
 
     src = require_file(source, "annotation file")
+    fetched = (
+        src.parent / "annotation.sqlite"
+    )  # a genome fetched into the store (vivo genome fetch)
+    if index is None and (src.parent / "fetch.json").is_file() and _current(fetched, src):
+        return IndexedAnnotation(fetched)
     if index is None and src.stat().st_size <= IN_MEMORY_MAX_BYTES:
         return read_annotation(src)
     target = Path(index) if index is not None else annotation_index_path(src)
