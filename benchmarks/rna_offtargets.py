@@ -6,7 +6,8 @@
 ``make``: a seeded synthetic transcriptome of ``--transcripts`` transcripts with lognormal
 lengths (median 1,100 nt, sigma 0.8, 200-20,000 nt: about GENCODE's 1.5 kb mean), 41 % GC
 i.i.d. bases; 35 % of the transcripts are coding (GENCODE v44 has ~89,000 protein-coding
-transcripts of ~252,000) with a lognormal 3'UTR (median 500 nt, sigma 1.0). For each of
+transcripts of ~252,000) with a lognormal 3'UTR (median 500 nt, sigma 1.0, at most the
+transcript length - 150). For each of
 ``--sirnas`` random siRNAs, 3 copies of its seed site (guide 2-8) are planted in random 3'UTRs
 and 4 near-complementary copies of its 19-nt target (0-3 mismatches) in random transcripts.
 
@@ -78,8 +79,8 @@ def make(n: int, n_sirna: int, seed: int) -> tuple[Transcriptome, list[str], dic
     utr = np.clip(rng.lognormal(np.log(500), 1.0, n), 20, None).astype(np.int64)
     cds: list[tuple[int, int] | None] = []
     for i in range(n):
-        if coding[i] and lengths[i] > utr[i] + 150:
-            end = int(lengths[i] - utr[i])
+        if coding[i]:  # the 3'UTR leaves at least 150 nt of CDS (+ 5'UTR) upstream
+            end = int(lengths[i] - min(utr[i], lengths[i] - 150))
             cds.append((max(0, end - 900), end))
         else:
             cds.append(None)
