@@ -150,8 +150,8 @@ def fetch(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Download a reference genome (and its annotation) into the store, checked against the
-    provider's checksums; needs the optional extra: pip install 'vivo[fetch]'."""
+    r"""Download a reference genome (and its annotation) into the store, checked against the
+    provider's checksums; needs the optional extra: pip install 'vivo\[fetch]'."""
     from vivo.cli._progress import progress_reporter
     from vivo.workflows.genome_fetch import fetch_genome
 
