@@ -293,3 +293,19 @@ def test_exon_change_never_guesses(
         assert change.frame_shift == frame_shift(T, change.changed_nt)
     if open_start or open_end:
         assert change.frame_shift is None
+
+
+def test_exact_duplications_of_whole_exons_and_of_part_of_one() -> None:
+    from vivo.planning import VariantFacts
+
+    def skip(hgvs: str) -> Option:
+        q = TherapyQuestion("DMD", (VariantFacts(hgvs, "duplication"),))
+        return plan_therapy(q).option("rna-exon-skip")
+
+    whole = skip("DMD:c.32-100_93+100dup")  # exon 2, breakpoints sequenced
+    assert whole.title.startswith("Exon 2 skipping for the exon 2 duplication")
+    assert "not known" not in whole.rationale[0]  # both breakpoints are known
+    part = skip("DMD:c.(6912+1_6913-1)_7000dup")
+    assert part.feasibility == "impossible" and "only part of exon(s) 48" in (
+        part.reason_impossible or ""
+    )

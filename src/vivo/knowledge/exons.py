@@ -26,13 +26,14 @@ from typing import Literal
 from vivo.core.errors import DataError, InputError
 from vivo.genome.annotation import CodingPosition, Transcript
 from vivo.knowledge.sources import Source, read_data_text
-from vivo.variants.hgvs import Position
+from vivo.variants.hgvs import HgvsVariant, Position, format_hgvs
 from vivo.variants.uncertain import Breakpoint, UncertainVariant, format_uncertain
 
 __all__ = [
     "Exon",
     "ExonChange",
     "ExonTable",
+    "exact_as_uncertain",
     "exon_change",
     "exon_range_variant",
     "exon_table_from_transcript",
@@ -450,6 +451,26 @@ def _resolved_end(table: ExonTable) -> int:
     return max(e.cds_last for e in table.exons if e.cds_last is not None)
 
 
+def exact_as_uncertain(variant: HgvsVariant) -> UncertainVariant:
+    """An exact deletion/duplication (``c.6913-100_7309+100dup``) in the breakpoint form, so
+    that :func:`exon_change` reads it (both breakpoints known)."""
+    if variant.edit.kind not in ("del", "dup"):
+        raise InputError(
+            f"{format_hgvs(variant)} is not a deletion or duplication",
+            hint="exon changes are deletions or duplications",
+        )
+    start = Breakpoint(variant.start, variant.start, exact=True)
+    end = Breakpoint(variant.end, variant.end, exact=True)
+    return UncertainVariant(
+        variant.gene,
+        variant.kind,
+        start,
+        end,
+        variant.edit.kind,
+        variant.accession,
+    )
+
+
 def exon_change(table: ExonTable, variant: UncertainVariant) -> ExonChange:
     """Which exons a deletion/duplication with uncertain breakpoints changes, and the frame.
 
@@ -471,7 +492,7 @@ def exon_change(table: ExonTable, variant: UncertainVariant) -> ExonChange:
     end = _resolved_end(table)
     s_lo, s_hi = _start_range(variant.start, end)
     e_lo, e_hi = _end_range(variant.end, end)
-    unknown = [_which_breakpoints(variant)]
+    unknown = [x for x in (_which_breakpoints(variant),) if x]
     if s_lo is None:
         unknown.append("how far the change extends 5'")
     if e_hi is None:
@@ -507,6 +528,8 @@ def exon_change(table: ExonTable, variant: UncertainVariant) -> ExonChange:
 
 
 def _which_breakpoints(v: UncertainVariant) -> str:
+    if v.start.exact and v.end.exact:
+        return ""
     if v.start.exact:
         return "the exact end breakpoint"
     if v.end.exact:

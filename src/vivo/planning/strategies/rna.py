@@ -31,6 +31,7 @@ from vivo.genome.annotation import CodingPosition
 from vivo.knowledge.diseases import Disease
 from vivo.knowledge.exons import (
     ExonTable,
+    exact_as_uncertain,
     exon_change,
     frame_shift,
     load_exon_table,
@@ -441,6 +442,10 @@ def dmd_lesion(table: ExonTable, variant: VariantFacts) -> DmdDeletion:
     first, last = _cds_base(v.start, start=True), _cds_base(v.end, start=False)
     if first is None or last is None:
         return DmdDeletion(variant.hgvs, {}, None, "the variant lies outside the coding sequence")
+    if v.edit.kind == "dup" and v.is_range:
+        change = exon_change(table, exact_as_uncertain(v))
+        if change.whole and not change.partial:  # whole exons duplicated
+            return DmdDeletion(variant.hgvs, change.changed_nt or {}, None, "", "dup")
     if v.edit.kind != "del":
         e = table.exon_of_cds(first)
         exon = e.number if e is not None and v.start.offset == 0 else None  # type: ignore[union-attr]
@@ -555,6 +560,14 @@ def _duplication_skip(
 ) -> Option:
     """Skipping a duplicated exon: covered for single-exon duplications of internal exons."""
     exons = lesion.exons
+    part = [n for n in exons if lesion.removed[n] != table.exon(n).coding_nt]
+    if part:
+        return impossible_option(
+            ctx, "rna-exon-skip", "Exon skipping (DMD)", "correct",
+            f"Not covered by vivo: the duplication doubles only part of exon(s) "
+            f"{_span(tuple(part))}; skipping a duplicated exon applies to whole exons.",
+            vehicle=vehicle, editor="splice-switching PMO",
+        )  # fmt: skip
     if len(exons) != 1 or not 2 <= exons[0] <= table.count - 1:
         return impossible_option(
             ctx, "rna-exon-skip", "Exon skipping (DMD)", "correct",
