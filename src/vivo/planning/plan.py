@@ -145,6 +145,9 @@ class VariantFacts:
     protein: str = ""
     legacy: str = ""
     interpreted: bool = False
+    #: False when the variant's ends lie in introns and the genome is not loaded: ``length_bp``
+    #: is then only a lower bound (the introns' lengths are not known)
+    length_known: bool = True
 
     @property
     def is_substitution(self) -> bool:
@@ -163,6 +166,7 @@ class VariantFacts:
             "protein": self.protein,
             "legacy": self.legacy,
             "interpreted": self.interpreted,
+            "length_known": self.length_known,
         }
 
 

@@ -148,10 +148,19 @@ class PlanResult:
         }
 
 
-def _length(v: HgvsVariant) -> int:
+def _length(v: HgvsVariant) -> tuple[int, bool]:
+    """Bases the variant spans on the reference, and whether that is exact.
+
+    Without the genome, ends in introns (``c.93+10_94-10del``) give only a lower bound: the
+    introns' lengths are not known."""
     start, end = getattr(v.start, "base", v.start), getattr(v.end, "base", v.end)
+    offsets = (getattr(v.start, "offset", 0) or 0, getattr(v.end, "offset", 0) or 0)
+    known = offsets == (0, 0) or (start == end and v.start == v.end)
     span = abs(int(end) - int(start)) + 1 if isinstance(start, int) and isinstance(end, int) else 1
-    return max(span, len(v.edit.ref), len(v.edit.alt), 1)
+    if not known and start == end:  # both ends in one intron: the offsets measure the span
+        span = abs(offsets[1] - offsets[0]) + 1
+        known = True
+    return max(span, len(v.edit.ref), len(v.edit.alt), 1), known
 
 
 def _facts(
@@ -165,9 +174,11 @@ def _facts(
     parsed = parse_hgvs(text, gene=gene)
     if not has_gene:
         hgvs = f"{gene}:{format_hgvs(parsed, with_gene=False)}"
+        length, known = _length(parsed)
         return VariantFacts(
-            hgvs, _KINDS[parsed.edit.kind], parsed.edit.ref, parsed.edit.alt, _length(parsed)
-        ), None
+            hgvs, _KINDS[parsed.edit.kind], parsed.edit.ref, parsed.edit.alt, length,
+            length_known=known,
+        ), None  # fmt: skip
     r = interpret_variant(text, gene=gene, genome=ag)
     p = r.consequence.protein
     facts = VariantFacts(
@@ -175,7 +186,7 @@ def _facts(
         kind=_KINDS[r.normalized.kind],
         ref=r.parsed.edit.ref,
         alt=r.parsed.edit.alt,
-        length_bp=_length(r.parsed),
+        length_bp=max(len(r.normalized.change.ref), len(r.normalized.change.alt), 1),
         consequence=r.consequence.label,
         protein=p.hgvs if p else "",
         legacy=(p.legacy or "") if p else "",

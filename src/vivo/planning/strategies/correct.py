@@ -218,14 +218,20 @@ def correct_prime_edit(ctx: Context) -> Option | None:
     if v is None:
         return None
     delivery, vehicle, cell = EDIT_ROUTE[ctx.tissue]
-    if v.length_bp > MAX_PRIME_EDIT_BP:
+    if v.length_bp > MAX_PRIME_EDIT_BP or not v.length_known:
+        size = (
+            f"The variant spans {v.length_bp:,} bp"
+            if v.length_known
+            else f"The variant's size is not known: its ends lie in introns and the genomic "
+            f"sequence of {ctx.gene} is not loaded (at least {v.length_bp:,} bp; pass --genome "
+            "and --annotation to measure it)"
+        )
         return impossible_option(
             ctx,
             "correct-prime-edit",
             "Correction by prime editing",
             "correct",
-            f"The variant spans {v.length_bp} bp; prime editing writes edits up "
-            f"to about {MAX_PRIME_EDIT_BP} bp.",
+            f"{size}; prime editing writes edits up to about {MAX_PRIME_EDIT_BP} bp.",
             delivery=delivery,
             vehicle=vehicle,
             editor="PE",
