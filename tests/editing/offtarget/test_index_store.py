@@ -176,3 +176,23 @@ def test_progress_and_bad_options(genome, tmp_path, capsys, cli) -> None:  # typ
     with pytest.raises(InputError, match="backend"):
         OffTargetRequest("toy", (G,), backend="tpu")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile.txt", "guides.txt"]
+
+
+def test_packing_in_chunks_equals_the_in_memory_genome(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """build.pack_contigs with chunks of any size (odd, 8-aligned, one base) writes the arrays
+    of pack_genome."""
+    from vivo.editing.offtarget.build import ContigSource, pack_contigs
+    from vivo.editing.offtarget.encoding import encode
+    from vivo.editing.offtarget.index import masked_runs
+    from vivo.io.genome_store import NpyFolder
+
+    rng = np.random.default_rng(3)
+    seqs = {"a": "".join(rng.choice(list("ACGTNacgt"), 1003)), "b": "ACGTa", "c": "N" * 17}
+    for step in (1, 7, 8, 64, 5000):
+        sink = NpyFolder(tmp_path / f"s{step}")
+        src = [ContigSource(n, len(s), [encode(s)[i : i + step] for i in range(0, len(s), step)],
+                            masked_runs(s)) for n, s in seqs.items()]  # fmt: skip
+        assert pack_contigs(src, sink) == list(seqs)
+        mem = pack_genome(list(seqs.items()))
+        for name in ("packed", "other", "masked", "lengths", "offsets"):
+            assert np.array_equal(sink.load(name), getattr(mem, name)), (step, name)
