@@ -35,7 +35,7 @@ def test_dmd_48_50_dossier_skips_exon_51_and_compares_with_eteplirsen() -> None:
     assert plan.top is not None and plan.top.id == "rna-exon-skip"
     (s,) = _rna_sections(result)
     assert s.status == "ok" and "DMD-exon51" in s.message and "PMO" in s.message
-    # the rank is the ASO model's (docs/models/aso.md: 6th or 7th of the 30-mer PMO tiles)
+    # the rank is the ASO model's (docs/models/aso.md: 5th of the 30-mer PMO tiles, score v3)
     m = re.search(r"eteplirsen \(30-mer PMO\) site: design rank (\d+)", s.message)
     assert m is not None and 1 <= int(m.group(1)) <= 10
     assert all(r[2] == 30 for r in s.rows)  # the approved drug's length
