@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.server
+import json
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -200,6 +201,9 @@ def test_cli_fetch_and_errors(
     mirror = f"{base}/goldenPath"
     assert cli(["genome", "fetch", "toy1", "--mirror", mirror, "--home", home, "--json"]) == 0
     assert '"checked": "md5sum.txt (md5)"' in capsys.readouterr().out
+    assert cli(["genome", "list", "--home", home, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [f["name"] for f in listed["fetched"]] == ["toy1"] and listed["genomes"] == []
     assert cli(["genome", "fetch", "nope1", "--mirror", mirror, "--home", home]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("vivo: error: genome 'nope1' is not available from UCSC")

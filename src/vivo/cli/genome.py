@@ -76,11 +76,14 @@ def list_(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
     from rich.table import Table
 
     from vivo.io.places import genomes_home
+    from vivo.workflows.genome_fetch import list_fetched
     from vivo.workflows.genome_index import list_genomes
 
     infos = list_genomes(home)
+    fetched = list_fetched(home)
     data: dict[str, Any] = {"schema_version": "1", "home": str(genomes_home(home)),
-                            "genomes": [i.to_dict() for i in infos]}  # fmt: skip
+                            "genomes": [i.to_dict() for i in infos],
+                            "fetched": [f.to_dict() for f in fetched]}  # fmt: skip
 
     def render() -> None:
         table = Table(title=f"genome indexes in {genomes_home(home)}")
@@ -94,6 +97,14 @@ def list_(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
             table.add_row(i.name, f"{i.total_length:,}", str(i.contigs), ", ".join(i.pam_sets),
                           i.vivo_version, i.source)  # fmt: skip
         console.print(table)
+        if fetched:
+            files = Table(title="fetched genomes (vivo genome fetch)")
+            for col in ("name", "provider", "assembly", "genome file", "annotation genes"):
+                files.add_column(col, overflow="fold")
+            for f in fetched:
+                genes = "" if f.annotation_genes is None else f"{f.annotation_genes:,}"
+                files.add_row(f.name, f.provider, f.assembly, str(f.genome), genes)
+            console.print(files)
 
     emit(data, as_json=as_json, render=render)
 

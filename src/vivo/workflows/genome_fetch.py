@@ -28,6 +28,7 @@ applied to it, so UCSC (and ``url``) work without contacting the providers' cata
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import http.client
@@ -56,6 +57,7 @@ __all__ = [
     "FetchResult",
     "fetch_genome",
     "fetched_genome",
+    "list_fetched",
     "require_genomepy",
 ]
 
@@ -580,3 +582,15 @@ def fetched_genome(name: str, *, home: str | os.PathLike[str] | None = None) -> 
             f"{meta_path} is damaged: {exc}",
             hint=f"fetch the genome again (it is replaced): vivo genome fetch {name}",
         ) from exc
+
+
+def list_fetched(home: str | os.PathLike[str] | None = None) -> list[FetchResult]:
+    """Every genome fetched into the store at ``home``, by name (damaged records skipped)."""
+    root = GenomeStore.at(home).root
+    out = []
+    for meta in sorted(root.glob("*.fetched/fetch.json")) if root.is_dir() else ():
+        with contextlib.suppress(DataError):
+            found = fetched_genome(meta.parent.name.removesuffix(".fetched"), home=root)
+            if found is not None:
+                out.append(found)
+    return out
