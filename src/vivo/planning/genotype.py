@@ -61,6 +61,7 @@ __all__ = [
     "exon_variant_hgvs",
     "is_x_linked",
     "status_for",
+    "uncertain_exon_change",
     "uncertain_variant_facts",
 ]
 
@@ -399,6 +400,24 @@ def uncertain_variant_facts(
     if table is None:
         return VariantFacts(hgvs, kind)
     change = exon_change(table, v)
+    return _exon_facts(hgvs, kind, table, change)
+
+
+def uncertain_exon_change(
+    text: str, gene: str, *, transcript: Transcript | None = None
+) -> ExonChange | None:
+    """What an uncertain-breakpoint deletion/duplication does to the exons of ``gene`` (bundled
+    table first, else ``transcript``); ``None`` when neither gives exons (for `vivo variant`).
+
+    >>> c = uncertain_exon_change("c.6913-?_7309+?del", "DMD")
+    >>> c.whole, c.in_frame, c.unknown
+    ((48, 49, 50), False, ('the exact breakpoints',))
+    """
+    table = _exon_table(gene, transcript)
+    return None if table is None else exon_change(table, parse_uncertain(text, gene=gene))
+
+
+def _exon_facts(hgvs: str, kind: str, table: ExonTable, change: ExonChange) -> VariantFacts:
     table_nt = {e.number: e.coding_nt or 0 for e in table.exons}
     sure = change.changed_nt or {n: table_nt[n] for n in change.whole}
     return VariantFacts(
