@@ -292,6 +292,19 @@ def _knockdown_all(
     return finish_option(opt, base)
 
 
+#: what became of the HTT-lowering oligos in the clinic (Rook & Southwell 2022, BioDrugs
+#: 36:105, key points): tominersen's trial halted for worse clinical outcomes, the two
+#: allele-selective oligos (WVE-120101/-102) for not lowering mutant HTT
+HTT_TRIALS_HALTED = Risk(
+    "efficacy",
+    "high",
+    "The clinical trials of three HTT-lowering antisense oligos were halted: tominersen "
+    "(not allele-selective) for worse clinical outcomes, the two allele-selective oligos for "
+    "failing to lower mutant HTT (Rook & Southwell 2022, BioDrugs 36:105, "
+    "doi:10.1007/s40259-022-00519-9); as of that review none had shown clinical benefit.",
+)
+
+
 def _knockdown_allele(ctx: Context, vehicle: str, why: str) -> Option:
     precedents: tuple[Precedent, ...] = ()
     if ctx.gene == "HTT":
@@ -340,6 +353,7 @@ def _knockdown_allele(ctx: Context, vehicle: str, why: str) -> Option:
                 "Allele selectivity rests on one mismatch: partial knockdown of the normal "
                 "allele is expected.",
             ),
+            *((HTT_TRIALS_HALTED,) if ctx.gene == "HTT" else ()),
         ),
         designs=_knockdown_designs(ctx, (), allele=True),
     )

@@ -1,0 +1,19 @@
+"""Domain-expert review of the planner's RNA options (H10)."""
+
+from __future__ import annotations
+
+from vivo.planning import TherapyQuestion, VariantFacts, plan_therapy
+
+
+def test_htt_oligo_option_says_the_clinical_trials_were_halted() -> None:
+    opt = plan_therapy(TherapyQuestion("HTT", ())).option("rna-knockdown-allele-selective")
+    halted = [r for r in opt.risks if "halted" in r.description]
+    assert halted and halted[0].severity == "high"
+    assert "10.1007/s40259-022-00519-9" in halted[0].description
+
+
+def test_a_frameshift_inside_out_of_frame_exon_51_skips_exon_51_with_a_neighbour() -> None:
+    v = VariantFacts("DMD:c.7400del", "deletion", "A", "", 1)
+    opt = plan_therapy(TherapyQuestion("DMD", (v,))).option("rna-exon-skip")
+    assert opt.feasibility != "impossible"
+    assert "50+52" not in opt.title and ("50+51" in opt.title or "51+52" in opt.title)
