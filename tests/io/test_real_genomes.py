@@ -124,9 +124,11 @@ def test_base_edit_and_plan_on_ada(
     plan = json.loads((out / "plan.json").read_text())
     assert plan["provenance"]["genome"]["name"] == "ada"
     status = {s["engine"]: s["status"] for s in plan["sections"]}
-    # the sequence engines ran on the loaded genome (none says needs_sequence); the dossier's
-    # cassette section still asks for a bundled transgene (vivo.workflows.dossier.cassette,
-    # see cds_from_annotation), so it is not asserted here
+    # the sequence engines ran on the loaded genome (none says needs_sequence), and the
+    # cassette of the gene-addition option took ADA's CDS from the annotation
     for engine in ("guides", "base_editing", "prime_editing", "donor", "offtargets"):
         assert status[engine] == "ok", (engine, status)
+    cassettes = [s for s in plan["sections"] if s["engine"] == "cassette"]
+    assert cassettes and all(s["status"] == "ok" for s in cassettes), cassettes
+    assert "CDS from the annotation" in cassettes[0]["message"]
     assert "chr20_ADA" in json.dumps(plan["sections"])
