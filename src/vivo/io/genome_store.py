@@ -367,6 +367,66 @@ class GenomeStore:
             assert meta is not None
             self.write_meta(folder, _replace_sets(meta, self.pam_set_keys(name)))
 
+    # ---- metadata checks ------------------------------------------------------------------
+
+    @staticmethod
+    def check_current(meta: GenomeMeta, name: str) -> None:
+        """A :class:`DataError` (with the rebuild command) when the index was written by another
+        index format or vivo version."""
+        if not meta.current:
+            raise DataError(
+                f"index of {name!r} was built by vivo {meta.vivo_version} (format "
+                f"{meta.format_version}); this is vivo {__version__} (format {FORMAT_VERSION})",
+                hint=f"rebuild it (its PAM sets are kept): vivo genome add {name} {meta.source}",
+            )
+
+    @staticmethod
+    def check_source(meta: GenomeMeta, name: str) -> None:
+        """A :class:`DataError` when the source file changed since the build (size, then the
+        checksum when the modification time differs); a moved source is fine (the index is
+        self-contained)."""
+        src = Path(meta.source)
+        if not src.is_file():
+            return
+        st = src.stat()
+        if st.st_size == meta.source_size and st.st_mtime == meta.source_mtime:
+            return
+        if st.st_size != meta.source_size or sha256_file(src) != meta.sha256:
+            raise DataError(
+                f"the source of genome {name!r} ({src}) changed since its index was built "
+                "(checksum differs)",
+                hint=f"rebuild it (its PAM sets are kept): vivo genome add {name} {src}",
+            )
+
+    def readable_sets(self, name: str) -> list[str]:
+        """The PAM sets of ``name`` whose description can be read (damaged ones left out)."""
+        out = []
+        for key in self.pam_set_keys(name):
+            try:
+                self.pam_set(name, key)
+            except (DataError, InputError):
+                continue
+            out.append(key)
+        return out
+
+    def reusable_meta(self, name: str, src: Path) -> GenomeMeta | None:
+        """The genome's metadata when its packed genome can be kept: current format, intact
+        arrays, and the same source content as ``src``."""
+        if not (self.folder(name) / "meta.json").is_file():
+            return None
+        try:
+            meta = self.read_meta(name)
+            if not meta.current:
+                return None
+            self.load_genome(name, meta)
+        except DataError:
+            return None
+        st = src.stat()
+        if st.st_size != meta.source_size:
+            return None
+        same_file = str(src.resolve()) == meta.source and st.st_mtime == meta.source_mtime
+        return meta if same_file or sha256_file(src) == meta.sha256 else None
+
     # ---- reading --------------------------------------------------------------------------
 
     def read_meta(self, name: str) -> GenomeMeta:

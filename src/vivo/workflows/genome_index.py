@@ -28,7 +28,7 @@ import shutil
 from pathlib import Path
 
 from vivo import __version__
-from vivo.core.errors import DataError, InputError
+from vivo.core.errors import InputError
 from vivo.editing.nucleases import get_nuclease
 from vivo.editing.offtarget.build import (
     ContigSource,
@@ -65,10 +65,6 @@ __all__ = [
 
 _GENOME_FORMATS: tuple[Format, ...] = ("fasta", "2bit", "genbank")
 _STEP = 1 << 26
-
-
-def _sha256(path: Path) -> str:
-    return sha256_file(path)
 
 
 def _contigs(source: Path) -> list[ContigSource]:
@@ -136,44 +132,14 @@ def build_genome_index(
                                           for n in nucleases)}.values())  # fmt: skip
     store = GenomeStore.at(home)
     with store.building(name):
-        meta = _reusable_genome(store, name, src)
+        meta = store.reusable_meta(name, src)
         if meta is None:
-            kept = [store.pam_set(name, k) for k in _readable_sets(store, name)]
+            kept = [store.pam_set(name, k) for k in store.readable_sets(name)]
             todo = requested + [p for p in kept if p.key not in {r.key for r in requested}]
             _build_whole(store, name, src, todo, max_sites_per_pass, progress)
         else:
             _add_sets(store, name, meta, requested, max_sites_per_pass, progress)
     return store.info(name)
-
-
-def _readable_sets(store: GenomeStore, name: str) -> list[str]:
-    out = []
-    for key in store.pam_set_keys(name):
-        try:
-            store.pam_set(name, key)
-        except (DataError, InputError):
-            continue
-        out.append(key)
-    return out
-
-
-def _reusable_genome(store: GenomeStore, name: str, src: Path) -> GenomeMeta | None:
-    """The genome's metadata when its packed genome can be kept: current format, intact
-    arrays, and the same source content as ``src``."""
-    if not (store.folder(name) / "meta.json").is_file():
-        return None
-    try:
-        meta = store.read_meta(name)
-        if not meta.current:
-            return None
-        store.load_genome(name, meta)
-    except DataError:
-        return None
-    st = src.stat()
-    if st.st_size != meta.source_size:
-        return None
-    same_file = str(src.resolve()) == meta.source and st.st_mtime == meta.source_mtime
-    return meta if same_file or _sha256(src) == meta.sha256 else None
 
 
 def _build_whole(
@@ -187,7 +153,7 @@ def _build_whole(
         meta = GenomeMeta(
             name=name, contigs=tuple(names), total_length=0,
             format_version=FORMAT_VERSION, vivo_version=__version__, source=str(src.resolve()),
-            source_size=stat.st_size, source_mtime=stat.st_mtime, sha256=_sha256(src),
+            source_size=stat.st_size, source_mtime=stat.st_mtime, sha256=sha256_file(src),
             pam_sets=tuple(p.key for p in sets),
         )  # fmt: skip
         genome = store.load_genome(name, meta, folder=stage)
@@ -232,30 +198,6 @@ def list_genomes(home: str | os.PathLike[str] | None = None) -> list[IndexInfo]:
     return GenomeStore.at(home).genomes()
 
 
-def _check_version(meta: GenomeMeta, name: str) -> None:
-    if not meta.current:
-        raise DataError(
-            f"index of {name!r} was built by vivo {meta.vivo_version} (format "
-            f"{meta.format_version}); this is vivo {__version__} (format {FORMAT_VERSION})",
-            hint=f"rebuild it (its PAM sets are kept): vivo genome add {name} {meta.source}",
-        )
-
-
-def _check_fresh(meta: GenomeMeta, name: str) -> None:
-    src = Path(meta.source)
-    if not src.is_file():
-        return  # the source may have moved; the index itself is self-contained
-    st = src.stat()
-    if st.st_size == meta.source_size and st.st_mtime == meta.source_mtime:
-        return
-    if st.st_size != meta.source_size or _sha256(src) != meta.sha256:
-        raise DataError(
-            f"the source of genome {name!r} ({src}) changed since its index was built "
-            "(checksum differs)",
-            hint=f"rebuild it (its PAM sets are kept): vivo genome add {name} {src}",
-        )
-
-
 def open_index(
     name: str,
     *,
@@ -268,9 +210,9 @@ def open_index(
     the shapes of its arrays); ``pams`` selects an index built with a restricted PAM set."""
     store = GenomeStore.at(home)
     meta = store.read_meta(name)
-    _check_version(meta, name)
+    store.check_current(meta, name)
     if check_source:
-        _check_fresh(meta, name)
+        store.check_source(meta, name)
     nuc = get_nuclease(nuclease)
     pset = pam_set(nuc, pams=pams)
     flags = f" --nuclease {nuc.name}" + "".join(f" --pam {p}" for p in pams)
