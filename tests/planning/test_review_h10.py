@@ -17,3 +17,16 @@ def test_a_frameshift_inside_out_of_frame_exon_51_skips_exon_51_with_a_neighbour
     opt = plan_therapy(TherapyQuestion("DMD", (v,))).option("rna-exon-skip")
     assert opt.feasibility != "impossible"
     assert "50+52" not in opt.title and ("50+51" in opt.title or "51+52" in opt.title)
+
+
+def test_a_point_variant_in_out_of_frame_exon_51_is_skipped_with_a_neighbour() -> None:
+    v = VariantFacts("DMD:c.7400A>T", "substitution", "A", "T", 1)
+    opt = plan_therapy(TherapyQuestion("DMD", (v,))).option("rna-exon-skip")
+    assert opt.title.startswith("Exon 50+51 skipping") and "51+52" in opt.rationale[1]
+    assert opt.score <= 60.0  # a double skip is investigational
+
+
+def test_a_point_variant_in_the_first_exon_cannot_be_skipped() -> None:
+    v = VariantFacts("DMD:c.10G>T", "substitution", "G", "T", 1)
+    opt = plan_therapy(TherapyQuestion("DMD", (v,))).option("rna-exon-skip")
+    assert opt.feasibility == "impossible" and "start codon" in opt.rationale[0]

@@ -515,12 +515,22 @@ def rna_exon_skip(ctx: Context) -> Option | None:
     lesion = dmd_lesion(table, variant)
     if lesion.point_exon is not None:
         exon = table.exon(lesion.point_exon)
-        if exon.length_nt is not None and exon.length_nt % 3 == 0 and 2 <= exon.number <= 78:
+        internal = 2 <= exon.number <= table.count - 1
+        if exon.length_nt is not None and exon.length_nt % 3 == 0 and internal:
             return _skip_option(ctx, table, lesion, (exon.number,), vehicle, why)
+        doubles = _point_double_skips(table, exon.number) if internal else ()
+        if doubles:  # an out-of-frame exon skipped with a neighbour (Aartsma-Rus 2009)
+            return _skip_option(ctx, table, lesion, doubles[0], vehicle, why, alternatives=doubles)
+        reason = (
+            f"exon {exon.number} holds the {'start' if exon.number == 1 else 'stop'} codon and "
+            "cannot be skipped"
+            if not internal
+            else f"exon {exon.number}'s {exon.length_nt} nt are not a multiple of 3 and no skip "
+            "of it with a neighbouring exon restores the reading frame"
+        )
         return impossible_option(
             ctx, "rna-exon-skip", "Exon skipping (DMD)", "correct",
-            f"{variant.hgvs} lies in exon {exon.number}, whose {exon.length_nt} nt are not a "
-            "multiple of 3: skipping it would shift the reading frame.",
+            f"{variant.hgvs} lies in exon {exon.number}: {reason}.",
             vehicle=vehicle, editor="splice-switching PMO",
         )  # fmt: skip
     if lesion.note:
@@ -653,6 +663,16 @@ def _duplication_skip(
     return finish_option(opt, min(NEW_EXON_SCORE, INVESTIGATIONAL_CAP))
 
 
+def _point_double_skips(table: ExonTable, n: int) -> tuple[tuple[int, int], ...]:
+    """Skips of exon ``n`` with one neighbour whose coding bases sum to a multiple of 3."""
+    out = []
+    for pair in ((n - 1, n), (n, n + 1)):
+        nts = [table.exon(k).coding_nt if 2 <= k <= table.count - 1 else None for k in pair]
+        if all(nt is not None for nt in nts) and sum(nt or 0 for nt in nts) % 3 == 0:
+            out.append(pair)
+    return tuple(out)
+
+
 def _span(exons: tuple[int, ...]) -> str:
     return str(exons[0]) if len(exons) == 1 else f"{exons[0]}-{exons[-1]}"
 
@@ -683,6 +703,9 @@ def _skip_option(
         f"{frame_shift(table, lesion.removed)})"
         if lesion.removed
         else f"a variant in exon {skip[0]}, an in-frame exon ({table.exon(skip[0]).length_nt} nt)"
+        if len(skip) == 1
+        else f"a variant in exon {lesion.point_exon}, an out-of-frame exon "
+        f"({table.exon(lesion.point_exon or skip[0]).length_nt} nt), skipped with a neighbour"
     )
     others = [("+".join(map(str, s))) for s in alternatives if s != skip]
     drugs = ", ".join(p.brand for p in products)
