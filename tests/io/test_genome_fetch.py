@@ -215,6 +215,26 @@ def test_cli_fetch_and_errors(
     assert len(err.splitlines()) == 1
 
 
+def test_commands_take_a_fetched_genome_by_name(
+    server: tuple[str, Path],
+    tmp_path: Path,
+    cli: Callable[[list[str]], int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--genome NAME` opens a fetched genome with its annotation (no file paths needed)."""
+    base, root = server
+    _ucsc_layout(root, "toy1")
+    monkeypatch.setenv("VIVO_HOME", str(tmp_path / "home"))
+    assert cli(["genome", "fetch", "toy1", "--annotation", "--mirror", f"{base}/goldenPath"]) == 0
+    capsys.readouterr()
+    assert cli(["locus", "TOY", "--genome", "toy1", "--json"]) == 0
+    assert '"TOY"' in capsys.readouterr().out
+    assert cli(["locus", "TOY", "--genome", "toy2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no such file or fetched genome: toy2" in err and "fetched here: toy1" in err
+
+
 def test_mirror_only_for_ucsc_and_url(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--mirror works with --provider ucsc or url"):
         gf.resolve_links("GRCh38", "ensembl", annotation=False, mirror="http://127.0.0.1:1/x")

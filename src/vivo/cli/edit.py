@@ -43,7 +43,7 @@ def edit(
     ] = Goal.correct,
     genome: Annotated[
         str | None,
-        v.input_file_option("--genome", help="FASTA, 2bit or GenBank (default: bundled)"),
+        v.genome_option("--genome", help="FASTA, 2bit or GenBank (default: bundled)"),
     ] = None,
     annotation: Annotated[str | None, v.input_file_option("--annotation", help="GTF/GFF3")] = None,
     nuclease: Annotated[str, typer.Option("--nuclease", help="e.g. SpCas9, SpRY")] = "SpCas9",

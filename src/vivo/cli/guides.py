@@ -60,7 +60,7 @@ def guides(
     ] = 50,
     region: Annotated[str | None, typer.Option(help="contig:start-end (1-based)")] = None,
     genome: Annotated[
-        str | None, v.input_file_option("--genome", help="FASTA, 2bit or GenBank file")
+        str | None, v.genome_option("--genome", help="FASTA, 2bit, GenBank or a fetched genome")
     ] = None,
     annotation: Annotated[
         str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")

@@ -13,6 +13,7 @@ from vivo.cli.validate import (
     Force,
     Seed,
     float_option,
+    genome_option,
     input_file_option,
     int_option,
     output_dir_option,
@@ -87,7 +88,7 @@ def plan(
     ] = None,
     genome: Annotated[
         str | None,
-        input_file_option(
+        genome_option(
             "--genome", help="FASTA, 2bit or GenBank (default: bundled beta-globin locus)"
         ),
     ] = None,

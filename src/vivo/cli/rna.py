@@ -58,7 +58,7 @@ def sirna(
     ] = None,
     sample: Annotated[str | None, typer.Option("--sample", help="VCF sample")] = None,
     genome: Annotated[
-        str | None, v.input_file_option("--genome", help="FASTA, 2bit or GenBank genome")
+        str | None, v.genome_option("--genome", help="FASTA, 2bit, GenBank or a fetched genome")
     ] = None,
     annotation: Annotated[
         str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")
@@ -176,7 +176,7 @@ def aso(
     ] = None,
     sample: Annotated[str | None, typer.Option("--sample", help="VCF sample")] = None,
     genome: Annotated[
-        str | None, v.input_file_option("--genome", help="FASTA, 2bit or GenBank genome")
+        str | None, v.genome_option("--genome", help="FASTA, 2bit, GenBank or a fetched genome")
     ] = None,
     annotation: Annotated[
         str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")

@@ -21,6 +21,7 @@ Paths (checked when the option is parsed, i.e. before the command does any work)
     out: Annotated[str | None, output_file_option("--out", "-o", suffixes=(".tsv", ".json"))]
     out: Annotated[str | None, output_dir_option("--out", help="folder for the files")]
     genome: Annotated[str | None, input_file_option("--genome", help="FASTA, 2bit, GenBank")]
+    genome: Annotated[str | None, genome_option("--genome", help="file, or a fetched genome")]
     force: Force = False                 # --force: replace an existing output
 
 An output file's parent chain must end in a writable folder (not a file, not ``/proc``, ``/sys``
@@ -88,6 +89,7 @@ __all__ = [
     "did_you_mean",
     "error_line",
     "float_option",
+    "genome_option",
     "input_file_option",
     "int_option",
     "output_dir_option",
@@ -299,6 +301,37 @@ def input_file_option(*decls: str, help: str = "", **kw: Any) -> Any:
     def check(value: str | None) -> str | None:
         if value is not None:
             as_bad_parameter(lambda: check_input_file(value))
+        return value
+
+    return typer.Option(*decls, help=help, callback=check, **kw)
+
+
+def check_genome_source(value: str) -> str:
+    """A genome given on the command line: a readable file, or the name of a genome fetched
+    into vivo's store (``vivo genome fetch``); else the file error, with the names in a hint."""
+    if os.sep not in value and not Path(value).exists():
+        from vivo.workflows.genome_fetch import fetched_genome, list_fetched
+
+        if fetched_genome(value) is not None:
+            return value
+        try:
+            check_input_file(value)
+        except InputError as exc:
+            names = [f.name for f in list_fetched()]
+            hint = "a file, or a genome fetched with vivo genome fetch" + (
+                f" (fetched here: {', '.join(names)})" if names else " (none fetched here)"
+            )
+            raise InputError(f"no such file or fetched genome: {_clip(value)}", hint=hint) from exc
+    check_input_file(value)
+    return value
+
+
+def genome_option(*decls: str, help: str = "", **kw: Any) -> Any:
+    """A Typer option naming a genome: a file to read, or a genome fetched into the store."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None:
+            as_bad_parameter(lambda: check_genome_source(value))
         return value
 
     return typer.Option(*decls, help=help, callback=check, **kw)

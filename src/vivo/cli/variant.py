@@ -8,13 +8,13 @@ import typer
 from rich.table import Table
 
 from vivo.cli.output import console, emit, err_console
-from vivo.cli.validate import input_file_option
+from vivo.cli.validate import genome_option, input_file_option
 from vivo.core.errors import InputError
 from vivo.workflows.variants import describe_locus, run_variant, run_variant_vcf
 
 GenomeOpt = Annotated[
     str | None,
-    input_file_option(
+    genome_option(
         "--genome", help="FASTA, 2bit or GenBank file (default: bundled beta-globin locus)"
     ),
 ]

@@ -15,6 +15,8 @@ from vivo.workflows.dossier.section import DossierInputs, Section, SpacerSet, Un
 __all__ = ["MAX_HITS", "SHOWN", "offtarget_section"]
 
 MAX_HITS = 50  # per guide, in the genome in use
+#: above this many PAM sites in the genome in use, the locus search leaves the reference kernels
+NUMPY_MAX_SITES = 200_000
 SHOWN = 15
 COLUMNS = ("spacer", "site (1-based)", "strand", "sequence", "mismatches", "bulges", "CFD")
 
@@ -52,12 +54,15 @@ def offtarget_section(
             (("search", "vivo.editing.offtarget.search_offtargets"),
              ("genome", str(inputs.offtarget_genome)), ("backend", result.settings.backend)),
         )  # fmt: skip
+    locus = indexes.locus(nuclease)
     result = search_offtargets(
-        indexes.locus(nuclease),
+        locus,
         chosen,
         nuclease=nuclease,
         max_mismatches=req.max_mismatches,
-        backend="numpy",
+        # the reference kernels cost nothing to start on a locus; a whole chromosome or genome
+        # in use (--genome) needs the pigeonhole search (auto: cpu)
+        backend="numpy" if locus.n_sites <= NUMPY_MAX_SITES else "auto",
         max_hits_per_guide=MAX_HITS,
     )
     capped = [g.spacer for g in result.guides if g.capped]
