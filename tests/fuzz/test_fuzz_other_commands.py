@@ -27,7 +27,7 @@ _VCFS = (str(_VCF_DIR / "hbs_het.vcf"), str(_VCF_DIR / "broken_malformed_pos.vcf
 @given(data=st.data())
 def test_plan(harness: Harness, data: st.DataObject) -> None:
     with harness.sandbox() as box:
-        args = ["plan", data.draw(harness.text("F9", "NOPE"))]
+        args = ["plan", data.draw(harness.text("F9", "DMD", "NOPE"))]
         if data.draw(st.booleans()):
             args.append(
                 data.draw(harness.text("c.1A>T", "c.1000000A>T", "c." + "9" * 5000 + "A>T"))
@@ -45,6 +45,9 @@ def test_plan(harness: Harness, data: st.DataObject) -> None:
             harness.inp("--vcf", *_VCFS), harness.t("--gene", "HBB", "HBD"),
             harness.t("--sample", "PATIENT", "NOBODY"),
             harness.t("--assembly", "GRCh38", "hg19", "GRCh36"),
+            harness.t("--exons", "48-50", "52", "50-48", "0-3", "80", "x"),
+            harness.t("--exon-change", "del", "dup", "inv"),
+            harness.t("--trials", "off", "cache", "sometimes"),
         ])  # fmt: skip
         harness.check(args, box)
 
