@@ -279,7 +279,9 @@ def _chrom_guides(fasta: Path, n: int, seed: int) -> list[str]:
 
 def _timed(cmd: list[str] | str, **kw: object) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)  # type: ignore[call-overload]
+    if done.returncode:
+        raise SystemExit(f"{cmd} failed ({done.returncode}): {done.stderr[-2000:]}")
     return time.perf_counter() - t0
 
 
@@ -317,10 +319,11 @@ def fixedcost(work: Path, fasta: Path, n_guides: int, repeat: int, seed: int) ->
                f"> {work / 'g.sam'}")  # fmt: skip
     _timed(vivo_cmd)  # first runs: page cache and numba cache as after an earlier use
     _timed(bwa_cmd, shell=True)
-    vivo_s, bwa_s, loads = [], [], []
+    vivo_s, bwa_s, floor_s, loads = [], [], [], []
     for _ in range(repeat):
         vivo_s.append(_timed(vivo_cmd))
         bwa_s.append(_timed(bwa_cmd, shell=True))
+        floor_s.append(_timed([*cli, "--version"]))  # start-up of the CLI itself
         loads.append(round(os.getloadavg()[0], 2))
     with open(work / "vivo.tsv") as fh:
         sites = sum(1 for _ in fh) - 1
@@ -331,6 +334,8 @@ def fixedcost(work: Path, fasta: Path, n_guides: int, repeat: int, seed: int) ->
             "vivo_s": [round(x, 3) for x in vivo_s], "bwa_s": [round(x, 3) for x in bwa_s],
             "vivo_median_s": round(vm, 3), "bwa_median_s": round(bm, 3),
             "vivo_over_bwa": round(vm / bm, 3), "vivo_sites_written": sites,
+            "vivo_version_cmd_s": [round(x, 3) for x in floor_s],
+            "vivo_version_cmd_median_s": round(float(np.median(floor_s)), 3),
             "loadavg_per_run": loads, **build}  # fmt: skip
 
 
