@@ -20,6 +20,7 @@ CASES = {
     "embl": b"ID   X; SV 1; linear; DNA\n",
     "gff3": b"##gff-version 3\nchr1\t.\tgene\t1\t9\t.\t+\t.\tID=g\n",
     "gtf": b'chr1\tx\texon\t1\t9\t.\t+\t.\tgene_id "g"; transcript_id "t";\n',
+    "vcf": b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n",
     "text": b"hello world\n",
     "binary": b"\x00\x01\x02\x03" * 10,
     "empty": b"",

@@ -8,6 +8,7 @@ and bgzip) and names the format by its magic number or first meaningful line:
 ``fasta``   first non-blank line starts with ``>``
 ``genbank`` first non-blank line starts with ``LOCUS``
 ``embl``    first line starts with ``ID   `` (recognised to be refused clearly)
+``vcf``     first line starts with ``##fileformat=VCF`` (VCF specification 4.x, section 1.1)
 ``gff3``    a ``##gff-version 3`` line, or 9 tab-separated columns with ``key=value`` attributes
 ``gtf``     9 tab-separated columns with ``key "value";`` attributes
 ``bed``     3 to 12 tab-separated columns with integer start <= end (``track``/``browser``
@@ -58,7 +59,18 @@ __all__ = [
 ]
 
 Format = Literal[
-    "2bit", "fasta", "genbank", "embl", "gtf", "gff3", "bed", "json", "text", "binary", "empty"
+    "2bit",
+    "fasta",
+    "genbank",
+    "embl",
+    "gtf",
+    "gff3",
+    "bed",
+    "json",
+    "vcf",
+    "text",
+    "binary",
+    "empty",
 ]
 Compression = Literal["gzip", "bgzip"]
 
@@ -75,6 +87,7 @@ _NAMES = {
     "gff3": "a GFF3 file",
     "bed": "a BED file",
     "json": "a JSON file",
+    "vcf": "a VCF file",
     "text": "a text file of unknown format",
     "binary": "a binary file",
     "empty": "an empty file",
@@ -158,6 +171,8 @@ def _text_format(head: bytes) -> Format:
     lines = [ln.strip(b"\r") for ln in head.split(b"\n")]
     if not any(ln.strip() for ln in lines):
         return "empty"
+    if lines[0].startswith(b"##fileformat=VCF"):
+        return "vcf"
     if any(ln.startswith(b"##gff-version 3") for ln in lines[:50]):
         return "gff3"
     first = next(ln for ln in lines if ln.strip())
