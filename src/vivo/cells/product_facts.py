@@ -532,6 +532,9 @@ def _age_check(
         if b
     )  # fmt: skip
     source = lo.source if lo is not None else hi.source if hi is not None else ""
+    caveats = [c.note for c in (lo, hi) if c is not None and c.verified == "unverified" and c.note]
+    if caveats:  # an age bound vivo could not re-check says so wherever it is used
+        source += "; unverified: " + "; ".join(caveats)
     if age is None:
         return (None, f"age not given; label population: {population} ({bounds}; {source})")
     inside = (lo is None or age >= lo.value) and (hi is None or age < hi.value + 1)
