@@ -146,3 +146,25 @@ def test_editor_table() -> None:
     assert any(a.name == "Hb G-Makassar" for a in benign_alleles())
     with pytest.raises(InputError, match="unknown base editor"):
         get_editor("ABE9")
+
+
+@pytest.mark.parametrize("variant", ["HBB c.20A>T", "HBB c.25_26del", "HBB c.92+1G>A"])
+def test_checking_a_design_on_the_transcript_stretch_equals_the_whole_contig(
+    variant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EditSite.validate works on the transcript's stretch of the contig (a chromosome is not
+    copied per design); the answer is the one the whole contig gives."""
+    import vivo.editing.edit_site as es
+
+    site = correction_site(variant)
+    tx = site.transcript
+    starts = [site.desired.start, tx.exons[0].start + 5, tx.exons[-1].end - 7]
+    designs = [site.desired] + [
+        es.GenomicChange(site.contig, p, site.start_genome.fetch_region(site.contig, p, p + 1),
+                         "A" if site.start_genome.fetch_region(site.contig, p, p + 1) != "A"
+                         else "C")  # fmt: skip
+        for p in starts[1:]
+    ]
+    local = [site.validate(d) for d in designs]
+    monkeypatch.setattr(es, "_MARGIN", 10**9)  # the whole contig
+    assert [site.validate(d) for d in designs] == local

@@ -131,6 +131,10 @@ def protein_differences(reference: str, other: str) -> tuple[str, ...]:
     return (f"p.{aa}{first + 1}: protein length {len(ref_core)} -> {len(oth_core)} aa",)
 
 
+#: bases kept on each side of the transcript when a design is checked on its stretch of contig
+_MARGIN = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class EditValidation:
     """The result of applying a design to the starting genome and translating."""
@@ -196,13 +200,13 @@ class EditSite:
     def validate(self, changes: GenomicChange | Sequence[GenomicChange]) -> EditValidation:
         """Apply ``changes`` to the starting genome; translate; compare with the goal."""
         items = (changes,) if isinstance(changes, GenomicChange) else tuple(changes)
-        edited = apply_changes(self.start_genome, items)
-        tx = self.transcript
-        for c in sorted(items, key=lambda c: c.start, reverse=True):
+        genome, tx, local = self._local(items)
+        edited = apply_changes(genome, local)
+        for c in sorted(local, key=lambda c: c.start, reverse=True):
             tx = shift_transcript(tx, c.end, c.delta)
         protein = _protein(edited, tx)
-        lo = max(0, min(c.start for c in items) - 30)
-        hi = max(c.start + len(c.alt) for c in items) + 30
+        lo = max(0, min(c.start for c in local) - 30)
+        hi = max(c.start + len(c.alt) for c in local) + 30
         window = edited.fetch_region(self.contig, lo, min(hi, edited.contig_length(self.contig)))
         return EditValidation(
             changes=items,
@@ -212,6 +216,25 @@ class EditSite:
             reaches_goal=protein == self.goal_protein,
             edited_window=window,
         )
+
+    def _local(
+        self, items: tuple[GenomicChange, ...]
+    ) -> tuple[GenomeBase, Transcript, tuple[GenomicChange, ...]]:
+        """The transcript's stretch of the contig (with a margin) as a genome of its own, the
+        transcript and ``items`` in its coordinates: a design is checked without copying a
+        whole chromosome (same result, see the tests). Changes on another contig: as given."""
+        tx = self.transcript
+        if any(c.contig != self.contig for c in items):
+            return self.start_genome, tx, items
+        length = self.start_genome.contig_length(self.contig)
+        lo = max(0, min(tx.exons[0].start, *(c.start for c in items)) - _MARGIN)
+        hi = min(length, max(tx.exons[-1].end, *(c.end for c in items)) + _MARGIN)
+        if lo == 0 and hi == length:
+            return self.start_genome, tx, items
+        window = self.start_genome.fetch_region(self.contig, lo, hi)
+        genome = InMemoryGenome({self.contig: window}, name=self.start_genome.name)
+        local = tuple(replace(c, start=c.start - lo) for c in items)
+        return genome, shift_transcript(tx, 0, -lo), local
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready summary."""
