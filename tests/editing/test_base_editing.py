@@ -159,12 +159,10 @@ def test_checking_a_design_on_the_transcript_stretch_equals_the_whole_contig(
     site = correction_site(variant)
     tx = site.transcript
     starts = [site.desired.start, tx.exons[0].start + 5, tx.exons[-1].end - 7]
-    designs = [site.desired] + [
-        es.GenomicChange(site.contig, p, site.start_genome.fetch_region(site.contig, p, p + 1),
-                         "A" if site.start_genome.fetch_region(site.contig, p, p + 1) != "A"
-                         else "C")  # fmt: skip
-        for p in starts[1:]
-    ]
+    designs = [site.desired]
+    for p in starts[1:]:
+        ref = site.start_genome.fetch_region(site.contig, p, p + 1)
+        designs.append(es.GenomicChange(site.contig, p, ref, "A" if ref != "A" else "C"))
     local = [site.validate(d) for d in designs]
     monkeypatch.setattr(es, "_MARGIN", 10**9)  # the whole contig
     assert [site.validate(d) for d in designs] == local
