@@ -254,3 +254,12 @@ def test_long_spacers_with_bulges_equal_oracle(side: str) -> None:
     got = search_offtargets(idx, guides, backend="cpu", **kw)
     assert list(got.sites()) == list(want.sites())
     assert sum(g.bulged_sites for g in want.guides) > 10
+
+
+def test_short_searches_skip_numba_only_while_numpy_is_faster() -> None:
+    from vivo.editing.offtarget.backends import small_search
+
+    assert small_search(10, "mismatch", 23_000_000)  # chr20: numpy wins below ~100 guides
+    assert not small_search(10, "mismatch", 635_000_000)  # 3.1 Gb: numba's start-up pays off
+    assert not small_search(200, "mismatch", 1_000)  # many guides
+    assert not small_search(1, "bulge", 1_000)  # bulged searches always run the numba kernel

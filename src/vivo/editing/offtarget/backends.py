@@ -61,17 +61,26 @@ CAPABILITIES: dict[str, str] = {
 #: the candidate-driven kernels have not been timed on a device yet, so ``auto`` keeps the CPU.
 GPU_SPEEDUP: dict[str, float | None] = {"mismatch": None, "bulge": None}
 
-#: A mismatch-only search of at most this many guides runs the ``cpu`` backend's vectorised
-#: numpy pigeonhole path (the same candidates as its numba kernel) instead of the numba
-#: kernel: a short search then does not pay numba's start-up (importing numba and loading the
-#: cached kernels, about a second; most of a 10-guide search of a chromosome). Above it the
-#: numba kernel is faster (``benchmarks/offtarget.py fixedcost``; ``docs/offtarget.md``).
-SMALL_SEARCH_GUIDES = 16
+#: A mismatch-only search of at most ``SMALL_SEARCH_GUIDES`` guides whose guides x index rows
+#: stay within ``SMALL_SEARCH_GUIDE_ROWS`` runs the ``cpu`` backend's vectorised numpy
+#: pigeonhole path (the same candidates as its numba kernel) instead of the numba kernel, so
+#: that a short search does not pay numba's start-up (importing numba and loading the cached
+#: kernels: 0.6 s measured on the 2-core machine). Measured on GRCh37 chr20 (2.3e7 rows, <= 4
+#: mm): numpy 8.7 ms per guide, numba 2.6 ms per guide after its start-up, so numpy wins below
+#: about 2.3e9 guide x rows (about 100 guides on chr20, 3-4 guides at 3.1 Gb); the budget is
+#: half of that.
+SMALL_SEARCH_GUIDES = 64
+SMALL_SEARCH_GUIDE_ROWS = 1_000_000_000
 
 
-def small_search(n_guides: int, kind: SearchKind) -> bool:
-    """Whether the ``cpu`` backend runs a search of ``n_guides`` without numba."""
-    return kind == "mismatch" and n_guides <= SMALL_SEARCH_GUIDES
+def small_search(n_guides: int, kind: SearchKind, n_rows: int = 0) -> bool:
+    """Whether the ``cpu`` backend runs a search of ``n_guides`` over ``n_rows`` index rows
+    without numba."""
+    return (
+        kind == "mismatch"
+        and n_guides <= SMALL_SEARCH_GUIDES
+        and n_guides * n_rows <= SMALL_SEARCH_GUIDE_ROWS
+    )
 
 
 @dataclass(frozen=True, slots=True)

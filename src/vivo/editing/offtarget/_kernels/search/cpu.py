@@ -258,7 +258,7 @@ def find_sites(
     lo, hi = row_range if row_range is not None else (0, index.n_sites)
     if _pigeon_ok(index, limits):
         fast = (guides.lengths >= PIGEON_LENGTHS[0]) & (guides.lengths <= PIGEON_LENGTHS[1])
-        if fast.all() and small_search(len(guides), "mismatch"):
+        if fast.all() and small_search(len(guides), "mismatch", hi - lo):
             from vivo.editing.offtarget._kernels.search import pigeon_np
 
             return pigeon_np.find_sites(index, guides, limits, row_range=(lo, hi))

@@ -4,8 +4,8 @@ The same candidates and tests as the CPU kernel ``cpu_jit.pigeon`` (``docs/offta
 for each guide, the proximal buckets of every 10-base word within ``k // 2`` substitutions of
 the guide's first 10 bases, the distal buckets of the words near bases 10-19 (skipping rows
 whose proximal half is within ``k // 2``: they were found through their proximal bucket), and
-every row of the irregular bucket. Used by the ``cpu`` backend for a few guides
-(``backends.SMALL_SEARCH_GUIDES``): it needs no numba, so a short search does not pay numba's
+every row of the irregular bucket. Used by the ``cpu`` backend for short searches
+(``backends.small_search``): it needs no numba, so a short search does not pay numba's
 start-up (importing numba and loading its compiled kernels, about a second), which is most of
 the time of a 10-guide search on a chromosome.
 """
