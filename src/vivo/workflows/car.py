@@ -290,12 +290,26 @@ def _cds(protein: str, req: CarRequest | TcrRequest) -> tuple[str, Any | None]:
 
 
 def _check_enzymes(names: Sequence[str]) -> tuple[str, ...]:
+    """REBASE names (Biopython's table) of ``names``, matched without regard to case."""
     if not names:
         return ()
-    from vivo.delivery.motifs import find_restriction_sites as frs
+    import difflib
 
-    frs("ACGT", tuple(names))  # raises InputError for an unknown enzyme
-    return tuple(names)
+    from Bio.Restriction import AllEnzymes  # type: ignore[attr-defined]
+
+    known = {str(e).upper(): str(e) for e in AllEnzymes}
+    out = []
+    for name in names:
+        hit = known.get(name.strip().upper())
+        if hit is None:
+            close = difflib.get_close_matches(name.strip().upper(), list(known), n=3, cutoff=0.75)
+            hint = f"did you mean {', '.join(known[c] for c in close)}?" if close else ""
+            raise InputError(
+                f"unknown restriction enzyme {name!r} (not in REBASE as bundled with Biopython)",
+                hint=hint or "give enzyme names as REBASE writes them, e.g. EcoRI, BsaI, NotI",
+            )
+        out.append(hit)
+    return tuple(dict.fromkeys(out))
 
 
 def _assemble(construct: CarConstruct, req: CarRequest | TcrRequest) -> tuple[Cassette, Any | None]:
@@ -383,7 +397,7 @@ def _promoter_note(req: CarRequest | TcrRequest, family: str) -> list[Check]:
 
 
 def _run_checks(c: Cassette, req: CarRequest | TcrRequest) -> CassetteReport:
-    avoid = tuple(req.avoid_sites)
+    avoid = _check_enzymes(req.avoid_sites)
     base = check_cassette(c, enzymes=tuple(dict.fromkeys((*DEFAULT_ENZYMES, *avoid))))
     extra = [_polya_check(c), _splice_check(c), _sites_check(c, avoid), _gc_check(c),
              *_promoter_note(req, get_vector(c.vector).family)]  # fmt: skip
