@@ -85,7 +85,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    end = time.monotonic() + 300  # start-up imports the workflows (slow on a busy machine)
+    end = time.monotonic() + 120  # start-up imports the workflows (slow on a busy machine)
     while not server.started:
         assert time.monotonic() < end, "the server did not start"
         time.sleep(0.05)

@@ -317,7 +317,9 @@ def test_genome_upload_job_then_offtargets_stream_and_tsv(client, tmp_path: Path
     assert doc["partial"]["done"] == 5 and len(doc["result"]["guides"]) == 5
     tsv = client.get(f"/jobs/{doc['id']}/files/offtargets.tsv").text
     assert tsv.splitlines()[0].startswith("guide\t") and len(tsv.splitlines()) > 5
-    assert 'id="offtarget-table"' in client.get(f"/jobs/{doc['id']}").text
+    page = client.get(f"/jobs/{doc['id']}").text
+    assert 'id="offtarget-table"' in page
+    assert "chr&lt;script&gt;" in page and "<script>alert(1)" not in page  # the FASTA header
 
 
 @pytest.mark.parametrize(

@@ -76,13 +76,15 @@ def create_app(settings: ServeSettings) -> FastAPI:
 def _warm_up() -> None:
     """Import the workflows and load the knowledge base once, before the first request (else
     the first requests wait for them together)."""
-    import vivo.workflows.plan
-    from vivo.knowledge import load_diseases, load_glossary, load_products
-    from vivo.web import forms, knowledge
+    import importlib
 
+    from vivo.knowledge import load_diseases, load_glossary, load_products
+    from vivo.web import knowledge
+
+    for name in ("vivo.workflows.plan", "vivo.web.forms"):
+        importlib.import_module(name)
     load_products(), load_diseases(), load_glossary()
     knowledge.product_filters()
-    del vivo.workflows.plan, forms
 
 
 async def _headers_and_csrf_cookie(

@@ -202,7 +202,8 @@ class JobManager:
             return self._jobs.get(job_id)
 
     def jobs(self) -> list[Job]:
-        """Every known job, newest first."""
+        """Every known job, newest first (expired ones deleted first)."""
+        self.expire()
         with self._lock:
             return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
 
@@ -376,10 +377,20 @@ def _link(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
+PRELOAD = (
+    "vivo.workflows.plan",
+    "vivo.workflows.guides",
+    "vivo.workflows.edit",
+    "vivo.workflows.cassette",
+    "vivo.workflows.car",
+    "vivo.workflows.offtargets",
+)
+
+
 def _context() -> Any:
     """forkserver where the platform has it (a clean, fast child), else spawn."""
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload(["vivo.web.tasks"])
+    if "forkserver" in methods:  # each job forks from a server that imported the workflows once
+        ctx.set_forkserver_preload(["vivo.web.tasks", *PRELOAD])
     return ctx
