@@ -52,3 +52,11 @@ def test_a_position_beyond_32_bits_is_a_format_error_with_its_line(
     with pytest.raises(FormatError, match=r"beyond the largest position") as info:
         read_patient_vcf(path, gene="HBB", genome=hbb_locus)
     assert ":6" in str(info.value)  # the record's line
+
+
+def test_a_known_gene_missing_from_the_genome_is_not_called_unknown(
+    tmp_path: Path, hbb_locus
+) -> None:
+    with pytest.raises(InputError, match=r"SMN1 is not in the genome in use") as info:
+        read_patient_vcf(_vcf(tmp_path, "0/1"), gene="SMN1", genome=hbb_locus)
+    assert "unknown gene" not in str(info.value) and "--genome" in info.value.hint

@@ -281,6 +281,25 @@ def _genome_mapper(ag: AnnotatedGenome, path: str) -> Any:
     return to_genome
 
 
+def _gene_on(genome: AnnotatedGenome, gene: str) -> Any:
+    """The gene on the genome in use; a gene vivo knows but the genome lacks says so."""
+    try:
+        return genome.gene(gene)
+    except InputError:
+        from vivo.knowledge.genes import lookup_gene
+
+        known = lookup_gene(gene)
+        if known is None:
+            raise
+        name = known.symbol if known.symbol == gene.upper() else f"{gene} ({known.symbol})"
+        raise InputError(
+            f"{name} is not in the genome in use ({genome.name}), so its variants "
+            "cannot be read from the VCF",
+            hint=f"pass --genome (and --annotation) with the genome the VCF was called on, "
+            f"holding {known.symbol}",
+        ) from None
+
+
 def read_patient_vcf(
     path: str,
     *,
@@ -294,7 +313,7 @@ def read_patient_vcf(
     on the record (:func:`vivo.genome.bundled.bundled_placement`)."""
     header = read_vcf_header(path)
     chosen_sample = choose_sample(header, sample)
-    g = genome.gene(gene)
+    g = _gene_on(genome, gene)
     tx = g.canonical
     placed: AssemblyPlacement | None = None
     if genome.name in BUNDLED_RECORD_NAMES:
