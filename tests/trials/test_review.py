@@ -42,3 +42,16 @@ def test_tsv_output_keeps_the_notes_on_stderr(fake_trials, fast, capsys) -> None
     assert out.startswith("# 3 shown of 3 studies fetched")
     assert "only the first 3 of" in err  # a cut-off answer is never silent
     assert "note:" not in out  # stdout stays a clean TSV
+
+
+def test_kymriah_studies_are_car_t_although_tisagenlecleucel_lacks_the_inn_stem() -> None:
+    from vivo.knowledge.trials import Intervention, infer_modality, linked_products
+
+    for name in ("Kymriah", "tisagenlecleucel", "CTL019"):
+        iv = (Intervention("BIOLOGICAL", name),)
+        products = linked_products(iv)
+        if name == "CTL019" and not products:
+            continue  # the development code is not in vivo's product names
+        assert infer_modality(iv, products).modality == "car_t", name
+    tcr = (Intervention("GENETIC", "afamitresgene autoleucel"),)
+    assert infer_modality(tcr, linked_products(tcr)).modality == "cell_therapy"  # TCR-T

@@ -478,7 +478,10 @@ def _product_call(products: Sequence[Product]) -> ModalityCall | None:
     for p in products:
         modality: Modality = _PRODUCT_MODALITY.get(p.modality, "other")
         if p.modality == "gene_modified_cell":
-            modality = "car_t" if "cabtagene" in p.generic.lower() else "cell_therapy"
+            # INN stem -cabtagene, or the knowledge base's CAR-T label (tisagenlecleucel,
+            # named before the stem existed)
+            car = "cabtagene" in p.generic.lower() or "CAR-T" in p.modality_label
+            modality = "car_t" if car else "cell_therapy"
         return ModalityCall(
             modality, "product",
             f"names {p.brand} ({p.generic}), a {p.modality.replace('_', ' ')} product of "
