@@ -1,9 +1,15 @@
-"""Search kernels: one module per backend, all with the same ``find_sites`` signature.
+"""The off-target kernels and the types they share.
 
-``reference`` (pure numpy, brute force over every site row: the oracle), ``cpu`` (numba,
-indexed, parallel over guides) and ``gpu`` (numba.cuda, brute force on the device). Each
-returns :class:`RawHits` for the *same* problem; the public API sorts and decodes them, so
-backends can be compared row for row.
+* ``search/``: one module per backend, all with the same ``find_sites`` signature:
+  ``reference`` (pure numpy, brute force over every site row: the oracle), ``cpu`` (numba,
+  pigeonhole key tables, parallel over guides; ``pigeon_np`` for short searches) and ``gpu``
+  (numba.cuda, the same keys driven on the device). Each returns :class:`RawHits` for the
+  *same* problem; the public API sorts and decodes them, so backends compare row for row.
+* ``recursion.py``: the alignment recursion and mismatch count, written once as plain Python;
+  ``targets.py`` compiles it for numba's CPU and CUDA targets.
+* ``builder/``: the numba index-build kernels; ``align/``: the reporting rule over many sites.
+
+Which backend runs is decided in :mod:`vivo.editing.offtarget.backends` only.
 """
 
 from __future__ import annotations
