@@ -435,3 +435,21 @@ def test_identical_jobs_wait_for_the_running_one_without_a_worker(tmp_path: Path
     assert all((j.folder / "result.json").read_text() == first for j in (jobs[2], jobs[3]))
     assert not (jobs[2].folder / "progress.json").exists()  # reused, never run
     m.shutdown()
+
+
+def test_api_plan_from_a_vcf_upload_checks_before_running(client) -> None:  # type: ignore[no-untyped-def]
+    vcf = (DATA / "vcf" / "hbs_b0_trans_plain.vcf").read_bytes()
+    files = {"vcf": ("p.vcf", vcf, "text/plain")}
+    r = client.post("/api/plan/vcf", data={"gene": "HBB"}, files=files)
+    assert r.status_code == 400 and "X-Vivo-Client" in r.json()["error"]
+    head = {"X-Vivo-Client": "test"}
+    r = client.post("/api/plan/vcf", data={"gene": "HBB"}, headers=head,
+                    files={"vcf": ("p.vcf", b"garbage\n", "text/plain")})  # fmt: skip
+    assert r.status_code == 400 and "p.vcf" in r.json()["error"] and "/tmp" not in r.text
+    r = client.post("/api/plan/vcf", data={"gene": "HBB", "assembly": "hg99"}, headers=head,
+                    files=files)  # fmt: skip
+    assert r.status_code == 400 and "unknown assembly" in r.json()["error"]
+    r = client.post("/api/plan/vcf", data={"gene": "HBB"}, headers=head, files=files)
+    assert r.status_code == 202
+    client.post(f"/api/jobs/{r.json()['job']}/cancel", headers=head)  # the page test runs one
+    assert _wait(client, r.json()["job"])["status"] in ("cancelled", "done")

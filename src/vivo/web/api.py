@@ -140,6 +140,42 @@ def plan(request: Request, body: PlanIn) -> Response:
     return _accepted(submit(request, "plan", params, f"plan {params['gene']}"))
 
 
+@router.post("/plan/vcf", status_code=202, summary="start a plan job from a patient's VCF")
+async def plan_vcf(
+    request: Request,
+    gene: Annotated[str, Form(description="gene symbol, e.g. HBB")],
+    vcf: Annotated[UploadFile, File(description="the patient's VCF (plain or bgzip)")],
+    sample: Annotated[str | None, Form(description="VCF sample (default: the only one)")] = None,
+    assembly: Annotated[str | None, Form(description="GRCh38 or GRCh37")] = None,
+    disease: Annotated[str | None, Form()] = None,
+    tissue: Annotated[str | None, Form()] = None,
+    age: Annotated[str | None, Form(description="years")] = None,
+    weight: Annotated[str | None, Form(description="kg")] = None,
+    sex: Annotated[str | None, Form()] = None,
+    seed: Annotated[str | None, Form()] = None,
+    offtarget_genome: Annotated[str | None, Form()] = None,
+    x_vivo_client: Annotated[str | None, Header(description="required: CSRF guard")] = None,
+) -> Response:
+    if not x_vivo_client:
+        raise InputError("multipart posts need the X-Vivo-Client header")
+    form = {"gene": gene, "vcf": "uploaded", "sample": sample, "assembly": assembly,
+            "disease": disease, "tissue": tissue, "age": age, "weight": weight, "sex": sex,
+            "seed": seed, "offtarget_genome": offtarget_genome}  # fmt: skip
+    params = await run_in_threadpool(forms.plan_params, form, home=_home(request))
+    manager: JobManager = request.app.state.jobs
+    title = f"plan {params['gene']} from {str(vcf.filename)[:60]}"
+    job = manager.create("plan", title=title, client=client_id(request))
+    try:
+        limit = request.app.state.settings.max_upload_bytes
+        path = await save_upload(vcf, job.inputs / "patient.vcf", kind="vcf", max_bytes=limit)
+    except VivoError:
+        manager.discard(job)
+        raise
+    params["vcf"] = str(path)
+    manager.start(job, params)
+    return _accepted(job)
+
+
 @router.post("/guides", status_code=202, summary="start a guide design job")
 def guides(request: Request, body: GuidesIn) -> Response:
     _json_only(request)
