@@ -178,6 +178,7 @@ def label_fit(ctx: Context, precedents: Iterable[Precedent]) -> tuple[float, tup
     patient: age outside the label (``vivo.cells.manufacturing`` label facts) or a label
     restricted to patients without an HLA-matched donor when the patient has one."""
     reasons: list[str] = []
+    caveats: list[str] = []  # an age bound vivo could not re-check: said, not scored
     age = ctx.patient.age_years
     for p in precedents:
         f = _hsc_facts(p)
@@ -192,10 +193,18 @@ def label_fit(ctx: Context, precedents: Iterable[Precedent]) -> tuple[float, tup
             and age is not None
             and ((lo is not None and age < lo) or (hi is not None and age >= hi + 1))
         ):
-            reasons.append(
+            text = (
                 f"Off-label: {f.name} is labelled for {f.population} [{bound.source}]; "
                 f"the patient is {age:g} years."
             )
+            if bound.verified == "unverified":
+                caveats.append(
+                    f"{text} Not scored: this age bound is unverified"
+                    + (f" ({bound.note})" if bound.note else "")
+                    + "."
+                )
+            else:
+                reasons.append(text)
         summaries = " ".join(x.status_summary for x in load_products() if x.brand == p.name)
         restricted = "HLA-matched" in f.population or "HLA-matched" in summaries
         if ctx.patient.matched_sibling and restricted:
@@ -203,4 +212,4 @@ def label_fit(ctx: Context, precedents: Iterable[Precedent]) -> tuple[float, tup
                 f"Off-label: {f.name}'s label is restricted to patients without an HLA-matched "
                 "donor, and the patient has a matched sibling."
             )
-    return (OFF_LABEL_PENALTY if reasons else 0.0), tuple(reasons)
+    return (OFF_LABEL_PENALTY if reasons else 0.0), (*reasons, *caveats)
