@@ -83,6 +83,7 @@ SCRIPT = textwrap.dedent(
 
     # hit buffers too small: the launch runs again with room for every hit
     gpu._MIN_CAP, gpu._CAP_PER_GUIDE = 1, {"mismatch": 0, "bulge": 0, "scan": 0}
+    gpu._HITS_PER_ROW = {"mismatch": 0.0, "bulge": 0.0, "scan": 0.0}
     for lim in (Limits(3, 0, 0), Limits(1, 1, 1)):
         assert rows(gpu.find_sites(idx, batch, lim)) == rows(reference.find_sites(idx, batch, lim))
 

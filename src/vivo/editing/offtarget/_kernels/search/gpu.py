@@ -54,6 +54,17 @@ _MAX_RESIDENT = 2
 #: hits overflow runs again with room for all of them)
 _MIN_CAP = 1 << 14
 _CAP_PER_GUIDE = {"mismatch": 512, "bulge": 4096, "scan": 0}
+#: expected hits per guide and index row (about 4e-7 at <= 4 mm and 1e-4 at <= 4 mm + 1 DNA +
+#: 1 RNA bulge on the 3.1 Gb benchmark genome), doubled: room for a guide's hits up front, so
+#: that a launch rarely runs twice
+_HITS_PER_ROW = {"mismatch": 1e-6, "bulge": 2e-4, "scan": 0.0}
+
+
+def _cap(kind: str, guides: int, rows: int) -> int:
+    per_guide = max(_CAP_PER_GUIDE[kind], int(rows * _HITS_PER_ROW[kind]))
+    return max(_MIN_CAP, per_guide * guides)
+
+
 _RESIDENT: OrderedDict[int, tuple[SiteIndex, dict[str, Any]]] = OrderedDict()
 
 
@@ -262,7 +273,7 @@ def _mm_keys(index: SiteIndex, dev: dict[str, Any], guides: GuideBatch, limits: 
         args = (gw, gl, limits.mismatches, len(pats), d_pats, d_pmm, dev["bucket_start"],
                 dev["pw"], dev["dbucket_start"], dev["dw"], dev["drow"], lo, hi)  # fmt: skip
         items = (b1 - b0) * len(pats) * 2
-        cap = max(_MIN_CAP, _CAP_PER_GUIDE["mismatch"] * (b1 - b0))
+        cap = _cap("mismatch", b1 - b0, hi - lo)
         og, orow, omm = _launch(k["jit"].mm_keys, items, args, warp=True, cap=cap, ndelta=None)
         z = np.zeros(len(og), dtype=np.int8)
         parts.append(RawHits((og + b0).astype(np.int32), orow, omm.astype(np.int8), z, z))
@@ -312,7 +323,7 @@ def _bulge_keys(index: SiteIndex, dev: dict[str, Any], guides: GuideBatch, limit
                 cuda.to_device(np.array(seen_off, dtype=np.int64)), dev["bucket_start"],
                 dev["dbucket_start"], dev["dw"], dev["drow"], dev["win"], dev["nmask"],
                 dev["meta"], lo, hi)  # fmt: skip
-        cap = max(_MIN_CAP, _CAP_PER_GUIDE["bulge"] * (b1 - b0))
+        cap = _cap("bulge", b1 - b0, hi - lo)
         og, orow, picks = _launch(k["jit"].bulge_keys, len(item_guide), args, warp=True,
                                   cap=cap, ndelta=nd + nr + 1)  # fmt: skip
         hits = _expand(og, orow, picks, nr)
@@ -338,7 +349,7 @@ def _scan(dev: dict[str, Any], guides: GuideBatch, limits: Limits, lo: int, hi: 
         args = (cuda.to_device(gcodes[b0:b1]), cuda.to_device(words[b0:b1]),
                 cuda.to_device(guides.lengths[b0:b1].astype(np.int64)), limits.mismatches, nd,
                 nr, dev["win"], dev["nmask"], dev["meta"], lo, hi)  # fmt: skip
-        cap = max(_MIN_CAP, _CAP_PER_GUIDE["scan"] * (b1 - b0))
+        cap = _cap("scan", b1 - b0, hi - lo)
         og, orow, picks = _launch(k["jit"].scan_rows, (hi - lo) * (b1 - b0), args, warp=False,
                                   cap=cap, ndelta=ndelta)  # fmt: skip
         hits = _expand(og, orow, picks, nr)
