@@ -166,3 +166,35 @@ def test_checking_a_design_on_the_transcript_stretch_equals_the_whole_contig(
     local = [site.validate(d) for d in designs]
     monkeypatch.setattr(es, "_MARGIN", 10**9)  # the whole contig
     assert [site.validate(d) for d in designs] == local
+
+
+def test_edited_genome_reads_like_a_copy_with_the_changes() -> None:
+    """apply_changes: the lazy view equals the edited string for every window (indels too)."""
+    import random
+
+    from vivo.editing.edit_site import GenomicChange, apply_changes
+    from vivo.genome.base import InMemoryGenome
+
+    rng = random.Random(7)
+    seq = "".join(rng.choice("ACGT") for _ in range(400))
+    g = InMemoryGenome({"c": seq, "d": "ACGT"})
+    for _ in range(50):
+        starts = sorted(rng.sample(range(0, 390, 10), 3))
+        changes = [
+            GenomicChange("c", s, seq[s : s + rng.randint(0, 4)], "".join(
+                rng.choice("ACGT") for _ in range(rng.randint(0, 5))))
+            for s in starts
+        ]  # fmt: skip
+        expected = seq
+        for c in reversed(changes):
+            expected = expected[: c.start] + c.alt + expected[c.end :]
+        e = apply_changes(g, changes)
+        assert e.contig_names() == ["c"] and e.contig_length("c") == len(expected)
+        for _ in range(20):
+            a = rng.randint(0, len(expected))
+            b = rng.randint(a, len(expected))
+            assert e.fetch_region("c", a, b) == expected[a:b]
+    with pytest.raises(InputError, match="overlap"):
+        apply_changes(g, [GenomicChange("c", 5, seq[5:8], "A"), GenomicChange("c", 6, seq[6], "")])
+    with pytest.raises(InputError, match="expects"):
+        apply_changes(g, [GenomicChange("d", 0, "T", "A")])

@@ -35,7 +35,7 @@ from typing import Literal
 
 from vivo.core.coords import Interval, Strand
 from vivo.core.errors import InputError
-from vivo.core.seq import THREE_LETTER, complement, translate
+from vivo.core.seq import THREE_LETTER, complement, translate, validate_dna
 from vivo.genome.annotation import AnnotatedGenome, CodingPosition, Transcript
 from vivo.genome.base import GenomeBase, InMemoryGenome
 from vivo.genome.bundled import beta_globin_locus
@@ -46,6 +46,7 @@ __all__ = [
     "Codon",
     "EditSite",
     "EditValidation",
+    "EditedGenome",
     "apply_changes",
     "codon_of",
     "correction_site",
@@ -57,33 +58,98 @@ __all__ = [
 Goal = Literal["correct", "introduce"]
 
 
+class EditedGenome(GenomeBase):
+    """The changed contig(s) of a genome with non-overlapping changes applied, read lazily.
+
+    Only the changed contigs are present (edited coordinates). A fetch reads the starting
+    genome's bases around the changes and the changes' alleles, so checking a design on a
+    chromosome costs the window fetched, not a copy of the chromosome (as an
+    :class:`InMemoryGenome` of the edited contig would).
+
+    >>> g = InMemoryGenome({"c1": "AAAACCCCGGGG"})
+    >>> e = apply_changes(g, [GenomicChange("c1", 4, "CC", "T")])
+    >>> e.fetch_region("c1", 0, e.contig_length("c1")), e.contig_names()
+    ('AAAATCCGGGG', ['c1'])
+    """
+
+    def __init__(
+        self, base: GenomeBase, changes: dict[str, tuple[GenomicChange, ...]], *, name: str
+    ) -> None:
+        self._base = base
+        self._name = name
+        #: per contig: (edited start, length, base start or -1, allele) pieces in order
+        self._pieces: dict[str, list[tuple[int, int, int, str]]] = {}
+        self._length: dict[str, int] = {}
+        for contig, items in changes.items():
+            pieces: list[tuple[int, int, int, str]] = []
+            at, edited = 0, 0
+            for c in items:  # sorted by start, not overlapping
+                if c.start > at:
+                    pieces.append((edited, c.start - at, at, ""))
+                    edited += c.start - at
+                if c.alt:
+                    pieces.append((edited, len(c.alt), -1, c.alt))
+                    edited += len(c.alt)
+                at = c.end
+            total = base.contig_length(contig)
+            if total > at:
+                pieces.append((edited, total - at, at, ""))
+                edited += total - at
+            self._pieces[contig] = pieces
+            self._length[contig] = edited
+
+    def contig_names(self) -> list[str]:
+        return list(self._pieces)
+
+    def contig_length(self, contig: str) -> int:
+        self.check_contig(contig)
+        return self._length[contig]
+
+    def _fetch_plus(self, contig: str, start: int, end: int) -> str:
+        out: list[str] = []
+        for off, length, base_start, allele in self._pieces[contig]:
+            lo, hi = max(start, off), min(end, off + length)
+            if lo >= hi:
+                continue
+            if base_start < 0:
+                out.append(allele[lo - off : hi - off])
+            else:
+                out.append(
+                    self._base.fetch_region(contig, base_start + lo - off, base_start + hi - off)
+                )
+        return "".join(out)
+
+
 def apply_changes(
     genome: GenomeBase, changes: Iterable[GenomicChange], *, name: str | None = None
-) -> InMemoryGenome:
-    """A copy of the changed contig(s) with ``changes`` applied (starting-genome coordinates).
+) -> EditedGenome:
+    """The changed contig(s) with ``changes`` applied (given in starting-genome coordinates).
 
-    Changes must not overlap; they are applied right to left so coordinates stay valid.
+    Changes must not overlap, and each ``ref`` must be what the genome has there.
     """
-    ordered = sorted(changes, key=lambda c: (c.contig, c.start), reverse=True)
-    contigs: dict[str, str] = {}
-    last_start: dict[str, int] = {}
-    for c in ordered:
-        seq = contigs.get(c.contig)
-        if seq is None:
-            seq = genome.fetch_region(c.contig, 0, genome.contig_length(c.contig))
-        if c.end > last_start.get(c.contig, len(seq)):
-            raise InputError(f"changes overlap at {c.contig}:{c.start + 1}")
-        actual = seq[c.start : c.end].upper()
-        if actual != c.ref.upper():
-            raise InputError(
-                f"change at {c.contig}:{c.start + 1} expects {c.ref or '-'} but the sequence "
-                f"has {actual or '-'}"
-            )
-        contigs[c.contig] = seq[: c.start] + c.alt + seq[c.end :]
-        last_start[c.contig] = c.start
-    if not contigs:
+    by_contig: dict[str, list[GenomicChange]] = {}
+    for c in changes:
+        by_contig.setdefault(c.contig, []).append(c)
+    if not by_contig:
         raise InputError("no changes to apply")
-    return InMemoryGenome(contigs, name=name or f"{genome.name}+edits")
+    ordered: dict[str, tuple[GenomicChange, ...]] = {}
+    for contig, items in by_contig.items():
+        items.sort(key=lambda c: c.start)
+        length = genome.contig_length(contig)
+        for prev, c in zip([None, *items], items, strict=False):
+            if prev is not None and c.start < prev.end:
+                raise InputError(f"changes overlap at {c.contig}:{c.start + 1}")
+            if c.end > length:
+                raise InputError(f"change at {c.contig}:{c.start + 1} runs past the contig end")
+            actual = genome.fetch_region(contig, c.start, c.end).upper()
+            if actual != c.ref.upper():
+                raise InputError(
+                    f"change at {c.contig}:{c.start + 1} expects {c.ref or '-'} but the sequence "
+                    f"has {actual or '-'}"
+                )
+            validate_dna(c.alt, what=f"the allele of the change at {c.contig}:{c.start + 1}")
+        ordered[contig] = tuple(items)
+    return EditedGenome(genome, ordered, name=name or f"{genome.name}+edits")
 
 
 def shift_transcript(tx: Transcript, at: int, delta: int) -> Transcript:
