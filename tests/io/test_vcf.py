@@ -124,3 +124,16 @@ def test_write_read_round_trip_and_nothing_written_next_to_input(tmp_path: Path)
         (5226774, ("A",), (1, 0), True),
         (5227002, ("A", "G"), (0, 2), False),
     ]
+
+
+@pytest.mark.parametrize("index_bytes", [b"", b"\x7fELF not an index"])
+def test_an_unreadable_index_is_an_error_never_an_empty_region(
+    tmp_path: Path, index_bytes: bytes
+) -> None:
+    """A damaged .tbi next to the VCF made the region look empty ("no variant"): H10 review."""
+    src = Path(__file__).parents[1] / "data" / "vcf" / "hbs_hom.vcf.gz"
+    vcf = tmp_path / "p.vcf.gz"
+    shutil.copy(src, vcf)
+    Path(str(vcf) + ".tbi").write_bytes(index_bytes)
+    with pytest.raises(InputError, match="index next to the VCF cannot be read"):
+        read_vcf(vcf, region=("chr11", 5225000, 5228000))

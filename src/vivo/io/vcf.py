@@ -295,10 +295,16 @@ def _to_record(rec: Any, sample: str, column: int, line: int | None, path: Path)
 def _iterate(vf: Any, region: tuple[str, int, int] | None, indexed: bool) -> Iterator[Any]:
     if region is not None and indexed:
         contig, start, end = region
-        try:
-            yield from vf.fetch(contig, start, end)
-        except ValueError:  # the contig is not in the index: no records there
+        if vf.index is None:  # an index file is there but htslib could not load it
+            raise InputError(
+                f"{vf.filename.decode() if isinstance(vf.filename, bytes) else vf.filename}: "
+                "the .tbi/.csi index next to the VCF cannot be read (damaged, empty or not an "
+                "index of this file), so the region cannot be looked up",
+                hint="delete the index or rebuild it (tabix -p vcf FILE.vcf.gz)",
+            )
+        if contig not in vf.index:  # the contig has no records in the index
             return
+        yield from vf.fetch(contig, start, end)
         return
     for rec in vf:
         if region is None or (
@@ -332,6 +338,8 @@ def read_vcf(
                 n += 1
                 line = first + n if streaming else None
                 out.append(_to_record(rec, chosen, column, line, p))
+        except InputError:
+            raise
         except (OSError, ValueError) as exc:
             if isinstance(exc, FormatError) and exc.line is not None:
                 raise
