@@ -55,3 +55,15 @@ def test_kymriah_studies_are_car_t_although_tisagenlecleucel_lacks_the_inn_stem(
         assert infer_modality(iv, products).modality == "car_t", name
     tcr = (Intervention("GENETIC", "afamitresgene autoleucel"),)
     assert infer_modality(tcr, linked_products(tcr)).modality == "cell_therapy"  # TCR-T
+
+
+def test_country_short_forms_are_spelled_as_clinicaltrials_gov_writes_them() -> None:
+    from vivo.core.errors import InputError
+    from vivo.knowledge.trials import TrialQuery, country_name
+
+    assert country_name("USA") == country_name("u.s.") == "United States"
+    assert country_name("uk") == "United Kingdom" and country_name("France") == "France"
+    q = TrialQuery(condition="sickle cell disease", countries=("USA",))
+    assert 'AREA[LocationCountry]("United States")' in q.advanced()
+    with pytest.raises(InputError, match="double quote"):
+        TrialQuery(condition="x", countries=('a") OR AREA[Phase](PHASE1',))

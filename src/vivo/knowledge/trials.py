@@ -524,9 +524,36 @@ def age_fits(study: Study, age_years: float) -> bool:
     return (lo is None or age_years >= lo) and (hi is None or age_years <= hi)
 
 
+#: common short forms -> the country names ClinicalTrials.gov writes in locations[].country
+_COUNTRY_ALIASES = {
+    "usa": "United States", "us": "United States", "u.s.": "United States",
+    "u.s.a.": "United States", "united states of america": "United States",
+    "uk": "United Kingdom", "u.k.": "United Kingdom", "great britain": "United Kingdom",
+    "britain": "United Kingdom", "england": "United Kingdom", "scotland": "United Kingdom",
+    "wales": "United Kingdom", "northern ireland": "United Kingdom",
+    "south korea": "Korea, Republic of", "korea": "Korea, Republic of",
+    "russia": "Russian Federation", "holland": "Netherlands", "the netherlands": "Netherlands",
+}  # fmt: skip
+
+
+def country_name(text: str) -> str:
+    """The ClinicalTrials.gov spelling of a country (``"USA"`` -> ``"United States"``).
+
+    >>> country_name("usa"), country_name(" France ")
+    ('United States', 'France')
+    """
+    name = " ".join(text.split())
+    if not name or '"' in name:
+        raise InputError(
+            f"country {text[:40]!r} is empty or has a double quote",
+            hint="give a country as ClinicalTrials.gov writes it, e.g. 'United States'",
+        )
+    return _COUNTRY_ALIASES.get(name.lower(), name)
+
+
 def country_fits(study: Study, countries: Iterable[str]) -> bool:
     """True when the study has a site in one of ``countries`` (case-insensitive)."""
-    wanted = {c.strip().lower() for c in countries}
+    wanted = {country_name(c).lower() for c in countries}
     return any(c.lower() in wanted for c in study.countries)
 
 
@@ -580,6 +607,8 @@ class TrialQuery:
             if len(text) > 200 or any(not (c.isprintable() or c == " ") for c in text):
                 raise InputError(f"search text {text[:40]!r}... is too long or has control "
                                  "characters", hint="at most 200 printable characters")  # fmt: skip
+        for c in self.countries:
+            country_name(c)  # InputError for an empty name or a quote
         for s in self.statuses:
             if s not in STATUSES:
                 raise InputError(f"unknown trial status {s!r}")
@@ -599,7 +628,7 @@ class TrialQuery:
         if self.intervention_types:
             parts.append(f"AREA[InterventionType]({' OR '.join(self.intervention_types)})")
         if self.countries:
-            quoted = " OR ".join(f'"{c.strip()}"' for c in self.countries)
+            quoted = " OR ".join(f'"{country_name(c)}"' for c in self.countries)
             parts.append(f"AREA[LocationCountry]({quoted})")
         return " AND ".join(parts)
 
