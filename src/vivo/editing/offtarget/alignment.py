@@ -107,6 +107,9 @@ def align_many(
     args = (lengths[bulged], dna[bulged], rna[bulged])
     try:
         from vivo.editing.offtarget._kernels.align import jit
+        from vivo.editing.offtarget._kernels.targets import drop_stale_caches
+
+        drop_stale_caches(jit.align_rows)
     except ImportError:
         rows = _rows_python(g, n, sites64, *args, pam_side == "3prime")
     else:

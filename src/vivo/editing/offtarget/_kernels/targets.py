@@ -20,7 +20,7 @@ from typing import Any
 
 from vivo.editing.offtarget._kernels import recursion
 
-__all__ = ["compiled"]
+__all__ = ["compiled", "drop_stale_caches"]
 
 
 @cache
@@ -47,3 +47,20 @@ def compiled(target: str) -> types.SimpleNamespace:
         table[name] = jit(fn, small)
     return types.SimpleNamespace(**{name: table[name] for name, _ in recursion.FUNCTIONS},
                                  inf=recursion.inf)  # fmt: skip
+
+
+def drop_stale_caches(*dispatchers: Any) -> None:
+    """Forget numba's on-disk cache entries of kernels compiled before the last change of
+    ``recursion.py``. numba checks a cached kernel against its own source file only, and the
+    kernels in other files inline or call the recursion: without this, an edited recursion
+    would keep running its old compiled form (a persistent ``NUMBA_CACHE_DIR``, as in CI)."""
+    from pathlib import Path
+
+    source = Path(recursion.__file__).stat().st_mtime
+    for d in dispatchers:
+        try:
+            index = Path(d._cache._cache_file._index_path)
+        except AttributeError:  # not a caching dispatcher
+            continue
+        if index.is_file() and index.stat().st_mtime < source and not d.signatures:
+            d._cache.flush()

@@ -75,6 +75,9 @@ def _compiled() -> dict[str, Any]:
             "the 'cpu' off-target backend needs numba",
             hint="pip install 'vivo[fast]' or use backend='numpy'",
         ) from exc
+    from vivo.editing.offtarget._kernels.targets import drop_stale_caches
+
+    drop_stale_caches(b.bulge_candidates, j.pigeon, j.verify, j.fill)
     return {
         "bulge_candidates": b.bulge_candidates,
         "pigeon": j.pigeon,
