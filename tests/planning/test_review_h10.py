@@ -30,3 +30,20 @@ def test_a_point_variant_in_the_first_exon_cannot_be_skipped() -> None:
     v = VariantFacts("DMD:c.10G>T", "substitution", "G", "T", 1)
     opt = plan_therapy(TherapyQuestion("DMD", (v,))).option("rna-exon-skip")
     assert opt.feasibility == "impossible" and "start codon" in opt.rationale[0]
+
+
+def test_in_vivo_gene_therapy_outside_its_us_label_age_loses_20_points() -> None:
+    from vivo.planning import PatientFacts
+
+    def aav(gene: str, age: float) -> tuple[float, tuple[str, ...]]:
+        q = TherapyQuestion(gene, patient=PatientFacts(age_years=age))
+        opt = next(o for o in plan_therapy(q).options if o.id.startswith("add-aav")
+                   and o.feasibility != "impossible")  # fmt: skip
+        return opt.score, opt.rationale
+
+    infant, adult = aav("SMN1", 0.5), aav("SMN1", 30)
+    assert abs(infant[0] - adult[0] - 20) < 1e-9
+    assert any(r.startswith("Off-label: Zolgensma") for r in adult[1])
+    assert not any("Off-label" in r for r in infant[1])
+    assert any(r.startswith("Off-label: Elevidys") for r in aav("DMD", 3)[1])
+    assert not any("Off-label" in r for r in aav("DMD", 6)[1])

@@ -173,6 +173,38 @@ def collection_designs(
 OFF_LABEL_PENALTY = 20.0
 
 
+#: US label age bounds of in vivo gene therapies (brand: (min years or None, max years
+#: exclusive or None, source key, population)); HSC products' bounds are in vivo.cells
+IN_VIVO_LABEL_AGES: dict[str, tuple[float | None, float | None, str, str]] = {
+    # products.csv indication (US label): "SMA with biallelic SMN1 mutations, age <2 y"
+    "Zolgensma": (None, 2.0, "FDA-ZOLGENSMA-PI", "children less than 2 years of age (IV)"),
+    # product_status.toml, US label since 2025-11-14 (verified): ambulatory, 4 years and older
+    "Elevidys": (4.0, None, "FDA-ELEVIDYS-2025", "ambulatory patients 4 years and older"),
+}
+
+
+def in_vivo_label_fit(
+    ctx: Context, precedents: Iterable[Precedent]
+) -> tuple[float, tuple[str, ...]]:
+    """Penalty and reasons when the patient's age is outside the US label of the option's
+    approved in vivo gene therapy (``IN_VIVO_LABEL_AGES``)."""
+    age = ctx.patient.age_years
+    if age is None:
+        return 0.0, ()
+    reasons = []
+    for p in precedents:
+        bound = IN_VIVO_LABEL_AGES.get(p.name)
+        if bound is None:
+            continue
+        lo, hi, source, population = bound
+        if (lo is not None and age < lo) or (hi is not None and age >= hi):
+            reasons.append(
+                f"Off-label: {p.name} is labelled for {population} [{source}]; the patient is "
+                f"{age:g} years."
+            )
+    return (OFF_LABEL_PENALTY if reasons else 0.0), tuple(reasons)
+
+
 def label_fit(ctx: Context, precedents: Iterable[Precedent]) -> tuple[float, tuple[str, ...]]:
     """Penalty and reasons when the label of the option's approved HSC product excludes the
     patient: age outside the label (``vivo.cells.manufacturing`` label facts) or a label

@@ -19,6 +19,7 @@ from vivo.planning.strategies._common import (
     collection_designs,
     finish_option,
     impossible_option,
+    in_vivo_label_fit,
     label_fit,
     simulation_design,
     with_needs,
@@ -218,7 +219,9 @@ def _aav_option(ctx: Context, title: str, *, shortened: bool) -> Option:
             "engineered, shortened versions that keep the essential domains"
             + (f": {short[1]}" if short else ".")
         )
-    base = best_level_score(precedents)
+    penalty, off_label = in_vivo_label_fit(ctx, precedents)
+    base = best_level_score(precedents) - penalty
+    rationale.extend(off_label)
     if ctx.patient.anti_aav_antibodies:
         base -= 30.0
         rationale.append(
