@@ -101,19 +101,24 @@ def _cell(value: Any) -> str:
 
 def _sections_tsv(data: dict[str, Any]) -> str:
     """Every design table of the dossier, one row per design, with its option and engine."""
-    lines = ["option_id\tengine\tsection\tcolumn_values"]
-    for s in data["sections"]:
-        for row in s["rows"]:
-            cells = "\t".join(f"{c}={_cell(v)}" for c, v in zip(s["columns"], row, strict=False))
-            lines.append(f"{s['option_id']}\t{s['engine']}\t{_cell(s['title'])}\t{cells}")
-    return "\n".join(lines) + "\n"
+    from vivo.io.tsv import format_tsv
+
+    rows = [
+        (s["option_id"], s["engine"], _cell(s["title"]),
+         " ".join(f"{c}={_cell(v)}" for c, v in zip(s["columns"], row, strict=False)))
+        for s in data["sections"]
+        for row in s["rows"]
+    ]  # fmt: skip
+    return format_tsv(("option_id", "engine", "section", "column_values"), rows)
 
 
 def _sites_bed(data: dict[str, Any]) -> str:
     """BED6 of the positions the dossier's tables give (guide cut sites, off-target sites):
     one base at each 1-based position, named by spacer and option."""
+    from vivo.io.bed import BedRecord, format_bed
+
     genome = data["provenance"]["genome"]["name"]
-    lines = ['track name="vivo plan" description="guide cut sites and off-target sites"']
+    records = []
     for s in data["sections"]:
         cols = s["columns"]
         for row in s["rows"]:
@@ -127,8 +132,10 @@ def _sites_bed(data: dict[str, Any]) -> str:
                 continue
             start = int(str(pos)) - 1
             name = f"{s['option_id']}:{s['engine']}:{spacer}"
-            lines.append(f"{contig}\t{start}\t{start + 1}\t{name}\t0\t{strand or '.'}")
-    return "\n".join(lines) + "\n"
+            records.append(BedRecord(contig, start, start + 1, name, 0, strand or "."))
+    return format_bed(
+        records, track="vivo plan", description="guide cut sites and off-target sites"
+    )
 
 
 def _cassette_genbank(data: dict[str, Any], folder: Path, *, seed: int) -> list[str]:
@@ -274,13 +281,15 @@ def trials_task(params: dict[str, Any], job: Path, progress: Progress) -> dict[s
     result = find_trials(trials_request(params), progress=fetched)
     doc = result.to_dict()
     write_text_atomic(job / "out" / "trials.json", json.dumps(doc, indent=1) + "\n")
+    from vivo.io.tsv import write_tsv
+
     cols = ("nct_id", "title", "status", "phases", "modality", "conditions", "url")
-    lines = ["\t".join(cols)]
+    rows = []
     for s in doc["studies"]:
         row = {**s, "modality": s["modality"]["modality"]}
-        lines.append("\t".join(_cell(row.get(c) if not isinstance(row.get(c), list)
-                                      else ",".join(map(str, row[c]))) for c in cols))  # fmt: skip
-    write_text_atomic(job / "out" / "trials.tsv", "\n".join(lines) + "\n")
+        rows.append([_cell(",".join(map(str, row[c])) if isinstance(row.get(c), list)
+                           else row.get(c)) for c in cols])  # fmt: skip
+    write_tsv(cols, rows, job / "out" / "trials.tsv")
     return {"kind": "trials", **doc}
 
 
