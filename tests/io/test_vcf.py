@@ -137,3 +137,15 @@ def test_an_unreadable_index_is_an_error_never_an_empty_region(
     Path(str(vcf) + ".tbi").write_bytes(index_bytes)
     with pytest.raises(InputError, match="index next to the VCF cannot be read"):
         read_vcf(vcf, region=("chr11", 5225000, 5228000))
+
+
+def test_a_bom_or_a_double_gzip_is_named_in_the_error(tmp_path: Path) -> None:
+    src = (Path(__file__).parents[1] / "data" / "vcf" / "hbs_het.vcf").read_bytes()
+    bom = tmp_path / "bom.vcf"
+    bom.write_bytes(b"\xef\xbb\xbf" + src)
+    with pytest.raises(FormatError, match="byte-order mark"):
+        read_vcf(bom)
+    twice = tmp_path / "twice.vcf.gz"
+    twice.write_bytes(gzip.compress(gzip.compress(src)))
+    with pytest.raises(FormatError, match="compressed twice"):
+        read_vcf(twice)

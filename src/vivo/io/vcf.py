@@ -116,6 +116,20 @@ def _index_of(path: Path) -> Path | None:
     return None
 
 
+def _why_not_vcf(path: Path) -> str:
+    """A likely reason a VCF-looking file is refused (a byte-order mark, gzip twice)."""
+    try:
+        with open_binary(path) as fh:
+            head = fh.read(8)
+    except (OSError, EOFError, ValueError):
+        return ""
+    if head.startswith(b"\xef\xbb\xbf##"):
+        return ": it starts with a UTF-8 byte-order mark (save it without a BOM)"
+    if head.startswith(b"\x1f\x8b"):
+        return ": it is compressed twice (gunzip it once)"
+    return ""
+
+
 @contextlib.contextmanager
 def _open(path: str | os.PathLike[str]) -> Iterator[tuple[Path, Any]]:
     """The checked path and an open pysam ``VariantFile``.
@@ -126,7 +140,7 @@ def _open(path: str | os.PathLike[str]) -> Iterator[tuple[Path, Any]]:
     p = require_file(path, "VCF file")
     if not sniff_vcf(p):
         raise FormatError(
-            "not a VCF file (the first line is not ##fileformat=VCF…)",
+            "not a VCF file (the first line is not ##fileformat=VCF…)" + _why_not_vcf(p),
             path=str(path),
             line=1,
             hint="pass a VCF 4.x file, plain or bgzip-compressed",
