@@ -185,6 +185,25 @@ def test_api_plan_and_errors(client) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 400
 
 
+def test_api_plan_takes_exon_deletions(client) -> None:  # type: ignore[no-untyped-def]
+    """DMD deletions as reported (uncertain breakpoints) or as exon numbers are accepted;
+    exons with a variant, or a bad exon change, are refused before any job starts."""
+    head = {"X-Vivo-Client": "1"}
+    ok = [
+        {"gene": "DMD", "exons": "48-50"},
+        {"gene": "DMD", "exons": "2", "exon_change": "dup"},
+        {"gene": "DMD", "variant": "c.(6912+1_6913-1)_(7309+1_7310-1)del"},
+    ]
+    for body in ok:
+        r = client.post("/api/plan", json=body)
+        assert r.status_code == 202, (body, r.text)
+        client.post(f"/api/jobs/{r.json()['job']}/cancel", headers=head)
+    r = client.post("/api/plan", json={"gene": "DMD", "exons": "48-50", "variant": "c.1A>T"})
+    assert r.status_code == 400 and "not both" in r.json()["error"]
+    r = client.post("/api/plan", json={"gene": "DMD", "exons": "48-50", "exon_change": "inv"})
+    assert r.status_code in (400, 422)
+
+
 def test_api_design_jobs(client) -> None:  # type: ignore[no-untyped-def]
     jobs = {
         "guides": client.post("/api/guides", json={"gene": "HBB", "around": "c.20A>T", "top": 5}),

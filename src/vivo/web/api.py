@@ -43,6 +43,8 @@ class PlanIn(BaseModel):
     gene: Text = Field(None, description="gene symbol, e.g. HBB")
     variant: Text = Field(None, description="HGVS c. variant, e.g. c.20A>T")
     variant2: Text = Field(None, description="the other allele's variant")
+    exons: Text = Field(None, description="whole exons deleted or duplicated, e.g. 48-50 (DMD)")
+    exon_change: Text = Field(None, description="del (default) or dup")
     zygosity: Text = Field(None, description=", ".join(forms.ZYGOSITIES))
     sex: Text = Field(None, description="female or male")
     disease: Text = Field(None, description="disease name (default: from the genotype)")

@@ -127,6 +127,8 @@ def plan_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
         "vcf": VCF_PENDING if form.get("vcf") else None,
         "sample": _text(form, "sample"),
         "assembly": _choice(form, "assembly", ("GRCh38", "GRCh37"), None),
+        "exons": _text(form, "exons", label="exons (e.g. 48-50)"),
+        "exon_change": _choice(form, "exon_change", ("del", "dup"), "del"),
     }
     if params["vcf"] is None:
         params["sample"] = params["assembly"] = None  # they go with an uploaded VCF only
@@ -140,11 +142,14 @@ def plan_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
 def _check_variants(params: dict[str, Any]) -> None:
     from vivo.knowledge.acquired import is_acquired
     from vivo.variants.hgvs import parse_hgvs
+    from vivo.variants.uncertain import is_uncertain_hgvs, parse_uncertain
 
     if params["disease"] and is_acquired(params["disease"]):
         return  # the planner itself says why a variant does not belong to an acquired disease
     for key in ("variant", "variant2"):
-        if params[key]:
+        if params[key] and is_uncertain_hgvs(params[key]):  # exon deletions as reported
+            parse_uncertain(params[key], gene=params["gene"] or None)
+        elif params[key]:
             parse_hgvs(params[key], gene=params["gene"] or None)
 
 
@@ -166,6 +171,8 @@ def plan_request(params: Mapping[str, Any]) -> Any:
         vcf=params.get("vcf"),
         sample=params.get("sample"),
         assembly=params.get("assembly"),
+        exons=params.get("exons"),
+        exon_change=params.get("exon_change") or "del",
         patient=PatientFacts(
             age_years=params["age"],
             weight_kg=params["weight"],
