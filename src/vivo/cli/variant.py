@@ -10,7 +10,6 @@ from rich.table import Table
 from vivo.cli.output import console, emit, err_console
 from vivo.cli.validate import genome_option, input_file_option
 from vivo.core.errors import InputError
-from vivo.workflows.variants import describe_locus, run_variant, run_variant_vcf
 
 GenomeOpt = Annotated[
     str | None,
@@ -58,6 +57,8 @@ def variant(
         return
     if not query:
         raise InputError("give a variant, e.g. HBB c.20A>T", hint="or --vcf FILE --gene HBB")
+    from vivo.workflows.variants import run_variant
+
     result = run_variant(" ".join(query), genome=genome, annotation=annotation)
     for w in result.warnings:
         err_console.print(f"vivo: warning: {w}", markup=False, highlight=False)
@@ -103,6 +104,8 @@ def _variant_vcf(
         )
     if not gene:
         raise InputError("--vcf needs the gene to read", hint="add --gene HBB")
+    from vivo.workflows.variants import run_variant_vcf
+
     pv, interpretations = run_variant_vcf(
         vcf, gene=gene, sample=sample, assembly=assembly, genome=genome, annotation=annotation
     )
@@ -143,6 +146,8 @@ def locus(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a gene's structure: exons, introns, CDS and coding coordinates."""
+    from vivo.workflows.variants import describe_locus
+
     data = describe_locus(gene, genome=genome, annotation=annotation)
 
     def render() -> None:
