@@ -114,6 +114,17 @@ def test_literature_citations_have_a_doi_or_the_journal_page() -> None:
     assert lit["Hassan2012"].doi is None and "ashpublications.org" in (lit["Hassan2012"].url or "")
 
 
+def test_dmd_exon_skipping_papers_are_cited_with_their_doi() -> None:
+    # verified on the journals' pages (BMC Med Genet 2007;8:43; Nat Med 2014;20:992-1000)
+    lit = load_literature()
+    dup = lit["AartsmaRus2007"]
+    assert (dup.doi, dup.year) == ("10.1186/1471-2350-8-43", 2007)
+    assert dup.title.startswith("Antisense-induced exon skipping for duplications")
+    ires = lit["Wein2014"]
+    assert (ires.doi, ires.year) == ("10.1038/nm.3628", 2014)
+    assert "exon 5 IRES" in ires.title
+
+
 def test_cell_types_cover_the_required_kinds() -> None:
     ids = {t.id for t in load_cell_types()}
     assert {"autologous", "allogeneic", "HSC", "MSC", "iPSC", "CAR-T", "TCR-T", "TIL"} <= ids

@@ -117,3 +117,12 @@ def test_any_text_is_read_or_refused_with_an_input_error(text: str) -> None:
     except InputError:
         return
     assert parse_uncertain(format_uncertain(v)) == v
+
+
+def test_uncertain_syntax_is_public_from_vivo_variants() -> None:
+    import vivo.variants as vv
+
+    assert {"UncertainVariant", "parse_uncertain", "format_uncertain"} <= set(vv.__all__)
+    v = vv.parse_uncertain("DMD:c.6913-?_7309+?del")
+    assert isinstance(v, vv.UncertainVariant)
+    assert vv.format_uncertain(v) == "DMD:c.6913-?_7309+?del"
