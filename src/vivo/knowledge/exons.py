@@ -37,6 +37,7 @@ __all__ = [
     "exon_change",
     "exon_range_variant",
     "exon_table_from_transcript",
+    "exon_table_gene",
     "frame_shift",
     "load_exon_table",
     "parse_exon_range",
@@ -141,6 +142,20 @@ def load_exon_table(gene: str) -> ExonTable:
     if [e.number for e in exons] != list(range(1, len(exons) + 1)):
         raise DataError(f"{name}: exons are not numbered 1..N in order")
     return ExonTable("DMD", "NM_004006 (Dp427m)", "GRCh38", exons, _SOURCES)
+
+
+def exon_table_gene(accession: str) -> str | None:
+    """The gene whose bundled exon table is of transcript ``accession`` (any version: the
+    table records the RefSeq accession without one), else ``None``.
+
+    >>> exon_table_gene("NM_004006.2"), exon_table_gene("NM_000518.5")
+    ('DMD', None)
+    """
+    stem = accession.strip().split(".")[0].upper()
+    for gene in _TABLES:
+        if load_exon_table(gene).transcript.split()[0].upper() == stem:
+            return gene
+    return None
 
 
 def exon_table_from_transcript(tx: Transcript) -> ExonTable:

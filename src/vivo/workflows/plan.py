@@ -282,6 +282,7 @@ def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanRes
     vcf: dict[str, Any] | None = None
     if req.vcf is not None:
         req, vcf = _variants_from_vcf(req, ag)
+    req = _variant_in_gene(req, ag)
     question, interp = _question(req, ag)
     plan = plan_therapy(question)
     sections = _sections(plan, ag, interp, req, progress)
@@ -316,6 +317,27 @@ def _variants_from_vcf(req: PlanRequest, ag: AnnotatedGenome) -> tuple[PlanReque
         zygosity=pv.genotype.zygosity, gene=pv.gene,
     )  # fmt: skip
     return new, pv.to_dict()
+
+
+def _variant_in_gene(req: PlanRequest, ag: AnnotatedGenome) -> PlanRequest:
+    """A GENE that is a whole variant (``HBB:c.20A>T``, ``NM_000518.5:c.20A>T``,
+    ``NC_000011.10:g.5227002T>A``) split into the gene and the variant, accessions resolved on
+    the genome as `vivo variant` does (:func:`vivo.workflows.variants.split_variant_query`)."""
+    from dataclasses import replace
+
+    from vivo.workflows.variants import looks_like_variant_query, split_variant_query
+
+    if req.variant or req.exons is not None or not looks_like_variant_query(req.gene):
+        if req.variant and looks_like_variant_query(req.gene):
+            raise InputError(
+                f"{req.gene!r} is a variant, given where the gene goes, and a variant follows",
+                hint="give the gene and its variants (vivo plan HBB c.20A>T c.-78A>G), or one "
+                "variant alone (vivo plan NM_000518.5:c.20A>T)",
+            )
+        return req
+    found = split_variant_query(req.gene, ag)
+    assert found is not None
+    return replace(req, gene=found[0], variant=found[1])
 
 
 def _check_offtarget_genome(req: PlanRequest) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "read_patient_vcf",
     "run_variant",
     "run_variant_vcf",
+    "split_variant_query",
 ]
 
 SCHEMA_VERSION = "1"
@@ -45,6 +46,68 @@ def check_variant_text(text: str) -> str:
             hint="write e.g. HBB:c.20A>T",
         )
     return text
+
+
+#: a whole variant where a gene is expected: ``HBB:c.20A>T``, ``HBB c.20A>T``,
+#: ``NM_000518.5:c.20A>T``, ``NM_004006.2(DMD):c.…``, ``NC_000011.10:g.5227002T>A``
+_VARIANT_QUERY = re.compile(
+    r"^\s*(?P<ref>[A-Za-z][A-Za-z0-9_.\-]*(?:\([A-Za-z0-9_.\-]+\))?)\s*(?::|\s)\s*"
+    r"(?P<variant>[cgnmr]\.\S+)\s*$"
+)
+
+
+def looks_like_variant_query(text: str) -> bool:
+    """Whether ``text`` is a reference and a variant (``HBB:c.20A>T``), not a gene alone.
+
+    >>> looks_like_variant_query("NM_000518.5:c.20A>T"), looks_like_variant_query("HBB")
+    (True, False)
+    """
+    return _VARIANT_QUERY.match(text) is not None
+
+
+def split_variant_query(text: str, ag: AnnotatedGenome) -> tuple[str, str] | None:
+    """The gene and the variant of a query written as one text; ``None`` if it is a gene alone.
+
+    ``HBB:c.20A>T`` and ``HBB c.20A>T`` give ``("HBB", "c.20A>T")``. A reference accession
+    (``NM_…:c.``, ``ENST…:c.``, ``NC_…:g.``) is resolved on ``ag`` as `vivo variant` does
+    (:func:`vivo.variants.accessions.resolve_accession`: another version of a transcript is
+    used, and the interpretation warns naming both versions); the variant keeps its accession
+    so that the interpretation says so. An uncertain-breakpoint deletion/duplication on a
+    transcript accession (``NM_004006.2:c.(6912+1_6913-1)_(7309+1_7310-1)del``) takes the gene
+    of vivo's exon table of that transcript. A transcript that neither knows is an
+    :class:`InputError`.
+    """
+    from vivo.variants.accessions import is_accession, resolve_accession
+    from vivo.variants.hgvs import parse_hgvs
+    from vivo.variants.uncertain import is_uncertain_hgvs, parse_uncertain
+
+    m = _VARIANT_QUERY.match(check_variant_text(text))
+    if m is None:
+        return None
+    ref, variant = m["ref"], m["variant"]
+    stem, _, paren = ref.partition("(")
+    if not is_accession(stem):
+        return ref, variant
+    whole = f"{ref}:{variant}"
+    if is_uncertain_hgvs(variant):
+        gene = parse_uncertain(whole).gene if paren else _exon_table_gene(stem, ag)
+        assert gene is not None
+        return gene, whole
+    resolved, _, _ = resolve_accession(parse_hgvs(whole), ag)
+    assert resolved.gene is not None
+    return resolved.gene, whole
+
+
+def _exon_table_gene(accession: str, ag: AnnotatedGenome) -> str:
+    """The gene of transcript ``accession``: vivo's exon tables, else the annotation in use."""
+    from vivo.knowledge.exons import exon_table_gene
+    from vivo.variants.accessions import find_transcript
+
+    gene = exon_table_gene(accession)
+    if gene is not None:
+        return gene
+    tx, _ = find_transcript(accession, ag)
+    return tx.gene_name
 
 
 def run_variant(
