@@ -114,3 +114,37 @@ def test_console_script_subprocess() -> None:
     )
     assert out.returncode == 2
     assert out.stderr.startswith("vivo: error:") and "Traceback" not in out.stderr
+
+
+def test_command_map_matches_the_modules() -> None:
+    """`vivo CMD` builds only CMD's module: the map must name every command of every module."""
+    import importlib
+
+    import typer
+
+    from vivo.cli.main import COMMAND_MODULES, command_modules
+
+    found: dict[str, str] = {}
+    for module in command_modules():
+        app = typer.Typer()
+        importlib.import_module(f"vivo.cli.{module}").register(app)
+        names = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+        names += [g.name or "" for g in app.registered_groups]
+        found.update(dict.fromkeys(names, module))
+    assert found == COMMAND_MODULES
+
+
+def test_one_command_then_help_lists_every_command_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import vivo.cli.main as m
+
+    with pytest.raises(SystemExit):
+        m.main(["inherit", "--help"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        m.main(["--help"])
+    out = capsys.readouterr().out
+    shown = [c for c in m.COMMAND_MODULES if f" {c} " in out]
+    assert set(shown) == set(m.COMMAND_MODULES)
+    assert out.index(" guides ") < out.index(" inherit ")  # module order, not registration order

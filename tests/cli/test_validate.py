@@ -168,7 +168,7 @@ def test_main_turns_environment_failures_into_one_line(
     def boom(*_a: object, **_k: object) -> None:
         raise exc
 
-    monkeypatch.setattr("vivo.cli.variant.run_variant", boom)
+    monkeypatch.setattr("vivo.workflows.variants.run_variant", boom)
     with pytest.raises(SystemExit) as info:
         main(["variant", "HBB", "c.20A>T"])
     _, err = capsys.readouterr()
@@ -180,7 +180,7 @@ def test_a_bug_still_shows_its_traceback(monkeypatch: pytest.MonkeyPatch) -> Non
     def bug(*_a: object, **_k: object) -> None:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("vivo.cli.variant.run_variant", bug)
+    monkeypatch.setattr("vivo.workflows.variants.run_variant", bug)
     with pytest.raises(ZeroDivisionError):
         main(["variant", "HBB", "c.20A>T"])
 

@@ -63,7 +63,7 @@ class _VivoGroup(TyperGroup):
             raise InputError(f"{where}{reason}") from exc
 
 
-app = typer.Typer(
+_app = typer.Typer(
     cls=_VivoGroup,
     name="vivo",
     help="Plan, design and simulate gene and cell therapies in silico.",
@@ -79,7 +79,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="show the version")
@@ -88,19 +88,58 @@ def _root(
     """vivo: gene and cell therapy design from the command line."""
 
 
-def _register_commands() -> None:
-    """Every module of ``vivo.cli`` (but main/output/validate) has ``register(app)``; call each.
+#: command -> the ``vivo.cli`` module that registers it, so that ``vivo CMD`` imports and builds
+#: only that command (tests/cli/test_cli.py checks the map against the modules)
+COMMAND_MODULES: dict[str, str] = {
+    "car": "car", "cassette": "cassette", "cells": "cells", "doctor": "doctor", "edit": "edit",
+    "genome": "genome", "guides": "guides", "nucleases": "guides", "hla": "hla",
+    "inherit": "inherit", "explain": "kb", "kb": "kb", "offtargets": "offtargets",
+    "plan": "plan", "rna": "rna", "serve": "serve", "simulate": "simulate",
+    "trials": "trials", "variant": "variant", "locus": "variant",
+}  # fmt: skip
+_registered: set[str] = set()
 
-    Command modules keep heavy imports inside their command functions, so start-up stays fast.
-    """
-    for info in sorted(pkgutil.iter_modules(vivo.cli.__path__), key=lambda m: m.name):
-        if info.name in {"main", "output", "validate"} or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"vivo.cli.{info.name}")
-        module.register(app)
+
+def command_modules() -> list[str]:
+    """Every module of ``vivo.cli`` that registers commands (all but main/output/validate)."""
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(vivo.cli.__path__)
+        if info.name not in {"main", "output", "validate"} and not info.name.startswith("_")
+    )
 
 
-_register_commands()
+def _register(modules: list[str]) -> None:
+    """Call ``register(app)`` of each module not registered yet (command modules keep heavy
+    imports inside their command functions, so this stays fast)."""
+    for name in modules:
+        if name not in _registered:
+            importlib.import_module(f"vivo.cli.{name}").register(_app)
+            _registered.add(name)
+
+
+def _register_all() -> None:
+    """Register every command, listed in module order whatever was registered first."""
+    if len(_registered) == len(command_modules()):
+        return
+    order = command_modules()
+    _register(order)
+    rank = {cmd: order.index(module) for cmd, module in COMMAND_MODULES.items()}
+
+    def key(c: Any) -> int:
+        name = c.name or getattr(c, "callback", None).__name__  # type: ignore[union-attr]
+        return rank.get(name, len(order))
+
+    _app.registered_commands.sort(key=key)
+    _app.registered_groups.sort(key=lambda g: rank.get(g.name or "", len(order)))
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the Typer application with every command registered."""
+    if name == "app":
+        _register_all()
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _LONG_TOKEN = re.compile(r"\S{121,}")
@@ -129,8 +168,14 @@ def main(argv: list[str] | None = None) -> None:
     """
     from vivo.cli.validate import error_line
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    only = COMMAND_MODULES.get(args[0]) if args else None
+    if only is not None:
+        _register([only])  # `vivo CMD ...`: build that command only
+    else:
+        _register_all()  # help, --version, typos: the whole app
     try:
-        rv = app(args=argv, prog_name="vivo", standalone_mode=False)
+        rv = _app(args=args, prog_name="vivo", standalone_mode=False)
     except VivoError as exc:
         _say(f"vivo: error: {exc}")
         sys.exit(2)
