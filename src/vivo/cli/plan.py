@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from vivo.cli._progress import progress_reporter
-from vivo.cli.output import console, emit
+from vivo.cli.output import console, emit, err_console
 from vivo.cli.validate import (
     Force,
     Seed,
@@ -55,7 +55,10 @@ class SexOpt(StrEnum):
 def plan(
     gene: Annotated[
         str | None,
-        typer.Argument(help="gene symbol, e.g. HBB (omit for an acquired disease: --disease)"),
+        typer.Argument(
+            help="gene symbol, e.g. HBB, or a whole variant (HBB:c.20A>T, NM_000518.5:c.20A>T, "
+            "NC_000011.10:g.5227002T>A); omit for an acquired disease (--disease)"
+        ),
     ] = None,
     variant: Annotated[str | None, typer.Argument(help="HGVS c. variant, e.g. 'c.20A>T'")] = None,
     variant2: Annotated[
@@ -211,6 +214,8 @@ def plan(
         check_output_dir(target, force=force)  # before any work, like --out
     with progress_reporter(quiet=quiet or as_json) as progress:
         result = run_plan(req, progress=progress)
+    for w in (result.variant or {}).get("warnings", ()):  # e.g. another transcript version
+        err_console.print(f"vivo: warning: {w}", markup=False, highlight=False, soft_wrap=True)
     paths = write_dossier(result, target, force=force)
     emit(result.to_dict(), as_json=as_json, render=lambda: _render(result, paths))
 

@@ -21,6 +21,7 @@ __all__ = [
     "PatientVariants",
     "check_variant_text",
     "describe_locus",
+    "looks_like_variant_query",
     "read_patient_vcf",
     "run_variant",
     "run_variant_vcf",
