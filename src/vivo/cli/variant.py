@@ -57,8 +57,12 @@ def variant(
         return
     if not query:
         raise InputError("give a variant, e.g. HBB c.20A>T", hint="or --vcf FILE --gene HBB")
+    from vivo.variants.uncertain import is_uncertain_hgvs
     from vivo.workflows.variants import run_variant
 
+    if is_uncertain_hgvs(" ".join(query)):
+        _variant_uncertain(" ".join(query), genome, annotation, as_json)
+        return
     result = run_variant(" ".join(query), genome=genome, annotation=annotation)
     for w in result.warnings:
         err_console.print(f"vivo: warning: {w}", markup=False, highlight=False)
@@ -82,6 +86,47 @@ def variant(
         for k, v in rows:
             table.add_row(k, str(v))
         console.print(table)
+
+    emit(data, as_json=as_json, render=render)
+
+
+def _variant_uncertain(
+    text: str, genome: str | None, annotation: str | None, as_json: bool
+) -> None:
+    """An exon deletion/duplication with uncertain breakpoints: the exons and the frame."""
+    from vivo.workflows.variants import run_uncertain_variant
+
+    report = run_uncertain_variant(text, genome=genome, annotation=annotation)
+    data = {"schema_version": "1", **report.to_dict()}
+
+    def render() -> None:
+        def exons(key: str) -> str:
+            return ", ".join(str(n) for n in data[key]) or "—"
+
+        table = Table(title=f"{data['hgvs']}  ({data['transcript']})", show_header=False)
+        table.add_column(style="bold")
+        table.add_column()
+        total, shift = data["changed_coding_nt_total"], data["frame_shift"]
+        verb = "removed" if data["variant_type"] == "deletion" else "added"
+        frame = (
+            "cannot be known"
+            if shift is None
+            else f"{'kept (in frame)' if shift == 0 else 'shifted (out of frame)'}: "
+            f"{total} coding nt {verb}"
+        )
+        rows = [
+            ("type", f"{data['variant_type']}, breakpoints uncertain"),
+            ("exons, whole", exons("exons_whole")),
+            ("exons, in part", exons("exons_partial")),
+            ("exons, possibly", exons("exons_possible")),
+            ("reading frame", frame),
+            ("not known", "; ".join(data["not_known"]) or "—"),
+            ("exons from", data["exon_table"]),
+        ]
+        for k, v in rows:
+            table.add_row(k, v)
+        console.print(table)
+        console.print(data["summary"], highlight=False)
 
     emit(data, as_json=as_json, render=render)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vivo.core.errors import InputError
 from vivo.core.seq import reverse_complement, translate
@@ -17,12 +17,17 @@ from vivo.variants.interpret import VariantInterpretation, interpret_variant
 from vivo.variants.locate import GenomicChange, describe_coding, normalize
 from vivo.workflows.genomes import resolve_genome
 
+if TYPE_CHECKING:
+    from vivo.knowledge.exons import ExonChange
+
 __all__ = [
     "PatientVariants",
+    "UncertainVariantReport",
     "check_variant_text",
     "describe_locus",
     "looks_like_variant_query",
     "read_patient_vcf",
+    "run_uncertain_variant",
     "run_variant",
     "run_variant_vcf",
     "split_variant_query",
@@ -116,6 +121,81 @@ def run_variant(
 ) -> VariantInterpretation:
     """Interpret ``text`` (e.g. ``HBB c.20A>T``) on the chosen genome."""
     return interpret_variant(check_variant_text(text), genome=resolve_genome(genome, annotation))
+
+
+@dataclass(frozen=True, slots=True)
+class UncertainVariantReport:
+    """What vivo knows of a deletion/duplication with uncertain breakpoints (`vivo variant`).
+
+    The exons certainly/possibly changed and the reading frame (or why it cannot be known) are
+    :func:`vivo.knowledge.exons.exon_change`'s, read on vivo's exon table of the gene (DMD) or
+    on the canonical transcript of the annotation in use (``exon_table``).
+    """
+
+    query: str
+    change: ExonChange
+    exon_table: str  # where the exons come from: vivo's bundled table or the annotation
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``kind`` ``vivo.variant.uncertain``)."""
+        c = self.change
+        nt = c.changed_nt
+        return {
+            "kind": "vivo.variant.uncertain",
+            "query": self.query,
+            "gene": c.gene,
+            "transcript": c.transcript,
+            "exon_table": self.exon_table,
+            "hgvs": c.hgvs,
+            "variant_type": {"del": "deletion", "dup": "duplication"}[c.edit],
+            "exons_whole": list(c.whole),
+            "exons_partial": list(c.partial),
+            "exons_possible": list(c.possible),
+            "changed_coding_nt": None if nt is None else {str(k): v for k, v in nt.items()},
+            "changed_coding_nt_total": None if nt is None else sum(nt.values()),
+            "frame_shift": c.frame_shift,
+            "in_frame": c.in_frame,
+            "not_known": list(c.unknown),
+            "summary": c.summary(),
+        }
+
+
+def run_uncertain_variant(
+    text: str, *, genome: str | None = None, annotation: str | None = None
+) -> UncertainVariantReport:
+    """Read an exon deletion/duplication with uncertain breakpoints (``DMD
+    c.(6912+1_6913-1)_(7309+1_7310-1)del``, ``DMD c.6913-?_7309+?del``): which exons are
+    certainly or possibly changed and the reading frame, or why it cannot be known
+    (:func:`vivo.planning.genotype.uncertain_exon_change`). vivo's exon table of the gene comes
+    first; else the gene's canonical transcript on the genome in use. The exact breakpoints
+    cannot be known from such a description, so no base-level interpretation is made.
+    """
+    from vivo.planning.genotype import uncertain_exon_change
+    from vivo.variants.accessions import is_accession
+    from vivo.variants.uncertain import parse_uncertain
+
+    query = check_variant_text(text).strip()
+    v = parse_uncertain(query)
+    gene = v.gene
+    ag: AnnotatedGenome | None = None
+    if gene is not None and is_accession(gene):
+        ag = resolve_genome(genome, annotation)
+        gene = _exon_table_gene(gene, ag)
+    if gene is None:
+        raise InputError(f"{query!r} names no gene", hint=f"write the gene before it: GENE {query}")
+    change = uncertain_exon_change(query, gene)
+    source = "vivo's bundled exon table"
+    if change is None:
+        ag = ag or resolve_genome(genome, annotation)
+        tx = ag.gene(gene).canonical
+        change = uncertain_exon_change(query, gene, transcript=tx)
+        source = f"the annotation of {ag.name} ({tx.transcript_id})"
+    if change is None:
+        raise InputError(
+            f"{gene}'s canonical transcript is non-coding: its exons have no c. numbering",
+            hint="exon deletions/duplications are read on a coding transcript",
+        )
+    return UncertainVariantReport(query, change, source)
 
 
 def describe_locus(
