@@ -118,8 +118,8 @@ def parse_hgvs(text: str, *, gene: str | None = None) -> HgvsVariant:
         if _UNCERTAIN.search(full):
             raise InputError(
                 f"{text!r} has uncertain breakpoints: it names no exact bases to work on",
-                hint="vivo plan reads exon deletions/duplications written so "
-                "(c.(6912+1_6913-1)_(7309+1_7310-1)del) or --exons 48-50",
+                hint="vivo variant and vivo plan read exon deletions/duplications written so "
+                "(DMD c.(6912+1_6913-1)_(7309+1_7310-1)del); vivo plan also --exons 48-50",
             )
         raise InputError(
             f"cannot read HGVS variant {text!r}",
