@@ -130,7 +130,7 @@ def test_snps_rank_last_and_offtargets_fail_in_a_paralogue() -> None:
     assert hit.passes_offtargets is False and hit.offtargets is not None
     assert (hit.offtargets.near_sites[0].name, hit.offtargets.near_sites[0].mismatches) == (
         "PARA-201", 1)  # fmt: skip
-    flags = [x.passes_offtargets for x in d.duplexes]
+    flags = [bool(x.passes_offtargets) for x in d.duplexes]
     assert flags == sorted(flags, reverse=True)  # every passing duplex before every failing one
 
 

@@ -393,7 +393,8 @@ def design_gapmers(
     length = chem.length or 0
     if len(seq) < length:
         raise InputError(
-            f"{tx.transcript_id} ({len(seq)} nt) is shorter than a {length}-mer gapmer"
+            f"{tx.transcript_id} ({len(seq)} nt of {kind}) is shorter than a {length}-mer gapmer",
+            hint="give a longer transcript (or --target pre-mrna with a genomic record)",
         )
     notes: list[str] = []
     unpaired = aso_fold.unpaired_probability(seq) if accessibility else None
@@ -457,6 +458,12 @@ def design_splice_switching(
     chem = _steric(chemistry)
     tiles = _score_tiles(tx, exon, mode, length, flank, chem.key)
     keep = [i for i in range(len(tiles.starts)) if i not in tiles.excluded]
+    if not keep:
+        raise InputError(
+            f"every {length}-nt tile of exon {exon} and its flanks covers one of its splice-site "
+            "cores, which inclusion oligos must leave free",
+            hint="raise --flank or shorten --length",
+        )
     snps = _snp_hits(snp_positions, tiles.starts, length)
     order = sorted(keep, key=lambda i: (bool(snps[i]), -tiles.score[i]))
     chosen = _non_redundant(order, tiles.starts, length, top)
@@ -519,10 +526,14 @@ def _score_tiles(
         raise InputError(f"--flank {flank} is out of range", hint="use 0 to 1000 nt of intron")
     pre = tx.pre_mrna
     exon_iv = _exon_in_pre(tx, exon)
-    region = Interval(max(0, exon_iv.start - flank), min(len(pre), exon_iv.end + flank))
-    if len(region) < length:
-        raise InputError(f"exon {exon} with its flanks ({len(region)} nt) is shorter than {length}")
+    _require_internal(tx, exon, mode)
     notes: list[str] = []
+    region = _tiled_region(tx, exon, exon_iv, flank, notes)
+    if len(region) < length:
+        raise InputError(
+            f"exon {exon} with its flanks ({len(region)} nt) is shorter than a {length}-mer",
+            hint="raise --flank or shorten --length",
+        )
     acc, don = exon_site_strengths(pre, exon_iv)
     notes.append(f"exon {exon} splice-site strength, MaxEntScan (Yeo & Burge 2004): acceptor "
                  f"{_bits(acc)}, donor {_bits(don)} (one value per exon: not part of the tile "
@@ -561,10 +572,68 @@ def _exon_in_pre(tx: RnaTranscript, exon: int) -> Interval:
     return Interval(int(idx.min()), int(idx.max()) + 1)
 
 
+def _require_internal(tx: RnaTranscript, exon: int, mode: str) -> None:
+    """Refuse the first and the last exon of a transcript: a first exon has no acceptor (it
+    holds the transcript's start), a last exon no donor (it holds its end), so neither is
+    skipped or included by splice switching. A record that holds intron sequence beyond its
+    first/last exon (``flank_introns``) shows that exon is internal to the gene."""
+    k = tx.exon_numbers.index(exon)
+    first = k == 0 and tx.flank_introns[0] is None
+    last = k == len(tx.exon_numbers) - 1 and tx.flank_introns[1] is None
+    if not (first or last):
+        return
+    doing = "skipping" if mode == "skip" else "including"
+    internal = [str(n) for i, n in enumerate(tx.exon_numbers)
+                if (i > 0 or tx.flank_introns[0] is not None)
+                and (i < len(tx.exon_numbers) - 1 or tx.flank_introns[1] is not None)]  # fmt: skip
+    if first and last:
+        what = "the only exon"
+        why = "it has neither an acceptor nor a donor splice site"
+    elif first:
+        what, why = "the first exon", "it holds the transcript's start and has no acceptor site"
+    else:
+        what, why = "the last exon", "it holds the transcript's end and has no donor site"
+    hint = (f"internal exons: {', '.join(internal)}" if internal
+            else "this record has no internal exon")  # fmt: skip
+    if mode == "skip":
+        hint += "; to lower the transcript use --mode gapmer"
+    raise InputError(
+        f"exon {exon} is {what} of {tx.transcript_id}: {why}, so {doing} it is not a "
+        "splice-switching target",
+        hint=hint,
+    )
+
+
+def _tiled_region(
+    tx: RnaTranscript, exon: int, exon_iv: Interval, flank: int, notes: list[str]
+) -> Interval:
+    """The exon with up to ``flank`` nt of intron on each side, clipped at the neighbouring
+    exons (tiles there would act on that exon's splice sites) and at the record's ends; a note
+    says where the flank was clipped."""
+    k = tx.exon_numbers.index(exon)
+    prev_end, next_start = 0, len(tx.pre_mrna)
+    if k > 0:
+        prev_end = _exon_in_pre(tx, tx.exon_numbers[k - 1]).end
+    if k < len(tx.exon_numbers) - 1:
+        next_start = _exon_in_pre(tx, tx.exon_numbers[k + 1]).start
+    lo, hi = max(prev_end, exon_iv.start - flank), min(next_start, exon_iv.end + flank)
+    for side, have, bound in (
+        ("upstream", exon_iv.start - lo, k > 0),
+        ("downstream", hi - exon_iv.end, k < len(tx.exon_numbers) - 1),
+    ):
+        if have < flank:
+            where = "the intron is that long" if bound else "the record holds no more intron"
+            notes.append(f"{side} flank of exon {exon} clipped to {have} nt of the {flank} "
+                         f"asked ({where})")  # fmt: skip
+    return Interval(lo, hi)
+
+
 def _core_overlap(start: int, end: int, exon: Interval) -> bool:
-    acc = Interval(exon.start - ACCEPTOR_CORE[0], exon.start + ACCEPTOR_CORE[1])
-    don = Interval(exon.end - DONOR_CORE[0], exon.end + DONOR_CORE[1])
-    return any(start < iv.end and end > iv.start for iv in (acc, don))
+    """Whether ``[start, end)`` covers a base of the exon's acceptor or donor core (plain
+    integers: a core may run off the record)."""
+    acc = (exon.start - ACCEPTOR_CORE[0], exon.start + ACCEPTOR_CORE[1])
+    don = (exon.end - DONOR_CORE[0], exon.end + DONOR_CORE[1])
+    return any(start < b and end > a for a, b in (acc, don))
 
 
 def _splice_terms(

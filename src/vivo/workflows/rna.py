@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import numpy as np
 
@@ -106,41 +106,89 @@ def _bundled_by_gene(gene: str) -> RnaTranscript | None:
 
 
 def _from_file(path: str, gene: str | None, transcript_id: str | None) -> RnaTranscript:
+    """The one transcript of a GenBank/FASTA file that ``transcript_id`` (else ``gene``) names.
+
+    A file of several records never yields its first silently: the record is chosen by
+    ``--transcript-id`` (record id/name, with or without version, or gene), else by the gene
+    when that names exactly one record; otherwise an :class:`InputError` lists the records.
+    """
     from vivo.io.sniff import require_format
 
     kind = require_format(path, ("genbank", "fasta"), what="a transcript file (GenBank or FASTA)")
     if kind.format == "genbank":
+        from vivo.genome.records import genes_from_record
         from vivo.io.genbank import parse_genbank_text
         from vivo.io.sniff import read_text
 
         records = parse_genbank_text(read_text(path, what="GenBank file"), where=str(path))
-        if transcript_id is not None:
-            records = [r for r in records if r.id == transcript_id]
-            if not records:
-                _no_id(path, transcript_id)
-        return transcript_from_record(records[0], gene=gene, source=f"GenBank file {path}")
+        labelled = [
+            (str(r.id), {str(r.id), str(r.name), *(g.name for g in genes_from_record(r))}, r)
+            for r in records
+        ]
+        record = _choose(path, labelled, gene, transcript_id)
+        return transcript_from_record(record, gene=gene, source=f"GenBank file {path}")
     from vivo.io.fasta import read_fasta
 
     fasta = read_fasta(path)
-    chosen = fasta[0]
-    wanted = transcript_id or gene
-    if wanted is not None and len(fasta) > 1:
-        hits = [r for r in fasta if wanted.upper() in _names(f"{r.name} {r.description}")]
-        if not hits:
-            _no_id(path, wanted)
-        chosen = hits[0]
+    chosen = _choose(
+        path,
+        [(r.name, {r.name, *_names(f"{r.name} {r.description}")}, r) for r in fasta],
+        gene,
+        transcript_id,
+    )
     tid, gname, cds = parse_transcript_header(f"{chosen.name} {chosen.description}")
     return transcript_from_sequence(tid, chosen.sequence, cds=cds, gene=gene or gname,
                                     source=f"FASTA file {path}")  # fmt: skip
 
 
+_T = TypeVar("_T")
+_LISTED = 12
+
+
+def _choose(
+    path: str, records: list[tuple[str, set[str], _T]], gene: str | None, transcript_id: str | None
+) -> _T:
+    """The record ``transcript_id`` names (else the one ``gene`` names, else the only one)."""
+
+    def named(wanted: str) -> list[tuple[str, set[str], _T]]:
+        key = wanted.strip().upper()
+        return [r for r in records if key in {x.upper() for x in r[1]}
+                or key in {x.upper().rsplit(".", 1)[0] for x in r[1]}]  # fmt: skip
+
+    if transcript_id is not None:
+        found = named(transcript_id)
+        if not found:
+            _no_id(path, transcript_id, records)
+    elif gene is not None and len(records) > 1:
+        found = named(gene)
+        if not found:
+            _no_id(path, gene, records)
+    else:
+        found = records
+    if len(found) > 1:
+        what = f"{len(found)} records of {gene}" if transcript_id is None and gene else (
+            f"{len(found)} records named {transcript_id}" if transcript_id else
+            f"{len(found)} transcript records")  # fmt: skip
+        raise InputError(
+            f"{path} holds {what} ({_listing(found)}): vivo does not pick one for you",
+            hint="choose one with --transcript-id ID",
+        )
+    return found[0][2]
+
+
+def _listing(records: list[tuple[str, set[str], _T]]) -> str:
+    names = [r[0] for r in records[:_LISTED]]
+    more = len(records) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
 def _names(header: str) -> set[str]:
     tid, gene, _ = parse_transcript_header(header)
-    return {tid.upper(), gene.upper()}
+    return {tid, gene}
 
 
-def _no_id(path: str, wanted: str) -> NoReturn:
-    raise InputError(f"{path} has no transcript {wanted!r}",
+def _no_id(path: str, wanted: str, records: list[tuple[str, set[str], _T]]) -> NoReturn:
+    raise InputError(f"{path} has no transcript {wanted!r} (its records: {_listing(records)})",
                      hint="check --transcript-id or the gene name")  # fmt: skip
 
 
