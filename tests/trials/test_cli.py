@@ -115,3 +115,24 @@ def test_unreachable_is_one_line(capsys, fast):
         capsys, "trials", "--disease", "x", "--api-url", f"http://127.0.0.1:{port}/api/v2"
     )
     assert code == 2 and "cannot connect" in err and err.count("\n") == 1
+
+
+def test_online_answer_is_shown_when_the_cache_cannot_be_written(
+    fake_trials, fast, capsys, monkeypatch, tmp_path
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be\n")
+    monkeypatch.setenv("VIVO_CACHE_DIR", str(blocker))
+    code, out, err = _run(
+        capsys, "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url,
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["source"] == "online" and doc["shown"] == 10
+    assert any(n.startswith("the answer was not cached") for n in doc["notes"]), doc["notes"]
+    assert blocker.read_text() == "a file where the cache folder should be\n"
+    # offline there is still nothing cached: one line, exit 2
+    code, _, err = _run(capsys, "trials", "--disease", "sickle cell disease", "--api-url",
+                        fake_trials.url, "--offline")  # fmt: skip
+    assert code == 2 and err.startswith("vivo: error:") and len(err.splitlines()) == 1

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from vivo.core.errors import DataError, FormatError, InputError
+from vivo.core.errors import DataError, FormatError, InputError, VivoError
 from vivo.io.clinicaltrials import (
     CachedAnswer,
     ClientSettings,
@@ -163,6 +163,13 @@ def load_answer(
     req: TrialsRequest, *, progress: Callable[[int, int | None], None] | None = None
 ) -> CachedAnswer | None:
     """The raw answer for ``req`` by its mode (None: ``cache`` mode and nothing cached)."""
+    return _load(req, progress)[0]
+
+
+def _load(
+    req: TrialsRequest, progress: Callable[[int, int | None], None] | None
+) -> tuple[CachedAnswer | None, tuple[str, ...]]:
+    """The answer and notes: an online answer the cache cannot keep is still returned."""
     settings = req.settings()
     query = req.query()
     path = cache_file(settings.base_url, query, settings.max_studies)
@@ -174,10 +181,17 @@ def load_answer(
                 "cache)",
                 hint="run the same search once without --offline",
             )
-        return cached
+        return cached, ()
     answer = fetch_studies(query, settings, progress=progress)
-    write_cache(answer, path)
-    return answer
+    try:
+        write_cache(answer, path)
+    except (VivoError, OSError) as exc:  # the search succeeded: show it, say it is not kept
+        why = exc.message if isinstance(exc, VivoError) else (exc.strerror or str(exc))
+        return answer, (
+            f"the answer was not cached ({why}): --offline and the dossier's cached trials "
+            "will not find it; set VIVO_CACHE_DIR to a writable folder",
+        )
+    return answer, ()
 
 
 def _parse(answer: CachedAnswer) -> tuple[list[Study], list[str]]:
@@ -199,7 +213,7 @@ def find_trials(
     answers an HTTP error, :class:`~vivo.core.errors.FormatError` for a malformed response and
     :class:`~vivo.core.errors.DataError` offline without a cached answer.
     """
-    answer = load_answer(req, progress=progress)
+    answer, cache_notes = _load(req, progress)
     base = req.settings().base_url
     if answer is None:
         return TrialsResult(req, (), 0, None, False, "none", "", None, base,
@@ -208,7 +222,7 @@ def find_trials(
     kept = filter_studies(
         studies, modalities=req.modalities, age_years=req.age_years, countries=req.countries
     )
-    notes = []
+    notes = list(cache_notes)
     if answer.truncated:
         notes.append(
             f"only the first {len(answer.studies)} of "
