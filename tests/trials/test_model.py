@@ -112,6 +112,13 @@ def test_rule_order_car_t_before_editing_and_product_first():
     text = "participants may cancel visits; data kept in Excel by Dr Larsen"
     assert infer_modality([Intervention("OTHER", "follow-up", text)]).modality == "other"
     assert infer_modality([Intervention("BIOLOGICAL", "lifileucel")]).modality == "cell_therapy"
+    # a bare cord blood graft is a cell therapy (Gluckman 1989), not "other"
+    for name in ("cord blood", "Unrelated umbilical cord-blood unit", "CORD BLOOD"):
+        call = infer_modality([Intervention("BIOLOGICAL", name)])
+        assert (call.modality, call.rule) == ("cell_therapy", "cell_therapy"), name
+        assert "cord" in call.evidence.lower()
+    assert infer_modality([Intervention("DRUG", "cord blood")]).modality == "other"  # not read
+    assert infer_modality([Intervention("OTHER", "spinal cord bloodflow")]).modality == "other"
     # device interventions are not read
     assert infer_modality([Intervention("DEVICE", "AAV pump")]).modality == "other"
 

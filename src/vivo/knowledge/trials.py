@@ -29,8 +29,10 @@ records which, :attr:`ModalityCall.evidence` the words it matched):
    (small interfering RNA) and ``-rsen`` (antisense oligonucleotide);
 7. ``gene_addition``: AAV, lentiviral or (gamma-)retroviral vectors, "gene transfer", "gene
    therapy", transgenes, the USAN stem ``-vec`` (viral vector);
-8. ``cell_therapy``: other cell products (cells, stem cells, HSCT, ``-cel`` INN stem) among
-   biological, genetic, procedure or other interventions;
+8. ``cell_therapy``: other cell products (cells, stem cells, HSCT, ``-cel`` INN stem, umbilical
+   cord blood: a graft of hematopoietic stem cells since Gluckman E et al., N Engl J Med
+   1989;321:1174-1178, doi:10.1056/NEJM198910263211707) among biological, genetic, procedure or
+   other interventions;
 9. ``other``: nothing above matched (drugs, devices, observational follow-up without product).
 
 Behavioural, dietary, device, radiation and diagnostic interventions are not read.
@@ -468,8 +470,9 @@ _RULES: tuple[tuple[Modality, str, str, frozenset[str]], ...] = (
      "names a viral vector or gene transfer (AAV, lentiviral, retroviral; USAN stem -vec)",
      _READ_TYPES),
     ("cell_therapy",
-     r"\bcells?\b|stem[- ]cell|\bhsct\b|transplant\w*|\b\w{4,}cel\b|\bcar[- ]?nk\b",
-     "names a cell product or transplant (INN stem -cel)", _CELL_TYPES),
+     r"\bcells?\b|stem[- ]cell|\bhsct\b|transplant\w*|\b\w{4,}cel\b|\bcar[- ]?nk\b|"
+     r"\bcord[- ]blood\b",
+     "names a cell product, (umbilical) cord blood or transplant (INN stem -cel)", _CELL_TYPES),
 )  # fmt: skip
 _COMPILED = tuple((m, re.compile(p, re.I), why, types) for m, p, why, types in _RULES)
 
