@@ -21,6 +21,11 @@ Harness = Any  # tests/fuzz/conftest.py: Harness (a session fixture)
 KNOWN_FAILURES: list[tuple[list[str], str, str]] = []
 _VCF_DIR = Path(__file__).resolve().parents[1] / "data" / "vcf"
 _VCFS = (str(_VCF_DIR / "hbs_het.vcf"), str(_VCF_DIR / "broken_malformed_pos.vcf"))
+# transcript files: two records (refused without --transcript-id) and a genomic GenBank record
+_TRANSCRIPTS = (
+    str(Path(__file__).resolve().parents[1] / "rna" / "data" / "two_transcripts.fa"),
+    str(Path(__file__).resolve().parents[2] / "src/vivo/rna/data/DMD_exon51_GRCh37.gb"),
+)
 
 
 @settings(FUZZ, max_examples=max(2, (FUZZ.max_examples or 4) // 2))  # a full plan takes seconds
@@ -131,10 +136,12 @@ def test_known_failures_of_other_modules(harness: Harness, args: list[str], owne
 @given(data=st.data())
 def test_rna_sirna(harness: Harness, data: st.DataObject) -> None:
     with harness.sandbox() as box:
-        args = ["rna", "sirna", data.draw(harness.text("ADA", "SMN2", "TTR"))]
+        args = ["rna", "sirna", data.draw(harness.text("ADA", "SMN2", "TTR", "HBB"))]
         args += harness.options(data, box, [
             harness.t("--region", "cds", "3utr", "any"), harness.n("--top", 1, 20),
-            harness.t("--tissue", "liver", "other"), harness.inp("--transcript"),
+            harness.t("--tissue", "liver", "other"),
+            ("--transcript", harness.input(*_TRANSCRIPTS), _TRANSCRIPTS),
+            harness.t("--transcript-id", "ADA-part1", "DMD_exon51_GRCh37", "NOPE"),
             harness.inp("--transcriptome"), harness.inp("--vcf"), harness.t("--sample", "P1"),
             harness.out("--out"), harness.flag("--force"), harness.flag("--json"),
         ])  # fmt: skip
@@ -145,14 +152,17 @@ def test_rna_sirna(harness: Harness, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_rna_aso(harness: Harness, data: st.DataObject) -> None:
     with harness.sandbox() as box:
-        args = ["rna", "aso", data.draw(harness.text("SMN2", "DMD", "ADA", "TTR"))]
+        args = ["rna", "aso", data.draw(harness.text("SMN2", "DMD", "ADA", "TTR", "HBB"))]
         args += harness.options(data, box, [
             harness.t("--mode", "gapmer", "skip", "include", "bogus"),
-            harness.n("--exon", 0, 80), harness.n("--length", 10, 40),
+            ("--exon", harness.number(0, 80), ("1", "2", "3", "7", "8", "51")),
+            harness.n("--length", 10, 40),
+            ("--transcript", harness.input(*_TRANSCRIPTS), _TRANSCRIPTS),
+            harness.t("--transcript-id", "ADA-part2", "DMD_exon51_GRCh37", "NOPE"),
             harness.t("--chemistry", "moe-5-10-5", "lna-3-10-3", "pmo", "moe-9-9-9", "x"),
             harness.t("--target", "mrna", "pre-mrna"), harness.n("--flank", 0, 1000),
-            harness.n("--top", 1, 50), harness.inp("--transcript"),
-            harness.inp("--transcriptome"), harness.inp("--vcf"), harness.t("--sample", "P1"),
+            harness.n("--top", 1, 50), harness.inp("--transcriptome"), harness.inp("--vcf"),
+            harness.t("--sample", "P1"),
             harness.out("--out"), harness.flag("--force"), harness.flag("--json"),
         ])  # fmt: skip
         harness.check(args, box)
