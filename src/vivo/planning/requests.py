@@ -357,13 +357,18 @@ class SirnaDesign(_Design):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AsoDesign(_Design):
     """Antisense oligonucleotides (:mod:`vivo.rna`): RNase H ``gapmer`` against the transcript,
-    or splice-switching oligos that make the spliceosome ``skip`` or ``include`` ``exon``;
+    or splice-switching oligos that make the spliceosome ``skip`` or ``include`` ``exons``;
     ``chemistry`` is the precedent's (e.g. ``"uniform 2'-MOE"``, ``"PMO"``, ``"5-10-5 2'-MOE
-    gapmer"``) and ``precedent`` the approved drug whose site the dossier compares with."""
+    gapmer"``) and ``precedent`` the approved drug whose site the dossier compares with.
+
+    ``exons`` holds every exon of the skip, 5' to 3': a multi-exon skip (e.g. 45+51) needs one
+    oligo per exon, given together as a cocktail (Aartsma-Rus 2009). ``exon`` is the first of
+    them (plan.json 1.2 readers); give either, the other is filled in."""
 
     engine: ClassVar[Literal["aso"]] = "aso"
     mode: AsoMode
     exon: int | None = None
+    exons: tuple[int, ...] = ()
     top_n: int = 5
     chemistry: str = ""
     precedent: str | None = None
@@ -371,17 +376,26 @@ class AsoDesign(_Design):
 
     def __post_init__(self) -> None:
         _Design.__post_init__(self)
+        if self.exons and self.exon is None:
+            object.__setattr__(self, "exon", self.exons[0])
+        elif self.exon is not None and not self.exons:
+            object.__setattr__(self, "exons", (self.exon,))
         if self.mode in ("skip", "include"):
-            if self.exon is None or self.exon < 1:
-                raise ValueError(f"{self.mode} oligos need an exon number >= 1, got {self.exon}")
-        elif self.exon is not None:
-            raise ValueError("exon applies to splice-switching (skip/include) oligos only")
+            if not self.exons or any(n < 1 for n in self.exons):
+                raise ValueError(f"{self.mode} oligos need exon numbers >= 1, got {self.exons}")
+            if self.exon != self.exons[0] or len(set(self.exons)) != len(self.exons):
+                raise ValueError(f"exon {self.exon} must be the first of distinct {self.exons}")
+        elif self.exon is not None or self.exons:
+            raise ValueError("exons apply to splice-switching (skip/include) oligos only")
         if not 1 <= self.top_n <= 50:
             raise ValueError(f"top_n must lie in 1..50, got {self.top_n}")
 
     @property
     def region(self) -> str:
-        """``"exon 51"`` for splice switching, ``"transcript"`` for gapmers."""
+        """``"exon 51"`` (``"exons 50+51"``) for splice switching, ``"transcript"`` for
+        gapmers."""
+        if len(self.exons) > 1:
+            return "exons " + "+".join(str(n) for n in self.exons)
         return f"exon {self.exon}" if self.exon is not None else "transcript"
 
 
