@@ -40,7 +40,10 @@ AssemblyOpt = Annotated[
 def variant(
     query: Annotated[
         list[str] | None,
-        typer.Argument(help="e.g. HBB c.20A>T, NM_000518.5:c.20A>T, NC_000011.10:g.5227002T>A"),
+        typer.Argument(
+            help="e.g. HBB c.20A>T, NM_000518.5:c.20A>T, NC_000011.10:g.5227002T>A, or an exon "
+            "deletion/duplication with uncertain breakpoints: DMD 'c.6913-?_7309+?del'"
+        ),
     ] = None,
     genome: GenomeOpt = None,
     annotation: AnnotationOpt = None,
@@ -51,7 +54,8 @@ def variant(
     as_json: JsonOpt = False,
 ) -> None:
     """Interpret an HGVS variant, or a patient's variants in a gene from a VCF: reference
-    check, normalization, consequence, protein change (and zygosity for a VCF)."""
+    check, normalization, consequence, protein change (and zygosity for a VCF). An exon
+    deletion/duplication with uncertain breakpoints gives the exons changed and the frame."""
     if vcf is not None or gene is not None or sample is not None or assembly is not None:
         _variant_vcf(query, vcf, gene, sample, assembly, genome, annotation, as_json)
         return
