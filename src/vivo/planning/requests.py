@@ -390,6 +390,10 @@ class AsoDesign(_Design):
         if not 1 <= self.top_n <= 50:
             raise ValueError(f"top_n must lie in 1..50, got {self.top_n}")
 
+    def params(self) -> dict[str, Any]:
+        """The engine's own fields, JSON-ready (``exons`` as a list)."""
+        return {**_Design.params(self), "exons": list(self.exons)}
+
     @property
     def region(self) -> str:
         """``"exon 51"`` (``"exons 50+51"``) for splice switching, ``"transcript"`` for
