@@ -58,6 +58,7 @@ __all__ = [
     "ALLELE_SELECTIVE_SCORE",
     "INVESTIGATIONAL_CAP",
     "NEW_EXON_SCORE",
+    "RNA_GOALS",
     "RNA_RECORDS",
     "SPLICE_INCLUSION",
     "DmdDeletion",
@@ -91,12 +92,21 @@ RNA_RECORDS: dict[tuple[str, int | None], str] = {
 }
 
 
-def rna_needs(ctx: Context, gene: str, exon: int | None) -> str:
-    """What sequence an RNA design of ``gene`` (around ``exon``) needs, or ``""`` when a bundled
-    record or the genome in use has it."""
-    if (gene, exon) in RNA_RECORDS or (gene == ctx.gene and ctx.sequence_available):
+def rna_needs(ctx: Context, gene: str, exon: int | tuple[int, ...] | None) -> str:
+    """What sequence an RNA design of ``gene`` (around ``exon``, or each exon of a tuple) needs,
+    or ``""`` when a bundled record or the genome in use has it."""
+    if gene == ctx.gene and ctx.sequence_available:
         return ""
-    what = f"{gene} pre-mRNA around exon {exon}" if exon is not None else f"{gene} mRNA"
+    exons = (exon,) if not isinstance(exon, tuple) else exon
+    missing = [n for n in exons if (gene, n) not in RNA_RECORDS]
+    if not missing:
+        return ""
+    what = (
+        f"{gene} mRNA"
+        if missing == [None]
+        else f"{gene} pre-mRNA around exon{'s' if len(missing) > 1 else ''} "
+        + " and ".join(str(n) for n in missing)
+    )
     bundled = [k[1] for k in RNA_RECORDS if k[0] == gene and k[1] is not None]
     extra = f" (vivo bundles {gene} exon {', '.join(map(str, bundled))} only)" if bundled else ""
     return (
@@ -104,6 +114,22 @@ def rna_needs(ctx: Context, gene: str, exon: int | None) -> str:
         "--annotation); `vivo rna` designs on a transcript file too"
     )
 
+
+#: what an RNA option achieves where its family's words would mislead (the decision flow's
+#: family step): exon skipping restores the reading frame of a deletion, it does not correct the
+#: variant; the protein made is internally shortened and partly functional, as in Becker
+#: muscular dystrophy (Aartsma-Rus 2009)
+RNA_GOALS: dict[str, str] = {
+    "rna-exon-skip": "restore the reading frame, not correct the variant (a shorter, partly "
+    "functional, Becker-like protein)",
+}
+
+#: a multi-exon skip needs one oligo per exon given together: exons 45-51 were skipped in
+#: patient muscle cells with a combination of oligos against the outer exons 45 and 51
+COCKTAIL_STUDY = (
+    "Aartsma-Rus et al. 2006, Mol Ther 14:401, doi:10.1016/j.ymthe.2006.02.022: exons 45-51 "
+    "skipped in patient cells with a combination of oligos against exons 45 and 51"
+)
 
 #: routes of oligonucleotide delivery by tissue: (vehicle, why)
 RNA_ROUTE: dict[TissueClass, tuple[str, str]] = {
@@ -731,6 +757,12 @@ def _skip_option(
                 else f"No approved oligo skips "
                 f"exon {what}; the chemistry is approved for exons 45, 51 and 53."
             )
+            + (
+                f" Skipping {len(skip)} exons needs a cocktail of oligos, one per exon, given "
+                f"together ({COCKTAIL_STUDY})."
+                if len(skip) > 1
+                else ""
+            )
             + (f" Other frame-restoring skips: {', '.join(others)}." if others else ""),
             why,
         ),
@@ -746,13 +778,16 @@ def _skip_option(
         ),
         designs=(
             AsoDesign(
-                purpose=f"splice-switching oligos that skip DMD exon {skip[0]}",
+                purpose=f"splice-switching oligos that skip DMD exon {skip[0]}"
+                if len(skip) == 1
+                else f"a cocktail of splice-switching oligos, one per exon, that skips DMD "
+                f"exons {what} together",
                 gene="DMD",
                 mode="skip",
-                exon=skip[0],
+                exons=skip,
                 chemistry="PMO (uniform phosphorodiamidate morpholino)",
                 precedent=products[0].brand if products else None,
-                needs=rna_needs(ctx, "DMD", skip[0]),
+                needs=rna_needs(ctx, "DMD", skip),
             ),
         ),
     )

@@ -18,7 +18,7 @@ from vivo.core.errors import InputError
 from vivo.core.seq import reverse_complement
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.planning.requests import AsoDesign, SirnaDesign
-from vivo.planning.strategies.rna import RNA_RECORDS
+from vivo.planning.strategies.rna import COCKTAIL_STUDY, RNA_RECORDS
 from vivo.rna import aso as aso_engine
 from vivo.rna import sirna as sirna_engine
 from vivo.rna.offtargets import (
@@ -134,71 +134,118 @@ def _length(req: AsoDesign) -> int:
     return 25 if "PMO" in req.chemistry else 18
 
 
+def _splice_designs(
+    req: AsoDesign, exon: int, tx: RnaTranscript, tidx: PamlessIndex, gidx: PamlessIndex | None
+) -> aso_engine.AsoResult:
+    return aso_engine.design_splice_switching(
+        tx,
+        exon=exon,
+        mode=req.mode,  # type: ignore[arg-type]
+        length=_length(req),
+        chemistry="pmo" if "PMO" in req.chemistry else "moe",
+        top=max(req.top_n, 10),
+        transcript_index=tidx,
+        genome_index=gidx,
+    )
+
+
 def aso_section(req: AsoDesign, inputs: DossierInputs) -> Section:
-    """Antisense oligos for ``req``: gapmers, or splice-switching oligos for an exon."""
-    tx, origin = _transcript(req.gene, req.exon, inputs.genome)
+    """Antisense oligos for ``req``: gapmers, or splice-switching oligos for each of its exons.
+
+    A multi-exon skip (``req.exons``, e.g. 45+51) is one cocktail of oligos, one per exon: the
+    rows come in one group per exon, labelled in a first ``exon`` column; an exon whose
+    sequence is not at hand is named in the message (the others are still designed)."""
     _tm, tidx, gidx, searched = _indexes(inputs.genome)
+    cocktail = len(req.exons) > 1
+    results: list[tuple[int | None, RnaTranscript, str, aso_engine.AsoResult]] = []
+    missing: list[str] = []
     if req.mode == "gapmer":
+        tx, origin = _transcript(req.gene, None, inputs.genome)
         res = aso_engine.design_gapmers(
             tx, chemistry="moe-5-10-5", top=req.top_n, transcript_index=tidx, genome_index=gidx
         )
-    else:
-        pmo = "PMO" in req.chemistry
-        res = aso_engine.design_splice_switching(
-            tx,
-            exon=req.exon or 0,
-            mode=req.mode,
-            length=_length(req),
-            chemistry="pmo" if pmo else "moe",
-            top=max(req.top_n, 10),
-            transcript_index=tidx,
-            genome_index=gidx,
-        )
-    rows, hit = [], None
-    for d in res.designs:
-        shared, versus_drug = _overlap(req.precedent, tx, d.start, d.end)
-        if hit is None and shared >= d.length // 2 and shared > 0:
-            hit = d.rank  # the rule of the golden tests: at least half the oligo on the site
-        rows.append(
-            (
+        results.append((None, tx, origin, res))
+    for number in req.exons if req.mode != "gapmer" else ():
+        try:
+            tx, origin = _transcript(req.gene, number, inputs.genome)
+            results.append((number, tx, origin, _splice_designs(req, number, tx, tidx, gidx)))
+        except (Unavailable, InputError) as exc:
+            if not cocktail:
+                raise
+            missing.append(f"exon {number}: {exc}")
+    if not results:
+        raise Unavailable("; ".join(missing))
+    rows, parts = [], []
+    for n, (exon, tx, origin, res) in enumerate(results, start=1):
+        exon_rows, hit = [], None
+        for d in res.designs:
+            shared, versus_drug = _overlap(req.precedent, tx, d.start, d.end)
+            if hit is None and shared >= d.length // 2 and shared > 0:
+                hit = d.rank  # the rule of the golden tests: at least half the oligo on the site
+            row = (
                 d.rank, d.oligo, d.length, d.location.label, short(d.score), short(d.gc),
                 _offtarget_text(d.offtargets.transcriptome if d.offtargets else None),
                 _offtarget_text(d.offtargets.genome if d.offtargets else None),
                 ", ".join(d.flags) or "-", versus_drug,
-            )
-        )  # fmt: skip
-    shown = tuple(rows[: req.top_n])
+            )  # fmt: skip
+            exon_rows.append((f"exon {exon} ({n} of {len(req.exons)})", *row) if cocktail else row)
+        rows.extend(exon_rows[: req.top_n])
+        parts.append(_summary(req, res, origin, hit, len(exon_rows), exon if cocktail else None))
+    res = results[0][3]
+    message = "; ".join(parts) + f"; off-targets (0/1/2 mismatches) in {searched}"
+    if cocktail:
+        message = (
+            f"exons {'+'.join(map(str, req.exons))} skipped together need a cocktail of oligos, "
+            f"one per exon ({COCKTAIL_STUDY}): " + message
+        )
+        if missing:
+            message += "; NOT designed: " + "; ".join(missing)
+    notes = dict.fromkeys(note for *_, r in results for note in r.notes)
+    if notes:
+        message += "; " + "; ".join(notes)
+    columns = (
+        "rank", "oligo 5'->3'", "nt", "site", "score", "GC", "off-targets transcripts",
+        "off-targets genome", "flags", "vs approved drug",
+    )  # fmt: skip
+    used = dict.fromkeys(f"{r[1].transcript_id} ({r[2]})" for r in results)
+    return Section(
+        message,
+        ("exon", *columns) if cocktail else columns,
+        tuple(rows),
+        (
+            ("engine", "vivo.rna.aso"),
+            ("chemistry", res.chemistry.describe()),
+            *(("transcript", t) for t in used),
+            *(("model", f"{m.name} {m.version}") for m in res.models),
+        ),
+        status="ok" if rows else "none_found",
+    )
+
+
+def _summary(
+    req: AsoDesign,
+    res: aso_engine.AsoResult,
+    origin: str,
+    hit: int | None,
+    ranked: int,
+    exon: int | None,
+) -> str:
+    """One result in words: what was designed where, and the approved drug's site rank."""
     site = APPROVED_SITES.get(req.precedent or "")
     versus = ""
     if site is not None:
         versus = (
             f"; {site.drug} ({site.chemistry}) site: design rank {hit}"
             if hit is not None
-            else f"; no design among the top {len(rows)} covers {site.drug}'s site"
+            else f"; no design among the top {ranked} covers {site.drug}'s site"
         )
     elif req.precedent:
         versus = f"; {req.precedent}'s sequence is not bundled, so its site is not compared"
-    message = (
-        f"{len(res.designs)} {res.mode} oligo(s), {res.chemistry.describe()}, on {origin} "
-        f"({res.candidates} candidates){versus}; off-targets (0/1/2 mismatches) in {searched}"
+    what = f"exon {exon}: " if exon is not None else ""
+    return (
+        f"{what}{len(res.designs)} {res.mode} oligo(s), {res.chemistry.describe()}, on {origin} "
+        f"({res.candidates} candidates){versus}"
     )
-    if res.notes:
-        message += "; " + "; ".join(res.notes)
-    return Section(
-        message,
-        (
-            "rank", "oligo 5'->3'", "nt", "site", "score", "GC", "off-targets transcripts",
-            "off-targets genome", "flags", "vs approved drug",
-        ),
-        shown,
-        (
-            ("engine", "vivo.rna.aso"),
-            ("chemistry", res.chemistry.describe()),
-            ("transcript", f"{tx.transcript_id} ({origin})"),
-            *(("model", f"{m.name} {m.version}") for m in res.models),
-        ),
-        status="ok" if shown else "none_found",
-    )  # fmt: skip
 
 
 def sirna_section(req: SirnaDesign, inputs: DossierInputs) -> Section:
