@@ -26,7 +26,7 @@ from vivo.planning.genotype import Genotype, call_genotype
 from vivo.planning.plan import DecisionStep, Indication, Option, Plan, TherapyQuestion
 from vivo.planning.strategies import build_options
 from vivo.planning.strategies.cells import HSCT_EVIDENCE
-from vivo.planning.strategies.rna import RNA_ROUTE
+from vivo.planning.strategies.rna import RNA_GOALS, RNA_ROUTE
 from vivo.variants.inheritance import offspring_risk
 
 __all__ = [
@@ -259,7 +259,9 @@ def _family_step(ctx: Context, options: tuple[Option, ...]) -> DecisionStep:
     blocked = sorted(
         {f"{o.family}: {o.reason_impossible}" for o in options if o.feasibility == "impossible"}
     )
-    answer = _FAMILY_WORDS[top.family] if top else "no feasible strategy"
+    answer = (
+        RNA_GOALS.get(top.id, _FAMILY_WORDS[top.family]) if top else "no feasible strategy"
+    )
     if top is not None and top.id.startswith("rna-"):
         answer += f" (RNA: {top.editor})"
     why = top.rationale[0] if top else "Every strategy is blocked (see the options)."
