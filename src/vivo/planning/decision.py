@@ -259,9 +259,7 @@ def _family_step(ctx: Context, options: tuple[Option, ...]) -> DecisionStep:
     blocked = sorted(
         {f"{o.family}: {o.reason_impossible}" for o in options if o.feasibility == "impossible"}
     )
-    answer = (
-        RNA_GOALS.get(top.id, _FAMILY_WORDS[top.family]) if top else "no feasible strategy"
-    )
+    answer = RNA_GOALS.get(top.id, _FAMILY_WORDS[top.family]) if top else "no feasible strategy"
     if top is not None and top.id.startswith("rna-"):
         answer += f" (RNA: {top.editor})"
     why = top.rationale[0] if top else "Every strategy is blocked (see the options)."
