@@ -120,8 +120,7 @@ def rna_needs(ctx: Context, gene: str, exon: int | tuple[int, ...] | None) -> st
 #: variant; the protein made is internally shortened and partly functional, as in Becker
 #: muscular dystrophy (Aartsma-Rus 2009)
 RNA_GOALS: dict[str, str] = {
-    "rna-exon-skip": "restore the reading frame, not correct the variant (a shorter, partly "
-    "functional, Becker-like protein)",
+    "rna-exon-skip": "restore the reading frame (Becker-like), not correct the variant",
 }
 
 #: a multi-exon skip needs one oligo per exon given together: exons 45-51 were skipped in
