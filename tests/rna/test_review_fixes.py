@@ -149,3 +149,18 @@ def test_a_genbank_file_of_several_records_is_chosen_by_id(
                               "--mode", "skip", "--exon", "51", "--top", "1", "--json")  # fmt: skip
         assert code == 0, err
         assert json.loads(out)["transcript_id"] == "DMD_exon51_GRCh37"
+
+
+def test_short_transcripts_and_unknown_genes_get_a_useful_hint(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    fa = tmp_path / "short.fa"
+    fa.write_text(">short\nACGUACGUACGUACGU\n")
+    code, _, err = _run(capsys, "rna", "sirna", "--transcript", str(fa), "--region", "any")
+    line = _one_line(err)
+    assert code == 2 and "the mRNA of short is 16 nt" in line and "longer transcript" in line
+    gb = resources.files("vivo.rna").joinpath("data", "DMD_exon51_GRCh37.gb")
+    path = tmp_path / "dmd.gb"
+    path.write_bytes(gb.read_bytes())
+    code, _, err = _run(capsys, "rna", "aso", "NOPE", "--transcript", str(path), "--mode", "gapmer")
+    assert code == 2 and "its genes: DMD" in _one_line(err)

@@ -456,10 +456,11 @@ def design_sirnas(
     _check_top(top)
     interval = transcript.region_interval(region)
     if len(interval) < PAIRED:
+        whole = region == "any" or len(interval) == transcript.model.length
         raise InputError(
-            f"the {region} of {transcript.transcript_id} is {len(interval)} nt; an siRNA "
-            f"needs a {PAIRED}-nt site",
-            hint="choose a larger --region (e.g. any)",
+            f"the {'mRNA' if region == 'any' else region} of {transcript.transcript_id} is "
+            f"{len(interval)} nt; an siRNA needs a {PAIRED}-nt site",
+            hint="give a longer transcript" if whole else "choose a larger --region (e.g. any)",
         )
     mrna = transcript.mrna
     snps = sorted({int(p) for p in snp_positions})

@@ -497,9 +497,11 @@ def transcript_from_record(
     seq = clean_nucleotides(str(record.seq), what=f"record {record.id}")
     genes = genes_from_record(record, contig=_LOCAL)
     if gene is not None:
+        names = ", ".join(g.name for g in genes) or "none annotated"
         genes = [g for g in genes if g.name.upper() == gene.upper()]
         if not genes:
-            raise InputError(f"record {record.id} has no transcript of gene {gene!r}")
+            raise InputError(f"record {record.id} has no transcript of gene {gene!r}",
+                             hint=f"its genes: {names}; or leave the gene out")  # fmt: skip
     if not genes:
         cds = _cds_feature_span(record)
         return transcript_from_sequence(record.id, seq, cds=cds, source=source or record.id)
