@@ -30,6 +30,7 @@ For a genome both strands can be transcribed, so both are reported.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vivo.core.coords import Interval, Locus, Strand
-from vivo.core.errors import InputError
+from vivo.core.errors import DataError, InputError
 from vivo.core.seq import reverse_complement
 from vivo.editing.nucleases import Nuclease
 from vivo.editing.offtarget.encoding import PamSet, encode
@@ -52,6 +53,9 @@ from vivo.rna.transcript import RnaTranscript, bundled_transcript, parse_transcr
 
 __all__ = [
     "MAX_GENOME_BP",
+    "PAMLESS_ARRAYS",
+    "PAMLESS_SET",
+    "SEED_ARRAYS",
     "SEED_LENGTH",
     "SHARD_BP",
     "NearSite",
@@ -65,9 +69,15 @@ __all__ = [
     "build_seed_index",
     "genome_pamless_index",
     "near_searcher",
+    "pamless_index_arrays",
+    "pamless_index_from_arrays",
     "search_near_sites",
+    "seed_index_arrays",
+    "seed_index_from_arrays",
     "seed_matches",
     "seed_site",
+    "shard_of",
+    "transcriptome_digest",
     "transcriptome_index",
 ]
 
@@ -79,6 +89,8 @@ MAX_GENOME_BP = 300_000_000
 #: Shortest and longest full-length target site (the engine's spacer range).
 SITE_RANGE = (16, 30)
 _PAMLESS = PamSet(("N",), (1.0,), "3prime")
+#: The one-letter "PAM" set of the PAM-less index (the key of its site tables).
+PAMLESS_SET = _PAMLESS
 _NUCLEASE = Nuclease(
     name="PAM-less (RNA target)",
     pam="N",
@@ -471,18 +483,31 @@ class ShardedTranscriptome:
 
     transcriptome: Transcriptome
     shard_bp: int = SHARD_BP
+    #: Prebuilt shard indexes (e.g. memory maps of a cached build, one per :meth:`shards`
+    #: slice, in order); empty: each search builds them.
+    indexes: tuple[PamlessIndex, ...] = ()
+
+    def bounds(self) -> list[tuple[int, int]]:
+        """``(first, end)`` transcript numbers of each shard (see :meth:`shards`)."""
+        out, lo, size = [], 0, 0
+        for i, seq in enumerate(self.transcriptome.sequences):
+            if size and size + len(seq) > self.shard_bp:
+                out.append((lo, i))
+                lo, size = i, 0
+            size += len(seq)
+        out.append((lo, len(self.transcriptome)))
+        return out
 
     def shards(self) -> Iterator[Transcriptome]:
         """Consecutive slices of the transcriptome, each at most ``shard_bp`` bases (or one
         transcript)."""
-        tm = self.transcriptome
-        lo, size = 0, 0
-        for i, seq in enumerate(tm.sequences):
-            if size and size + len(seq) > self.shard_bp:
-                yield _slice(tm, lo, i)
-                lo, size = i, 0
-            size += len(seq)
-        yield _slice(tm, lo, len(tm))
+        for lo, hi in self.bounds():
+            yield _slice(self.transcriptome, lo, hi)
+
+
+def shard_of(tm: Transcriptome, lo: int, hi: int) -> Transcriptome:
+    """Transcripts ``lo`` .. ``hi`` of ``tm`` (a shard: see :meth:`ShardedTranscriptome.bounds`)."""
+    return _slice(tm, lo, hi)
 
 
 def _slice(tm: Transcriptome, lo: int, hi: int) -> Transcriptome:
@@ -554,8 +579,9 @@ def search_near_sites(
     clean = _clean_targets(targets)
     if isinstance(index, ShardedTranscriptome):
         merged: list[list[NearSite]] = [[] for _ in clean]
-        for shard in index.shards():
-            part = search_near_sites(transcriptome_index(shard), clean,
+        built = iter(index.indexes) if index.indexes else map(transcriptome_index, index.shards())
+        for shard_index in built:
+            part = search_near_sites(shard_index, clean,
                                      max_mismatches=max_mismatches, strands=strands,
                                      backend=backend)  # fmt: skip
             for acc, found in zip(merged, part, strict=True):
@@ -652,3 +678,82 @@ def _region(index: PamlessIndex, i: int, start: int, end: int) -> str:
         return "intergenic"
     exonic = any(e.overlaps(locus.interval) for g in genes for t in g.transcripts for e in t.exons)
     return ("exon " if exonic else "intron ") + ",".join(g.name for g in genes)
+
+
+# -- arrays of an index (for a cache; no file IO here) ------------------------------------------
+#: Arrays of a :class:`SeedIndex` (:func:`seed_index_arrays`).
+SEED_ARRAYS = ("bucket_start", "pos", "utr_offsets", "utr_tx", "utr_text", "gene_codes")
+#: Arrays of a :class:`PamlessIndex` besides its site index (:func:`pamless_index_arrays`).
+PAMLESS_ARRAYS = ("lengths", "n_runs", "starts")
+
+
+def transcriptome_digest(transcriptome: Transcriptome) -> str:
+    """The sha256 of a transcript set's content (ids, genes, CDS, sequences, in order): the
+    key of indexes built from it (the ``source`` text and ``complete`` flag are not content)."""
+    h = hashlib.sha256(f"vivo transcriptome\0{len(transcriptome)}\0".encode())
+    tm = transcriptome
+    for tid, gene, seq, cds in zip(tm.ids, tm.genes, tm.sequences, tm.cds, strict=True):
+        h.update(f"{tid}\0{gene}\0{cds}\0{len(seq)}\0".encode())
+        h.update(seq.encode())
+    return h.hexdigest()
+
+
+def seed_index_arrays(index: SeedIndex) -> dict[str, npt.NDArray[np.generic]]:
+    """The arrays of a seed index (names :data:`SEED_ARRAYS`); the transcriptome is not
+    included (:func:`seed_index_from_arrays` takes it back)."""
+    return {name: getattr(index, name) for name in SEED_ARRAYS}
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise DataError(f"index arrays do not fit the transcriptome: {what}",
+                        hint="rebuild the index")  # fmt: skip
+
+
+def seed_index_from_arrays(
+    transcriptome: Transcriptome, arrays: dict[str, npt.NDArray[np.generic]]
+) -> SeedIndex:
+    """A :class:`SeedIndex` of ``transcriptome`` from :func:`seed_index_arrays` output (e.g.
+    memory maps), its dtypes and shapes checked (:class:`DataError` when they do not fit)."""
+    _check(set(arrays) >= set(SEED_ARRAYS), "missing arrays")
+    a = arrays
+    bs, off, tx, text, genes = (a["bucket_start"], a["utr_offsets"], a["utr_tx"],
+                                a["utr_text"], a["gene_codes"])  # fmt: skip
+    for name in ("bucket_start", "utr_offsets", "utr_tx", "gene_codes"):
+        _check(a[name].dtype == np.int64 and a[name].ndim == 1, f"{name} is not int64[]")
+    _check(a["pos"].dtype in (np.uint32, np.int64) and a["pos"].ndim == 1, "pos dtype")
+    _check(text.dtype == np.uint8 and text.ndim == 1, "utr_text is not uint8[]")
+    _check(len(bs) == 4**SEED_LENGTH + 1 and int(bs[0]) == 0, "bucket_start shape")
+    _check(int(bs[-1]) == len(a["pos"]), "pos length")
+    _check(len(off) == len(tx), "one offset per UTR")
+    _check(len(genes) == len(transcriptome), "one gene code per transcript")
+    _check(not len(tx) or int(tx.max()) < len(transcriptome), "UTR transcript numbers")
+    return SeedIndex(transcriptome, bs, a["pos"], off, tx, text, genes,  # type: ignore[arg-type]
+                     n_utrs=len(off))  # fmt: skip
+
+
+def pamless_index_arrays(index: PamlessIndex) -> dict[str, npt.NDArray[np.generic]]:
+    """The arrays of a PAM-less index besides ``index.sites`` (names :data:`PAMLESS_ARRAYS`)."""
+    return {name: getattr(index, name) for name in PAMLESS_ARRAYS}
+
+
+def pamless_index_from_arrays(
+    transcriptome: Transcriptome, sites: SiteIndex, arrays: dict[str, npt.NDArray[np.generic]]
+) -> PamlessIndex:
+    """The :class:`PamlessIndex` of ``transcriptome`` (as :func:`transcriptome_index` builds
+    it) from its site index and :func:`pamless_index_arrays` output, checked against the
+    transcript lengths (:class:`DataError` when they do not fit)."""
+    _check(set(arrays) >= set(PAMLESS_ARRAYS), "missing arrays")
+    lengths, runs, starts = arrays["lengths"], arrays["n_runs"], arrays["starts"]
+    want = np.fromiter((len(s) for s in transcriptome.sequences), dtype=np.int64,
+                       count=len(transcriptome))  # fmt: skip
+    _check(lengths.dtype == np.int64 and np.array_equal(lengths, want), "transcript lengths")
+    _check(starts.dtype == np.int64 and starts.shape == want.shape, "transcript starts")
+    _check(runs.dtype == np.int64 and runs.ndim == 2 and runs.shape[1] == 3, "N runs")
+    end = int(starts[-1] + lengths[-1]) + _GAP
+    _check(sites.genome.total_length == end, "indexed text length")
+    tm = transcriptome
+    return PamlessIndex(sites=sites, kind="transcriptome", names=tm.ids, genes=tm.genes,
+                        lengths=np.asarray(lengths), source=tm.source, complete=tm.complete,
+                        cds=tm.cds, n_runs=np.asarray(runs),
+                        starts=np.asarray(starts))  # fmt: skip
