@@ -293,10 +293,19 @@ def design_sirna(request: SiRNARequest) -> SiRNAResult:
     snps: tuple[int, ...] = ()
     if request.vcf is not None:
         snps = _vcf_positions(tx, request.vcf, request.sample)
+    indexes = None
+    if tm is not None:  # built once per transcript set, then loaded (vivo.workflows.rna_index)
+        from vivo.workflows.rna_index import transcriptome_indexes
+
+        indexes = transcriptome_indexes(tm)
     design = design_sirnas(
         tx, region=request.region, top=request.top, transcriptome=tm,  # type: ignore[arg-type]
         snp_positions=snps, tissue=request.tissue,  # type: ignore[arg-type]
+        seed_index=indexes.seed if indexes else None,
+        near_index=indexes.near if indexes else None,
     )  # fmt: skip
+    if indexes is not None and indexes.note:
+        design = dataclasses.replace(design, notes=(*design.notes, indexes.note))
     return SiRNAResult(design, variants=len(snps))
 
 
@@ -409,7 +418,8 @@ class AsoRequest:
 def design_aso(request: AsoRequest) -> AsoResult:
     """Run one ASO design (see :class:`AsoRequest`)."""
     from vivo.rna.aso import design_asos
-    from vivo.rna.offtargets import genome_pamless_index, transcriptome_index
+    from vivo.rna.offtargets import genome_pamless_index
+    from vivo.workflows.rna_index import transcriptome_indexes
 
     tx, ag = load_transcript(
         gene=request.gene, transcript=request.transcript, transcript_id=request.transcript_id,
@@ -422,6 +432,7 @@ def design_aso(request: AsoRequest) -> AsoResult:
         tm = dataclasses.replace(Transcriptome.from_annotation(ag), complete=user_genome)
     else:
         tm = Transcriptome.bundled()
+    tindex = transcriptome_indexes(tm)  # cached on disk when large (vivo.workflows.rna_index)
     gindex = genome_pamless_index(ag) if ag is not None else None
     kind = "pre-mrna" if request.mode != "gapmer" else request.target
     snps: tuple[int, ...] = ()
@@ -431,9 +442,12 @@ def design_aso(request: AsoRequest) -> AsoResult:
         tx, mode=request.mode, exon=request.exon, length=request.length,
         chemistry=request.chemistry, top=request.top, flank=request.flank,
         kind=request.target,  # type: ignore[arg-type]
-        transcript_index=transcriptome_index(tm), genome_index=gindex, snp_positions=snps,
+        transcript_index=tindex.near,  # type: ignore[arg-type]  # searched shard by shard
+        genome_index=gindex, snp_positions=snps,
     )  # fmt: skip
     notes = list(result.notes)
+    if tindex.note:
+        notes.append(tindex.note)
     if request.vcf is not None:
         notes.append(f"{len(snps)} variant position(s) of {request.vcf} lie on the "
                      f"{kind}; designs over them are flagged SNP and ranked last")  # fmt: skip
