@@ -123,3 +123,22 @@ def test_plan_cli_trials_option(tmp_path, capsys):
         main(["plan", "HBB", "c.20A>T", "--trials", "sometimes"])
     err = capsys.readouterr().err
     assert info.value.code == 2 and err.startswith("vivo: error:") and "--trials" in err
+
+
+def test_rna_studies_fit_rna_options_of_any_family():
+    """An antisense study goes under DMD exon skipping (family 'correct'), not only under
+    knockdown options (family 'silence')."""
+    from vivo.knowledge.trials import study_from_api
+    from vivo.workflows.dossier.trials import match_option
+
+    raw = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT09999999", "briefTitle": "Synthetic: exon skip"},
+        "statusModule": {"overallStatus": "RECRUITING"},
+        "armsInterventionsModule": {"interventions": [
+            {"type": "DRUG", "name": "XYZ-451 antisense oligonucleotide (PMO)"}]},
+    }}  # fmt: skip
+    study = study_from_api(raw)
+    assert study.modality.modality == "rna"
+    plan = run_plan(PlanRequest("DMD", exons="48-50", trials="off", max_design_options=1)).plan
+    option, why = match_option(study, plan.feasible)
+    assert option == "rna-exon-skip" and "rna" in why

@@ -128,8 +128,10 @@ def _fits(study: Study, o: Option) -> str | None:
         "gene_editing": "cas" in _editor(o) and not (_is_base(o) or _is_prime(o)),
         "base_editing": _is_base(o),
         "prime_editing": _is_prime(o),
-        "rna": o.family == "silence" and any(w in f"{o.id} {o.title} {o.vehicle}".lower()
-                                             for w in ("rna", "aso", "antisense", "oligo")),
+        # the RNA options of any family (knockdown, exon skipping, exon inclusion)
+        "rna": o.id.startswith("rna-") or (
+            o.family == "silence" and any(w in f"{o.id} {o.title} {o.vehicle}".lower()
+                                          for w in ("rna", "aso", "antisense", "oligo"))),
         "car_t": o.family == "cell" and _is_car(o),
         "cell_therapy": o.family == "cell" and not _is_car(o),
         "gene_addition": o.family == "add" and _vector_fits(study, o),
