@@ -190,3 +190,22 @@ def test_seed_arrays_are_checked() -> None:
         seed_index_from_arrays(tm, bad)
     with pytest.raises(DataError):
         seed_index_from_arrays(_transcriptome(n=5), arrays)  # gene codes of 8 transcripts
+
+
+def test_a_failed_build_leaves_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tm = _transcriptome()
+    calls = []
+    real = rna_index._write_shard
+
+    def crash_on_second(*args: object, **kw: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # killed mid-build
+        real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rna_index, "_write_shard", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        transcriptome_indexes(tm, shard_bp=SHARD, min_bp=0)
+    assert not cache.exists() or not list(cache.iterdir())  # no entry, stage or lock
+    monkeypatch.setattr(rna_index, "_write_shard", real)
+    assert transcriptome_indexes(tm, shard_bp=SHARD, min_bp=0).status == "built and cached"
