@@ -48,7 +48,7 @@ from vivo.planning.evidence import (
     product_precedents,
     treats,
 )
-from vivo.planning.plan import Option, Precedent, Risk, VariantFacts
+from vivo.planning.plan import Family, Option, Precedent, Risk, VariantFacts
 from vivo.planning.requests import AsoDesign, DesignRequest, SirnaDesign
 from vivo.planning.strategies._common import finish_option, impossible_option
 from vivo.variants.hgvs import parse_hgvs
@@ -257,6 +257,27 @@ def _knockdown_designs(
     return tuple(out)
 
 
+def _in_vivo(
+    *,
+    id: str,
+    title: str,
+    family: Family,
+    vehicle: str,
+    editor: str,
+    rationale: tuple[str, ...],
+    precedents: tuple[Precedent, ...],
+    designs: tuple[DesignRequest, ...] = (),
+    risks: tuple[Risk, ...] = OLIGO_RISKS,
+    cell_source: str = "n/a (cells treated in place)",
+) -> Option:
+    """An in vivo oligonucleotide option (scored later by ``finish_option``)."""
+    return Option(
+        id=id, title=title, family=family, delivery="in_vivo", vehicle=vehicle, editor=editor,
+        cell_source=cell_source, feasibility="possible", score=0.0, rationale=rationale,
+        precedents=precedents, risks=risks, designs=designs,
+    )  # fmt: skip
+
+
 def _vehicle(ctx: Context, products: tuple[Product, ...]) -> tuple[str, str]:
     vehicle, why = RNA_ROUTE[ctx.tissue]
     if ctx.tissue == "liver" and products:
@@ -291,16 +312,12 @@ def _knockdown_all(
     editor: str,
 ) -> Option:
     names = ", ".join(p.name for p in precedents)
-    opt = Option(
+    opt = _in_vivo(
         id="rna-knockdown",
         title=f"RNA knockdown of {ctx.gene} ({editor})",
         family="silence",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor=editor,
-        cell_source="n/a (cells treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"{ctx.mechanism.replace('_', ' ').capitalize()}: lowering {ctx.gene} (mutant and "
             "normal transcripts) removes the source of the harmful protein, without changing DNA.",
@@ -352,16 +369,12 @@ def _knockdown_allele(ctx: Context, vehicle: str, why: str) -> Option:
             f"; candidate single-nucleotide variants given: {', '.join(snvs[:10])} (which one "
             "lies on the mutant allele must be established by phasing)"
         )
-    opt = Option(
+    opt = _in_vivo(
         id="rna-knockdown-allele-selective",
         title=f"Allele-selective RNA knockdown of the mutant {ctx.gene} allele (investigational)",
         family="silence",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor="allele-selective gapmer ASO or siRNA",
-        cell_source="n/a (cells treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"{ctx.mechanism.replace('_', ' ').capitalize()}: the normal {ctx.gene} allele is "
             "needed, so only the mutant transcript should be lowered.",
@@ -398,16 +411,12 @@ def rna_splice_inclusion(ctx: Context) -> Option | None:
     )
     vehicle, why = RNA_ROUTE[ctx.tissue]
     drug = next((p.name for p in precedents if p.level in ("approved", "withdrawn")), None)
-    opt = Option(
+    opt = _in_vivo(
         id="rna-splice-inclusion",
         title=f"Splice-switching ASO: {s.gene} exon {s.exon} inclusion",
         family="induce",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor=f"splice-switching ASO ({s.chemistry})",
-        cell_source="n/a (cells treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"{s.gene} can take over from {ctx.gene} when it includes exon {s.exon}: a steric "
             "antisense oligo that blocks a splicing silencer makes full-length protein from "
@@ -641,16 +650,13 @@ def _duplication_skip(
     )
     precedents = (DUPLICATION_STUDY, *((EXON2_STUDY,) if n == 2 else ()))
     drugs = ", ".join(p.brand for p in _skip_products((n,)))
-    opt = Option(
+    opt = _in_vivo(
         id="rna-exon-skip",
         title=f"Exon {n} skipping for the exon {n} duplication (investigational)",
         family="correct",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor="splice-switching PMO" + (" or U7 snRNA (AAV9)" if n == 2 else ""),
         cell_source="n/a (muscle treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"{lesion.hgvs}: duplication of exon {n} ({nt} coding nt"
             + (f"; not known: {lesion.unknown}" if lesion.unknown else "")
@@ -734,16 +740,13 @@ def _skip_option(
     )
     others = [("+".join(map(str, s))) for s in alternatives if s != skip]
     drugs = ", ".join(p.brand for p in products)
-    opt = Option(
+    opt = _in_vivo(
         id="rna-exon-skip",
         title=f"Exon {what} skipping (splice-switching PMO)",
         family="correct",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor="splice-switching PMO",
         cell_source="n/a (muscle treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"{lesion.hgvs}: {lesion_text}"
             + (f" (not known: {lesion.unknown})" if lesion.unknown else "")
@@ -799,16 +802,13 @@ def _skip_option(
 def _skip_unknown(ctx: Context, vehicle: str, why: str, reason: str) -> Option:
     products = tuple(p for p in find_products(target="DMD", modality="rna"))
     precedents = tuple(product_precedent(p) for p in products)
-    opt = Option(
+    opt = _in_vivo(
         id="rna-exon-skip",
         title="Exon skipping (splice-switching PMO): amenability unknown",
         family="correct",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor="splice-switching PMO",
         cell_source="n/a (muscle treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"Which exon to skip depends on the patient's deletion ({reason}); give it by "
             "exon number (vivo plan DMD --exons 48-50) or as HGVS, e.g. "
@@ -817,7 +817,6 @@ def _skip_unknown(ctx: Context, vehicle: str, why: str, reason: str) -> Option:
             why,
         ),
         precedents=precedents,
-        risks=OLIGO_RISKS,
     )
     return finish_option(opt, min(best_level_score(precedents), AMENABILITY_UNKNOWN_CAP))
 
@@ -852,16 +851,12 @@ def rna_target_knockdown(ctx: Context) -> Option | None:
         replace(d, needs=rna_needs(ctx, targets[0], None))
         for d in _knockdown_designs(target_ctx, products, allele=False)
     )
-    opt = Option(
+    opt = _in_vivo(
         id="rna-target-knockdown",
         title=f"RNA knockdown of the drug target {'/'.join(targets)} ({editor})",
         family="silence",
-        delivery="in_vivo",
         vehicle=vehicle,
         editor=editor,
-        cell_source="n/a (cells treated in place)",
-        feasibility="possible",
-        score=0.0,
         rationale=(
             f"{'/'.join(targets)} is not the disease gene: lowering it treats {disease.name} "
             "downstream, as the approved drugs do.",
