@@ -22,6 +22,30 @@ rna_app = typer.Typer(
 )
 
 
+# options both commands take (one declaration each)
+TranscriptOpt = Annotated[
+    str | None, v.input_file_option("--transcript", help="GenBank or FASTA transcript file")
+]
+TranscriptIdOpt = Annotated[
+    str | None, typer.Option("--transcript-id", help="which transcript of the file/genome")
+]
+TranscriptomeOpt = Annotated[
+    str | None,
+    v.input_file_option("--transcriptome", help="transcript FASTA searched for off-targets"),
+]
+SampleOpt = Annotated[str | None, typer.Option("--sample", help="VCF sample")]
+GenomeOpt = Annotated[
+    str | None, v.genome_option("--genome", help="FASTA, 2bit, GenBank or a fetched genome")
+]
+AnnotationOpt = Annotated[
+    str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")
+]
+OutOpt = Annotated[
+    str | None, v.output_dir_option("--out", "-o", help="write the result folder here")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+
+
 class Region(StrEnum):
     """mRNA region a design may target."""
 
@@ -41,34 +65,21 @@ class Tissue(StrEnum):
 @rna_app.command("sirna")
 def sirna(
     gene: Annotated[str | None, typer.Argument(help="gene name, e.g. ADA")] = None,
-    transcript: Annotated[
-        str | None, v.input_file_option("--transcript", help="GenBank or FASTA transcript file")
-    ] = None,
-    transcript_id: Annotated[
-        str | None, typer.Option("--transcript-id", help="which transcript of the file/genome")
-    ] = None,
+    transcript: TranscriptOpt = None,
+    transcript_id: TranscriptIdOpt = None,
     region: Annotated[Region, typer.Option("--region", help="mRNA region")] = Region.cds,
     top: Annotated[int, v.int_option("--top", min=1, max=500, help="duplexes to report")] = 10,
-    transcriptome: Annotated[
-        str | None,
-        v.input_file_option("--transcriptome", help="transcript FASTA searched for off-targets"),
-    ] = None,
+    transcriptome: TranscriptomeOpt = None,
     vcf: Annotated[
         str | None, v.input_file_option("--vcf", help="known variants: duplexes over them go last")
     ] = None,
-    sample: Annotated[str | None, typer.Option("--sample", help="VCF sample")] = None,
-    genome: Annotated[
-        str | None, v.genome_option("--genome", help="FASTA, 2bit, GenBank or a fetched genome")
-    ] = None,
-    annotation: Annotated[
-        str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")
-    ] = None,
+    sample: SampleOpt = None,
+    genome: GenomeOpt = None,
+    annotation: AnnotationOpt = None,
     tissue: Annotated[Tissue, typer.Option("--tissue", help="chemistry proposal")] = Tissue.liver,
-    out: Annotated[
-        str | None, v.output_dir_option("--out", "-o", help="write the result folder here")
-    ] = None,
+    out: OutOpt = None,
     force: v.Force = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Design 21-nt siRNA duplexes on a transcript, with rules, off-targets and chemistry."""
     from vivo.workflows.rna import SiRNARequest, design_sirna, write_sirna
@@ -154,12 +165,8 @@ def aso(
         str | None,
         typer.Option("--chemistry", help="moe-5-10-5, lna-3-10-3, cet-3-10-3, moe, pmo, moe-W-G-W"),
     ] = None,
-    transcript: Annotated[
-        str | None, v.input_file_option("--transcript", help="GenBank or FASTA transcript file")
-    ] = None,
-    transcript_id: Annotated[
-        str | None, typer.Option("--transcript-id", help="which transcript of the file/genome")
-    ] = None,
+    transcript: TranscriptOpt = None,
+    transcript_id: TranscriptIdOpt = None,
     target: Annotated[
         AsoTarget, typer.Option("--target", help="gapmers: tile the mRNA or the pre-mRNA")
     ] = AsoTarget.mrna,
@@ -167,25 +174,16 @@ def aso(
         int, v.int_option("--flank", min=0, max=1000, help="intron nt tiled on each exon side")
     ] = 100,
     top: Annotated[int, v.int_option("--top", min=1, max=1000, help="ASOs to report")] = 10,
-    transcriptome: Annotated[
-        str | None,
-        v.input_file_option("--transcriptome", help="transcript FASTA searched for off-targets"),
-    ] = None,
+    transcriptome: TranscriptomeOpt = None,
     vcf: Annotated[
         str | None, v.input_file_option("--vcf", help="known variants: ASOs over them go last")
     ] = None,
-    sample: Annotated[str | None, typer.Option("--sample", help="VCF sample")] = None,
-    genome: Annotated[
-        str | None, v.genome_option("--genome", help="FASTA, 2bit, GenBank or a fetched genome")
-    ] = None,
-    annotation: Annotated[
-        str | None, v.input_file_option("--annotation", help="GTF/GFF3 for --genome")
-    ] = None,
-    out: Annotated[
-        str | None, v.output_dir_option("--out", "-o", help="write the result folder here")
-    ] = None,
+    sample: SampleOpt = None,
+    genome: GenomeOpt = None,
+    annotation: AnnotationOpt = None,
+    out: OutOpt = None,
     force: v.Force = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Design antisense oligonucleotides: RNase H gapmers or splice-switching oligos."""
     from vivo.workflows.rna import AsoRequest, design_aso, write_aso
