@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -212,3 +213,11 @@ def test_a_failed_build_leaves_nothing(cache: Path, monkeypatch: pytest.MonkeyPa
     assert not cache.exists() or not list(cache.iterdir())  # no entry, stage or lock
     monkeypatch.setattr(rna_index, "_write_shard", real)
     assert transcriptome_indexes(tm, shard_bp=SHARD, min_bp=0).status == "built and cached"
+
+
+def test_too_little_disk_builds_in_memory(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=10**6))
+    got = transcriptome_indexes(_transcriptome(n=8), shard_bp=SHARD, min_bp=0)
+    assert got.status == "built in memory" and "GB free" in got.note
+    assert not cache.exists()

@@ -78,6 +78,7 @@ from vivo.rna.offtargets import (
 )
 
 __all__ = [
+    "BYTES_PER_BASE",
     "FORMAT_VERSION",
     "MIN_CACHE_BP",
     "TranscriptomeIndexes",
@@ -148,6 +149,7 @@ def transcriptome_indexes(
             problem = f"; the cached entry was not usable ({exc.message}) and was rebuilt"
     store = GenomeStore(root)
     try:
+        _check_space(root, transcriptome.total_length)
         with store.building(key):
             if problem == "" and (folder / "entry.json").is_file():  # built meanwhile
                 with contextlib.suppress(DataError):
@@ -168,6 +170,27 @@ def transcriptome_indexes(
 
 
 # -- writing -------------------------------------------------------------------------------------
+#: Disk bytes of a cached entry per transcript base (two index rows of ~34 bytes per base, and
+#: the seed table; measured 3.2 GB for 45 Mb: benchmarks/results/rna_offtargets_cache_30k.json).
+BYTES_PER_BASE = 75
+
+
+def _check_space(root: Path, bases: int) -> None:
+    """An :class:`InputError` when the disk holding ``root`` has too little room for an entry
+    of ``bases`` transcript bases (checked before building; a full disk later is an OSError)."""
+    probe = root
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return  # let the build say what is wrong
+    need = BYTES_PER_BASE * bases + (64 << 20)
+    if free < need:
+        raise InputError(f"the cache needs about {need / 1e9:.1f} GB; {probe} has "
+                         f"{free / 1e9:.1f} GB free")  # fmt: skip
+
+
 def _write(tm: Transcriptome, stage: Path, shard_bp: int) -> None:
     """Build every index of ``tm`` into ``stage`` (one shard in memory at a time)."""
     NpyFolder(stage / "seed")  # creates the folder
