@@ -479,7 +479,8 @@ SHARD_BP = 32_000_000
 class ShardedTranscriptome:
     """A transcriptome searched in shards of at most ``shard_bp`` bases: each shard's PAM-less
     index is built, searched and freed in turn, so memory stays bounded (about 2.5 GB for 32 Mb)
-    at the cost of rebuilding the shard indexes for every search."""
+    at the cost of rebuilding the shard indexes for every search, unless ``indexes`` holds them
+    prebuilt (memory maps of the on-disk cache, :mod:`vivo.workflows.rna_index`)."""
 
     transcriptome: Transcriptome
     shard_bp: int = SHARD_BP
