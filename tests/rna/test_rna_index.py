@@ -221,3 +221,26 @@ def test_too_little_disk_builds_in_memory(cache: Path, monkeypatch: pytest.Monke
     got = transcriptome_indexes(_transcriptome(n=8), shard_bp=SHARD, min_bp=0)
     assert got.status == "built in memory" and "GB free" in got.note
     assert not cache.exists()
+
+
+def test_rna_workflows_use_the_cache(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vivo.workflows.rna import AsoRequest, SiRNARequest, design_aso, design_sirna
+
+    tm = _transcriptome(n=8)
+    fasta = tmp_path / "tx.fa"
+    fasta.write_text("".join(f">{i}|{g}|CDS:{c[0] + 1}-{c[1]}|\n{s}\n" if c else f">{i}\n{s}\n"
+                             for i, g, s, c in zip(tm.ids, tm.genes, tm.sequences, tm.cds,
+                                                   strict=True)))  # fmt: skip
+    monkeypatch.setattr(rna_index, "MIN_CACHE_BP", 0)
+    first = design_sirna(SiRNARequest(gene="ADA", transcriptome=str(fasta), top=2))
+    assert any("transcriptome index built and cached" in n for n in first.design.notes)
+    again = design_sirna(SiRNARequest(gene="ADA", transcriptome=str(fasta), top=2))
+    assert any("transcriptome index loaded from the cache" in n for n in again.design.notes)
+    assert [d.to_dict() for d in again.design.duplexes] == [
+        d.to_dict() for d in first.design.duplexes
+    ]
+    aso = design_aso(AsoRequest(gene="SMN2", mode="include", exon=7, transcriptome=str(fasta),
+                                top=2))  # fmt: skip
+    assert any("transcriptome index loaded from the cache" in n for n in aso.notes)

@@ -130,13 +130,14 @@ def transcriptome_indexes(
     transcriptome: Transcriptome,
     *,
     shard_bp: int = SHARD_BP,
-    min_bp: int = MIN_CACHE_BP,
+    min_bp: int | None = None,
     root: Path | None = None,
 ) -> TranscriptomeIndexes:
     """The off-target indexes of ``transcriptome``: loaded from the cache when a valid entry
     exists, else built and cached (then memory-mapped), else built in memory (see the module
-    docstring). ``root`` overrides :func:`index_cache_root`."""
-    if transcriptome.total_length < min_bp:
+    docstring). ``min_bp`` defaults to :data:`MIN_CACHE_BP`; ``root`` overrides
+    :func:`index_cache_root`."""
+    if transcriptome.total_length < (MIN_CACHE_BP if min_bp is None else min_bp):
         return _in_memory(transcriptome, shard_bp, "")
     root = root if root is not None else index_cache_root()
     key = _key(transcriptome_digest(transcriptome), shard_bp)
