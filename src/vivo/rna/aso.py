@@ -46,7 +46,7 @@ from vivo.core.seq import gc_content, reverse_complement
 from vivo.rna import aso_fold
 from vivo.rna.aso_chemistry import STERIC_LENGTHS, Chemistry, get_chemistry, motif_flags
 from vivo.rna.aso_maxent import MAXENT_INFO, exon_site_strengths
-from vivo.rna.offtargets import NearSite, PamlessIndex, search_near_sites
+from vivo.rna.offtargets import NearSite, PamlessIndex, ShardedTranscriptome, search_near_sites
 from vivo.rna.splicing import ESEFINDER_INFO, ESRSEQ_INFO, FAS_ESS_INFO, element_track
 from vivo.rna.transcript import RnaTranscript, SequenceKind, SiteLocation
 
@@ -283,7 +283,7 @@ def _offtargets(
     tx: RnaTranscript,
     targets: list[tuple[int, int, str]],
     kind: SequenceKind,
-    transcript_index: PamlessIndex | None,
+    transcript_index: PamlessIndex | ShardedTranscriptome | None,
     genome_index: PamlessIndex | None,
 ) -> list[OffTargetSummary | None]:
     if transcript_index is None and genome_index is None:
@@ -309,7 +309,9 @@ def _offtargets(
 
 
 def _search(
-    index: PamlessIndex | None, seqs: list[str], strands: Literal["both", "+"]
+    index: PamlessIndex | ShardedTranscriptome | None,
+    seqs: list[str],
+    strands: Literal["both", "+"],
 ) -> tuple[tuple[NearSite, ...], ...]:
     if index is None:
         return tuple(() for _ in seqs)
@@ -366,7 +368,7 @@ def design_gapmers(
     kind: SequenceKind = "mrna",
     top: int = 10,
     accessibility: bool = True,
-    transcript_index: PamlessIndex | None = None,
+    transcript_index: PamlessIndex | ShardedTranscriptome | None = None,
     genome_index: PamlessIndex | None = None,
     snp_positions: Iterable[int] = (),
 ) -> AsoResult:
@@ -443,7 +445,7 @@ def design_splice_switching(
     chemistry: str = "moe",
     flank: int = DEFAULT_FLANK,
     top: int = 10,
-    transcript_index: PamlessIndex | None = None,
+    transcript_index: PamlessIndex | ShardedTranscriptome | None = None,
     genome_index: PamlessIndex | None = None,
     snp_positions: Iterable[int] = (),
 ) -> AsoResult:
@@ -765,7 +767,7 @@ def _finish(
     starts: list[int],
     scores: Sequence[float],
     terms: Sequence[dict[str, float | None]],
-    transcript_index: PamlessIndex | None,
+    transcript_index: PamlessIndex | ShardedTranscriptome | None,
     genome_index: PamlessIndex | None,
     notes: list[str],
     *,
@@ -830,7 +832,7 @@ def design_asos(
     flank: int = DEFAULT_FLANK,
     kind: SequenceKind = "mrna",
     accessibility: bool = True,
-    transcript_index: PamlessIndex | None = None,
+    transcript_index: PamlessIndex | ShardedTranscriptome | None = None,
     genome_index: PamlessIndex | None = None,
     snp_positions: Iterable[int] = (),
 ) -> AsoResult:

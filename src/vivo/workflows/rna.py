@@ -442,7 +442,7 @@ def design_aso(request: AsoRequest) -> AsoResult:
         tx, mode=request.mode, exon=request.exon, length=request.length,
         chemistry=request.chemistry, top=request.top, flank=request.flank,
         kind=request.target,  # type: ignore[arg-type]
-        transcript_index=tindex.near,  # type: ignore[arg-type]  # searched shard by shard
+        transcript_index=tindex.near,  # searched shard by shard
         genome_index=gindex, snp_positions=snps,
     )  # fmt: skip
     notes = list(result.notes)
