@@ -221,3 +221,31 @@ def test_a_variant_of_hbb_outside_the_placed_span_is_an_error(hbb_locus, tmp_pat
     write_vcf(path, [rec], samples=("P",), contigs=(("chr11", 135086622),))
     with pytest.raises(InputError, match="outside the bundled HBB locus"):
         read_patient_vcf(str(path), gene="HBB", genome=hbb_locus)
+
+
+@pytest.mark.parametrize(
+    ("ps_type", "ps_a", "ps_b", "phase"),
+    [
+        ("Integer", "100", "100", "trans"),
+        ("Integer", "100", "200", "unknown"),  # two phase sets: nothing known between them
+        ("String", "100", "100", "trans"),  # declared String, still the same set
+        ("String", "100", "200", "unknown"),  # was read as one set (None == None): "trans"
+        ("String", "blockA", "blockB", "unknown"),  # not a number: the calls count unphased
+    ],
+)
+def test_phase_sets_decide_phase_whatever_the_declared_type(
+    tmp_path: Path, hbb_locus, ps_type: str, ps_a: str, ps_b: str, phase: str
+) -> None:  # fmt: skip
+    text = (
+        "##fileformat=VCFv4.2\n##reference=GRCh38\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n'
+        f'##FORMAT=<ID=PS,Number=1,Type={ps_type},Description="p">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP\n"
+        f"chr11\t5227002\t.\tT\tA\t.\tPASS\t.\tGT:PS\t0|1:{ps_a}\n"
+        f"chr11\t5226996\t.\tT\tC\t.\tPASS\t.\tGT:PS\t1|0:{ps_b}\n"
+    )
+    path = tmp_path / "ps.vcf"
+    path.write_text(text)
+    pv = read_patient_vcf(str(path), gene="HBB", genome=hbb_locus)
+    assert pv.genotype.zygosity == "compound_heterozygous"
+    assert pv.genotype.phase == phase

@@ -278,11 +278,19 @@ def _genotype(rec: Any, sample: str) -> tuple[tuple[int | None, ...], bool, int 
         gt = tuple(call.allele_indices) if "GT" in rec.format else ()
     except (KeyError, ValueError):
         gt = ()
-    ps = None
+    ps, phased = None, bool(call.phased)
     if "PS" in rec.format:
+        # PS is an integer (VCF 4.3, 1.6.2); a header may declare it String: read the digits.
+        # A value that is not a number cannot say which phase set the call is in, so the call
+        # counts as unphased rather than as one set with every other unreadable PS
         value = call.get("PS")
-        ps = int(value) if isinstance(value, int) else None
-    return gt, bool(call.phased), ps
+        if isinstance(value, int):
+            ps = value
+        elif isinstance(value, str) and value.strip().isdigit():
+            ps = int(value.strip())
+        elif value not in (None, "."):
+            phased = False
+    return gt, phased, ps
 
 
 def _to_record(rec: Any, sample: str, column: int, line: int | None, path: Path) -> VcfRecord:
