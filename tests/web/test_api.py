@@ -266,6 +266,18 @@ def test_cancel_a_queued_and_a_finished_job(client, web_settings) -> None:  # ty
     assert r.status_code == 303
 
 
+def test_cancel_needs_a_real_json_media_type(client) -> None:  # type: ignore[no-untyped-def]
+    """A content type that merely mentions application/json is not JSON (CSRF guard)."""
+    job = client.app.state.jobs.create("plan", title="t", client="someone-else")
+    for kind in ("text/plain; application/json", "text/plain;charset=application/json"):
+        r = client.post(f"/api/jobs/{job.id}/cancel", content=b"{}", headers={"content-type": kind})
+        assert r.status_code == 400, kind
+    assert job.status == "queued"
+    r = client.post(f"/api/jobs/{job.id}/cancel", content=b"{}",
+                    headers={"content-type": "Application/JSON; charset=utf-8"})  # fmt: skip
+    assert r.status_code == 200 and r.json()["cancelled"] is True
+
+
 def test_cancel_a_running_job_stops_its_process(client) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "seed": 7})
     job_id = r.json()["job"]

@@ -20,9 +20,13 @@ from vivo.web.views import client_id, downloads, submit
 __all__ = ["router"]
 
 
+def _media_type(request: Request) -> str:
+    """The request's media type: the Content-Type before any ``;`` parameters."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def _json_only(request: Request) -> None:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/json":
+    if _media_type(request) != "application/json":
         raise InputError("send the body as application/json")
 
 
@@ -290,7 +294,7 @@ def job(request: Request, job_id: str) -> dict[str, Any]:
 @router.post("/jobs/{job_id}/cancel", summary="cancel a queued or running job")
 def cancel(request: Request, job_id: str,
                  x_vivo_client: str | None = Header(None)) -> dict[str, Any]:  # fmt: skip
-    if not x_vivo_client and "application/json" not in request.headers.get("content-type", ""):
+    if not x_vivo_client and _media_type(request) != "application/json":
         raise InputError("send the X-Vivo-Client header (or a JSON body) to cancel")
     j = _job(request, job_id)
     cancelled = request.app.state.jobs.cancel(j)
