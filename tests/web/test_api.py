@@ -317,6 +317,45 @@ def test_jobs_expire_and_survive_a_restart(tmp_path: Path) -> None:
     again.shutdown()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"created": None},
+        {"created": "yesterday"},
+        {"started": "soon"},
+        {"finished": [1]},
+        {"status": "exploded"},
+        "missing-created",
+    ],
+)
+def test_damaged_job_records_are_skipped_at_start_up(
+    tmp_path: Path, damage: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A damaged status.json (missing key, not a number, null) is logged and skipped; the
+    other jobs still load and the server starts."""
+    from vivo.web.jobs import JobManager
+
+    m = JobManager(tmp_path, workers=1, keep_s=3600)
+    good, bad = (
+        m.create("plan", title="good", client="c"),
+        m.create("plan", title="bad", client="c"),
+    )
+    m.cancel(good)
+    m.cancel(bad)
+    m.shutdown()
+    record = json.loads((bad.folder / "status.json").read_text())
+    if damage == "missing-created":
+        del record["created"]
+    else:
+        record.update(damage)  # type: ignore[call-overload]
+    (bad.folder / "status.json").write_text(json.dumps(record))
+    with caplog.at_level("WARNING", logger="vivo.web"):
+        again = JobManager(tmp_path, workers=1, keep_s=3600)
+    assert again.get(good.id) is not None and again.get(bad.id) is None
+    assert f"skipped job folder {bad.id}" in caplog.text
+    again.shutdown()
+
+
 # ------------------------------------------------------------------------- genomes, off-targets
 def _fasta(tmp_path: Path, header: str) -> bytes:
     seq = (DATA / "broken" / "valid.fa").read_text().split("\n", 1)[1]

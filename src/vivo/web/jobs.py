@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
+import math
 import multiprocessing
 import os
 import re
@@ -38,8 +40,10 @@ __all__ = ["Job", "JobLimitError", "JobManager", "JobStatus", "valid_job_id"]
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 FINISHED: frozenset[str] = frozenset({"done", "failed", "cancelled"})
+_STATUSES: frozenset[str] = FINISHED | {"queued", "running"}
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _POLL_S = 0.1
+log = logging.getLogger("vivo.web")
 
 
 class JobLimitError(InputError):
@@ -107,6 +111,37 @@ class Job:
 
     def _record(self) -> dict[str, Any]:
         return {**self.to_dict(), "client": self.client, "progress": None}
+
+
+def _time(value: Any, *, optional: bool) -> float | None:
+    """A time stamp of ``status.json``: a finite number (``None`` allowed if ``optional``)."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"not a time: {value!r}")
+    return float(value)
+
+
+def _job_from_record(folder: Path, rec: dict[str, Any]) -> Job:
+    """The job recorded in ``folder``'s ``status.json``; ``KeyError``/``ValueError`` when the
+    record is damaged (a missing or non-numeric time, an unknown status)."""
+    status = rec.get("status", "failed")
+    if status not in _STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    kind, title, client = (str(rec.get(k, "")) for k in ("kind", "title", "client"))
+    job = Job(
+        folder.name,
+        kind,
+        title,
+        client,
+        folder,
+        created=_time(rec["created"], optional=False) or 0.0,
+    )
+    job.status = status
+    job.message = str(rec.get("message", ""))
+    job.started = _time(rec.get("started"), optional=True)
+    job.finished = _time(rec.get("finished"), optional=True)
+    return job
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -277,12 +312,14 @@ class JobManager:
         for folder in sorted(self.root.iterdir()):
             rec = _read_json(folder / "status.json") if valid_job_id(folder.name) else None
             if rec is None:
+                if valid_job_id(folder.name):
+                    log.warning("skipped job folder %s: no readable status.json", folder.name)
                 continue
-            kind, title, client = (str(rec.get(k, "")) for k in ("kind", "title", "client"))
-            job = Job(folder.name, kind, title, client, folder, created=float(rec["created"]))
-            job.status = rec.get("status", "failed")
-            job.message = str(rec.get("message", ""))
-            job.started, job.finished = rec.get("started"), rec.get("finished")
+            try:
+                job = _job_from_record(folder, rec)
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("skipped job folder %s: damaged status.json (%s)", folder.name, exc)
+                continue
             if job.status not in FINISHED:
                 job.status, job.message = "failed", "the server stopped while this job ran"
                 job.finished = time.time()
