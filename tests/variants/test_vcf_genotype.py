@@ -249,3 +249,27 @@ def test_phase_sets_decide_phase_whatever_the_declared_type(
     pv = read_patient_vcf(str(path), gene="HBB", genome=hbb_locus)
     assert pv.genotype.zygosity == "compound_heterozygous"
     assert pv.genotype.phase == phase
+
+
+_HEAD = (
+    "##fileformat=VCFv4.2\n##reference=GRCh38\n"
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n'
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP\n"
+)
+
+
+def test_only_a_symbolic_allele_says_it_was_skipped(tmp_path: Path, hbb_locus) -> None:
+    path = tmp_path / "sv.vcf"
+    path.write_text(_HEAD + "chr11\t5226900\t.\tC\t<DEL>\t.\tPASS\t.\tGT\t0/1\n")
+    with pytest.raises(InputError, match="no variant allele vivo can interpret") as info:
+        read_patient_vcf(str(path), gene="HBB", genome=hbb_locus)
+    assert "symbolic allele <DEL>" in str(info.value)
+
+
+def test_a_variant_in_two_records_is_read_once_with_a_note(tmp_path: Path, hbb_locus) -> None:
+    path = tmp_path / "dup.vcf"
+    rec = "chr11\t5227002\t.\tT\tA\t.\tPASS\t.\tGT\t0/1\n"
+    path.write_text(_HEAD + rec + rec)
+    pv = read_patient_vcf(str(path), gene="HBB", genome=hbb_locus)
+    assert pv.genotype.zygosity == "heterozygous"
+    assert any("read once" in n for n in pv.genotype.notes)

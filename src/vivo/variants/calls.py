@@ -27,7 +27,7 @@ GenomicChange(contig='c', start=2, ref='CA', alt='')
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from vivo.core.errors import InputError
@@ -125,8 +125,15 @@ def call_zygosity(sample: str, variants: Sequence[ObservedVariant], *, gene: str
             "HGVS: vivo plan GENE VARIANT1 VARIANT2",
         )
     if len(merged) == 1:
-        return _single(sample, merged[0])
-    return _pair(sample, merged[0], merged[1], gene)
+        call = _single(sample, merged[0])
+    else:
+        call = _pair(sample, merged[0], merged[1], gene)
+    repeated = tuple(
+        f"{v.source}: one variant in several records, read once"
+        for v in merged
+        if len(set(v.source.split(" + "))) > 1  # records, not the copies of one record
+    )
+    return replace(call, notes=call.notes + repeated) if repeated else call
 
 
 def _merge(variants: Sequence[ObservedVariant]) -> list[ObservedVariant]:

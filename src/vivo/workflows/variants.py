@@ -495,6 +495,14 @@ def read_patient_vcf(
         to_genome = _genome_mapper(genome, path)
     _, records = read_vcf(path, sample=chosen_sample, region=region)
     observed, notes = _observe(records, to_genome, genome, path)
+    if not any(v.haplotypes for v in observed) and notes:
+        # what vivo skipped is the answer, not "no variant" (e.g. only a symbolic <DEL>)
+        raise InputError(
+            f"sample {chosen_sample} carries no variant allele vivo can interpret in {g.name}: "
+            + "; ".join(notes),
+            hint="structural and symbolic alleles are not interpreted; give the variant as "
+            "HGVS (for whole exons: vivo plan GENE --exons N-M)",
+        )
     call = _five_to_three(call_zygosity(chosen_sample, observed, gene=g.name), tx)
     hgvs = tuple(
         describe_coding(normalize(v.change, genome.genome, tx.strand), tx) for v in call.variants
