@@ -362,6 +362,31 @@ def _fasta(tmp_path: Path, header: str) -> bytes:
     return f">{header}\n{seq}".encode()
 
 
+def test_a_genome_name_in_use_is_refused_over_the_web(
+    client, web_home: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A name whose store folder exists, or that a queued job is indexing, is refused with a
+    clear message and no job; the CLI's genome_params check is not involved."""
+    manager = client.app.state.jobs
+    (web_home / "taken").mkdir(exist_ok=True)
+    queued = manager.create("genome", title="index pending", client="someone-else")
+    files = {"fasta": ("g.fa", _fasta(tmp_path, "chrT"), "text/plain")}
+    try:
+        before = len(manager.jobs())
+        for name in ("taken", "pending"):
+            r = client.post("/api/genomes", data={"name": name}, files=files,
+                            headers={"X-Vivo-Client": "1"})  # fmt: skip
+            assert r.status_code == 400 and "already installed" in r.json()["error"], r.text
+            r = client.post("/genomes", files=files,
+                            data={"name": name, "csrf_token": _token(client)})  # fmt: skip
+            assert r.status_code == 400 and 'id="form-error"' in r.text
+            assert "already installed" in r.text
+        assert len(manager.jobs()) == before
+    finally:
+        manager.cancel(queued)
+        (web_home / "taken").rmdir()
+
+
 def test_genome_upload_job_then_offtargets_stream_and_tsv(client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     evil = "chr<script>alert(1)</script>"
     files = {"fasta": ("toy.fa", _fasta(tmp_path, evil), "text/plain")}
@@ -376,6 +401,14 @@ def test_genome_upload_job_then_offtargets_stream_and_tsv(client, tmp_path: Path
     assert "toy" in listing and "<script>alert(1)" not in listing
     assert client.get("/api/genomes").json()["genomes"][0]["name"] == "toy"
     assert "path" not in client.get("/api/genomes").json()["genomes"][0]
+    # an installed genome is never replaced over the web (page or API): no job starts
+    before = len(client.app.state.jobs.jobs())
+    r = client.post("/genomes", data={"name": "toy", "csrf_token": _token(client)}, files=files)
+    assert r.status_code == 400 and "already installed" in r.text
+    r = client.post("/api/genomes", data={"name": "toy"}, files=files,
+                    headers={"X-Vivo-Client": "1"})  # fmt: skip
+    assert r.status_code == 400 and "already installed" in r.json()["error"]
+    assert len(client.app.state.jobs.jobs()) == before
     seq = _fasta(tmp_path, "x").decode().split("\n", 1)[1].replace("\n", "")
     with_pam = [i for i in range(len(seq) - 23) if seq[i + 21 : i + 23] == "GG"]
     spacers = [seq[i : i + 20] for i in with_pam[::7][:5]]  # each has an NGG PAM: on-target

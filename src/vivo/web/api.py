@@ -264,8 +264,13 @@ async def add_genome(
         raise InputError("multipart posts need the X-Vivo-Client header")
     manager: JobManager = request.app.state.jobs
     form = {"name": name, "nuclease": nuclease}
-    params = await run_in_threadpool(forms.genome_params, form, home=_home(request))
+    params = await run_in_threadpool(
+        forms.genome_params, form, home=_home(request), busy=manager.indexing()
+    )
     job = manager.create("genome", title=f"index {params['name']}", client=client_id(request))
+    if params["name"] in manager.indexing(besides=job):  # a simultaneous upload of that name
+        manager.discard(job)
+        raise forms.genome_taken(params["name"])
     try:
         await save_upload(fasta, job.inputs / "genome.fa",
                           max_bytes=request.app.state.settings.max_upload_bytes)  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from vivo.core.errors import InputError
@@ -319,11 +319,26 @@ def offtarget_params(form: Form, *, home: str | None, max_guides: int) -> dict[s
     return params
 
 
-def genome_params(form: Form, *, home: str | None) -> dict[str, Any]:
-    """Checked parameters of an index build (``vivo genome add NAME upload``)."""
-    from vivo.io.genome_store import check_name
+def genome_taken(name: str) -> InputError:
+    """The error of a web upload whose genome name is installed or being indexed."""
+    return InputError(
+        f"a genome named {name!r} is already installed (or being indexed) on this server",
+        hint="choose another name; the server's administrator can replace a genome "
+        "with `vivo genome add` on the command line",
+    )
+
+
+def genome_params(form: Form, *, home: str | None, busy: Collection[str] = ()) -> dict[str, Any]:
+    """Checked parameters of an index build (``vivo genome add NAME upload``). Over the web a
+    genome is only ever added: a name that is installed (or whose folder exists, or that a
+    job in ``busy`` is indexing now) is refused, so nobody reaching the server can replace an
+    installed index (the CLI, run by the store's owner, may)."""
+    from vivo.io.genome_store import GenomeStore, check_name
 
     name = check_name(_text(form, "name", required=True, label="genome name") or "")
+    store = GenomeStore.at(home)
+    if name in busy or name in store.names() or store.folder(name).exists():
+        raise genome_taken(name)
     return {"name": name, "nuclease": _nuclease(form), "home": home}
 
 

@@ -242,6 +242,16 @@ class JobManager:
         with self._lock:
             return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
 
+    def indexing(self, *, besides: Job | None = None) -> set[str]:
+        """Names of the genomes that queued or running genome jobs (other than ``besides``)
+        are indexing (their title is ``index NAME``)."""
+        with self._lock:
+            return {
+                j.title.removeprefix("index ")
+                for j in self._jobs.values()
+                if j.kind == "genome" and j.status not in FINISHED and j is not besides
+            }
+
     def cancel(self, job: Job) -> bool:
         """Cancel a queued or running job; ``False`` when it had already finished."""
         with self._lock:

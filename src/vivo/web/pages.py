@@ -239,8 +239,13 @@ async def genome_submit(request: Request) -> Response:
     form = await _form(request)
     manager: JobManager = request.app.state.jobs
     try:
-        params = await run_in_threadpool(forms.genome_params, form, home=_home(request))
+        params = await run_in_threadpool(
+            forms.genome_params, form, home=_home(request), busy=manager.indexing()
+        )
         job = manager.create("genome", title=f"index {params['name']}", client=client_id(request))
+        if params["name"] in manager.indexing(besides=job):  # a simultaneous upload
+            manager.discard(job)
+            raise forms.genome_taken(params["name"])
     except VivoError as exc:
         return _genome_page(request, status=400, values=_values(form), error=one_line(str(exc)))
     try:
