@@ -200,3 +200,27 @@ def test_query_parameters():
         TrialQuery(condition="a\nb")
     with pytest.raises(InputError, match="unknown trial status"):
         TrialQuery(condition="x", statuses=("OPEN",))
+
+
+def test_a_non_text_nct_id_is_shown_as_given():
+    with pytest.raises(FormatError, match=r"got '5'"):
+        study_from_api({"protocolSection": {"identificationModule": {"nctId": 5}}})
+
+
+def test_unreadable_age_limits_are_named_in_the_notes(fake_trials, fast):
+    import json
+
+    from vivo.workflows.trials import TrialsRequest, find_trials
+
+    from .conftest import Scripted
+
+    raw = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT09999998", "briefTitle": "Synthetic: odd age"},
+        "statusModule": {"overallStatus": "RECRUITING"},
+        "eligibilityModule": {"minimumAge": "abc"},
+    }}  # fmt: skip
+    fake_trials.then(Scripted(200, json.dumps({"studies": [raw], "totalCount": 1}).encode()))
+    result = find_trials(TrialsRequest(disease="x", age_years=10, mode="online",
+                                       api_url=fake_trials.url))  # fmt: skip
+    assert [s.nct_id for s in result.studies] == ["NCT09999998"]
+    assert any("could not read" in n and "NCT09999998 ('abc')" in n for n in result.notes)

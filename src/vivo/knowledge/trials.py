@@ -370,10 +370,11 @@ def study_from_api(raw: Any) -> Study:
     NCT id raises :class:`FormatError` (the caller adds where it came from).
     """
     proto = _get(raw, "protocolSection")
-    nct = _text(_get(proto, "identificationModule", "nctId"))
+    raw_nct = _get(proto, "identificationModule", "nctId")
+    nct = _text(raw_nct)
     if not _NCT.match(nct):
         raise FormatError(f"a study has no valid protocolSection.identificationModule.nctId "
-                          f"(got {nct[:20]!r})")  # fmt: skip
+                          f"(got {str(raw_nct)[:20]!r})")  # fmt: skip
     status_mod = _get(proto, "statusModule")
     elig = _get(proto, "eligibilityModule")
     interventions = _interventions(_get(proto, "armsInterventionsModule"))

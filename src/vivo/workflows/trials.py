@@ -232,6 +232,14 @@ def find_trials(
     if req.age_years is not None:
         notes.append("ages filtered by vivo from each record's minimum and maximum age "
                      "(a missing limit counts as no limit)")  # fmt: skip
+        unread = [
+            f"{st.nct_id} ({text!r})"
+            for st in kept
+            for text, years in ((st.min_age, st.min_age_years), (st.max_age, st.max_age_years))
+            if text and years is None
+        ]
+        if unread:
+            notes.append("age limits vivo could not read, kept as no limit: " + ", ".join(unread))
     return TrialsResult(
         request=req,
         studies=kept,
