@@ -445,6 +445,31 @@ def test_bad_uploads_are_a_message_on_the_page(
     assert "/tmp" not in r.text  # the server's paths are never shown
 
 
+@pytest.mark.parametrize("path", ["/genomes", "/api/genomes", "/api/plan"])
+def test_a_chunked_body_over_the_limit_is_413(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    """A body streamed without Content-Length is refused with 413 (not the parser's 400)
+    once it passes the limit, and no job starts."""
+    boundary = "vivoboundary"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nbig\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="fasta"; filename="b.fa"\r\n'
+            "Content-Type: text/plain\r\n\r\n>x\n").encode()  # fmt: skip
+
+    def body():  # type: ignore[no-untyped-def]
+        yield head
+        for _ in range(20):  # 20 x 64 KiB: past the 1 MB limit (+64 KiB for the fields)
+            yield b"ACGT" * 16384
+
+    before = len(client.app.state.jobs.jobs())
+    kind = (
+        "application/json" if path == "/api/plan" else f"multipart/form-data; boundary={boundary}"
+    )
+    r = client.post(path, content=body(), headers={"content-type": kind, "X-Vivo-Client": "1"})
+    assert "content-length" not in r.request.headers
+    assert r.status_code == 413, r.text[:300]
+    assert "larger than this server accepts" in r.json()["error"]
+    assert len(client.app.state.jobs.jobs()) == before
+
+
 def test_upload_name_and_api_guard(client) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/genomes", data={"name": "../evil", "csrf_token": _token(client)},
                     files={"fasta": ("a.fa", b">a\nACGT\n", "text/plain")})  # fmt: skip

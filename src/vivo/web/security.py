@@ -81,26 +81,37 @@ class BodyLimit:
             return
         seen = 0
         started = False
+        answered = False  # the 413 was sent: the app's own answer is dropped
 
         async def limited() -> Any:
-            nonlocal seen
+            # a body streamed without Content-Length (chunked) trips the limit while the app
+            # parses it; the app may turn the exception into its own 400 ("error parsing the
+            # body"), so the 413 is answered here, at once, before the exception is raised
+            nonlocal seen, answered
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    if not started and not answered:
+                        answered = True
+                        await _too_large(send, self.max_bytes)
                     raise TooLarge
             return message
 
         async def tracking_send(message: Any) -> None:
             nonlocal started
+            if answered:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited, tracking_send)
         except TooLarge:
-            if not started:
-                await _too_large(send, self.max_bytes)
+            pass  # answered above, or the app's answer had already started
+        except Exception:
+            if not answered:  # not a consequence of the refused body
+                raise
 
 
 async def _too_large(send: Any, max_bytes: int) -> None:
