@@ -513,6 +513,28 @@ def test_plan_from_an_uploaded_vcf(client) -> None:  # type: ignore[no-untyped-d
     assert "patient &lt;b&gt;1&lt;/b&gt;.vcf" in client.get(f"/jobs/{doc['id']}").text
     plan = client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()["plan"]
     assert len(plan["question"]["variants"]) == 2  # HbS and the beta0 allele, in trans
+    # the dossier names the uploaded file, never the server's job folder
+    data_dir = str(client.app.state.settings.data_dir)
+    for name in ("plan.json", "report.html"):
+        text = client.get(f"/jobs/{doc['id']}/files/dossier/{name}").text
+        assert data_dir not in text and "/jobs/" not in text and "input/patient" not in text
+    assert "patient <b>1</b>.vcf" in json.dumps(
+        client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()["provenance"]
+    )
+
+
+def test_a_vcf_error_in_the_job_names_the_upload_not_the_server_path(client) -> None:  # type: ignore[no-untyped-def]
+    """A REF mismatch found while the plan job reads the VCF names the user's file."""
+    vcf = (DATA / "vcf" / "broken_ref_mismatch.vcf").read_bytes()
+    r = client.post("/api/plan/vcf", data={"gene": "HBB"}, headers={"X-Vivo-Client": "1"},
+                    files={"vcf": ("my sample.vcf", vcf, "text/plain")})  # fmt: skip
+    assert r.status_code == 202, r.text
+    doc = _wait(client, r.json()["job"])
+    assert doc["status"] == "failed"
+    data_dir = str(client.app.state.settings.data_dir)
+    assert "my sample.vcf" in doc["message"], doc["message"]
+    assert data_dir not in doc["message"] and "patient.vcf" not in doc["message"]
+    assert data_dir not in client.get(f"/jobs/{doc['id']}").text
 
 
 @pytest.mark.parametrize(

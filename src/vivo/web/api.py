@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from vivo.core.errors import InputError, VivoError
 from vivo.web import forms
 from vivo.web.jobs import Job, JobManager
-from vivo.web.security import save_upload
+from vivo.web.security import display_name, save_upload
 from vivo.web.views import client_id, downloads, submit
 
 __all__ = ["router"]
@@ -177,7 +177,7 @@ async def plan_vcf(
     except VivoError:
         manager.discard(job)
         raise
-    params["vcf"] = str(path)
+    params["vcf"], params["vcf_name"] = str(path), display_name(vcf, "patient.vcf")
     manager.start(job, params)
     return _accepted(job)
 

@@ -19,6 +19,7 @@ from vivo.web.security import (
     CSRF_FIELD,
     REPORT_CSP,
     check_csrf,
+    display_name,
     has_file,
     save_upload,
 )
@@ -98,7 +99,7 @@ async def plan_submit(request: Request) -> Response:
         except VivoError as exc:
             manager.discard(job)
             return _plan_page(request, form, exc)
-        params["vcf"] = str(path)
+        params["vcf"], params["vcf_name"] = str(path), display_name(upload, "patient.vcf")
     manager.start(job, params)
     return _to_job(job)
 

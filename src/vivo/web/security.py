@@ -28,6 +28,7 @@ __all__ = [
     "check_csrf",
     "check_fasta",
     "check_vcf",
+    "display_name",
     "has_file",
     "new_token",
     "save_upload",
@@ -120,6 +121,13 @@ async def _too_large(send: Any, max_bytes: int) -> None:
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json")]})  # fmt: skip
     await send({"type": "http.response.body", "body": body})
+
+
+def display_name(upload: Any, default: str = "uploaded file") -> str:
+    """The uploaded file's name as the user gave it (only ever shown, never a path), control
+    characters removed, at most 100 characters."""
+    raw = str(getattr(upload, "filename", "") or "")
+    return "".join(c for c in raw if c.isprintable()).strip()[:100] or default
 
 
 def has_file(upload: Any) -> bool:

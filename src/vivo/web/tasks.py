@@ -51,15 +51,60 @@ def child_main(kind: str, params: dict[str, Any], folder: str) -> None:
     report = _Reporter(job / "progress.json")
     try:
         result = TASKS[kind](params, job, report)
+        result = _scrub(result, _shown_paths(params, job))
         text = json.dumps(_relative(result, str(out) + os.sep), default=str, allow_nan=False)
         write_text_atomic(job / "result.json", text)
     except VivoError as exc:
-        write_text_atomic(job / "error.json", json.dumps({"message": _one_line(str(exc))}))
+        message = _scrub(_one_line(str(exc)), _shown_paths(params, job))
+        write_text_atomic(job / "error.json", json.dumps({"message": message}))
         sys.exit(1)
     except Exception:
         write_text_atomic(job / "log.txt", traceback.format_exc())
         write_text_atomic(job / "error.json", json.dumps({"message": INTERNAL}))
         sys.exit(1)
+
+
+def _shown_paths(params: dict[str, Any], job: Path) -> list[tuple[str, str]]:
+    """(server path, what the user is shown instead), longest first: an uploaded VCF is shown
+    by the name the user gave it; anything else under the job folder as ``job``."""
+    pairs = []
+    if params.get("vcf"):
+        pairs.append((str(params["vcf"]), str(params.get("vcf_name") or "patient.vcf")))
+    pairs.append((str(job), "job"))
+    return pairs
+
+
+def _scrub(value: Any, paths: list[tuple[str, str]]) -> Any:
+    """``value`` (strings, dicts, lists) with every server path replaced by its shown name."""
+    if isinstance(value, str):
+        for path, shown in paths:
+            value = value.replace(path, shown)
+        return value
+    if isinstance(value, dict):
+        return {k: _scrub(v, paths) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v, paths) for v in value]
+    return value
+
+
+def _scrub_files(folder: Path, paths: list[tuple[str, str]]) -> None:
+    """Last guard: no server path in the text files under ``folder`` (escaped as JSON or
+    HTML where the file is one)."""
+    import html
+
+    for f in sorted(folder.rglob("*")):
+        if not f.is_file() or f.suffix not in {".json", ".html", ".tsv", ".bed", ".txt"}:
+            continue
+        text = f.read_text(encoding="utf-8", errors="replace")
+        if not any(p in text for p, _ in paths):
+            continue
+        for path, shown in paths:
+            if f.suffix == ".json":
+                shown = json.dumps(shown)[1:-1]
+            elif f.suffix == ".html":
+                shown = html.escape(shown)
+            text = text.replace(path, shown)
+        write_text_atomic(f, text)
 
 
 def _one_line(text: str) -> str:
@@ -81,12 +126,19 @@ def _relative(value: Any, prefix: str) -> Any:
 def plan_task(params: dict[str, Any], job: Path, progress: Progress) -> dict[str, Any]:
     """``vivo plan``: the dossier (plan.json, report.html), design tables (TSV), sites (BED)
     and the GenBank files of the plan's cassette designs."""
+    import dataclasses
+
     from vivo.web.forms import plan_request
     from vivo.workflows.plan import run_plan, write_dossier
 
     result = run_plan(plan_request(params), progress=progress)
     out = job / "out"
+    paths = _shown_paths(params, job)  # the dossier names the upload, never the server path
+    result = dataclasses.replace(
+        result, variant=_scrub(result.variant, paths), provenance=_scrub(result.provenance, paths)
+    )
     write_dossier(result, out / "dossier")
+    _scrub_files(out / "dossier", paths)
     data = result.to_dict()
     write_text_atomic(out / "sections.tsv", _sections_tsv(data))
     write_text_atomic(out / "sites.bed", _sites_bed(data))
