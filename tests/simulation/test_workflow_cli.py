@@ -170,3 +170,22 @@ def test_yescarta_dose_follows_the_label_per_kg_rule() -> None:
     adult = run_simulation(SimulationRequest("car-t", "Yescarta", patients=1, weight_kg=120.0))
     assert child.metrics["dose_car_t_cells"] == pytest.approx(4e7)  # 2e6/kg
     assert adult.metrics["dose_car_t_cells"] == pytest.approx(2e8)  # capped at 2e8
+
+
+@pytest.mark.parametrize("dose", ["1e-320", "999", "0"])
+def test_hsc_doses_far_below_any_graft_are_one_line_errors(
+    dose: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A subnormal dose once underflowed to log(0) inside the graft-failure model."""
+    from vivo.cli.main import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["simulate", "hsc", "--dose", dose, "--series"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith("vivo: error:") and "[1000, 1e+09]" in err
+
+
+def test_graft_failure_in_log_space() -> None:
+    from vivo.simulation.hsc import graft_failure_probability
+
+    assert graft_failure_probability(1e-320) == 1.0

@@ -419,7 +419,8 @@ def graft_failure_probability(cd34_per_kg: float) -> float:
     """
     require_positive(cd34_per_kg, "CD34+ dose (cells/kg)")
     dr = hsc_dose_response()
-    x = math.log(cd34_per_kg / dr.graft_failure_d50_cd34_per_kg) * dr.graft_failure_hill
+    # in log space: a tiny dose over d50 would underflow to 0 before the log
+    x = (math.log(cd34_per_kg) - math.log(dr.graft_failure_d50_cd34_per_kg)) * dr.graft_failure_hill
     return float(1.0 / (1.0 + math.exp(min(x, 700.0))))
 
 

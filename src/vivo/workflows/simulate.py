@@ -41,16 +41,17 @@ _RANGES: dict[str, tuple[str, float, float, bool, str]] = {
     "editing_probability": ("editing probability", 0, 1, False, "a fraction"),
     "effective_moi": ("effective MOI", 0, 50, True, "integrations per cell, e.g. 1.5"),
     "weight_kg": ("weight (kg)", 0.5, 400, False, "body weight in kg"),
-    "cd34_per_kg": ("CD34+ dose (cells/kg)", 0, 1e9, True, "e.g. 4e6"),
+    "cd34_per_kg": ("CD34+ dose (cells/kg)", 1e3, 1e9, False, "e.g. 4e6"),
 }
-#: Dose unit and upper bound per kind: far above every approved dose, below numeric trouble
-#: (CAR-T: highest label doses ~1e9 cells; CD34+: ~2e7/kg; AAV: 1.1e14 vg/kg; tocilizumab
-#: 12 mg/kg).
+#: Dose unit and bounds per kind: far around every approved dose, clear of numeric trouble
+#: (CAR-T: highest label doses ~1e9 cells; CD34+: label minimums 2e6-3e6/kg, so 1e3/kg is
+#: a thousand-fold below any graft; AAV: 1.1e14 vg/kg; tocilizumab 12 mg/kg). A lower bound of
+#: 0 is exclusive.
 _DOSE_LIMITS = {
-    "car-t": ("total CAR+ cells", 1e11),
-    "hsc": ("CD34+ cells/kg", 1e9),
-    "aav": ("vg/kg", 1e16),
-    "pk": ("mg/kg", 100.0),
+    "car-t": ("total CAR+ cells", 0.0, 1e11),
+    "hsc": ("CD34+ cells/kg", 1e3, 1e9),
+    "aav": ("vg/kg", 0.0, 1e16),
+    "pk": ("mg/kg", 0.0, 100.0),
 }
 
 
@@ -105,8 +106,8 @@ class SimulationRequest:
         _whole(self.patients, "patients", 1, 100_000, hint="use 1 for the typical patient")
         _whole(self.seed, "seed", 0, _MAX_SEED, hint="any whole number >= 0")
         if self.dose is not None:
-            unit, top = _DOSE_LIMITS[self.kind]
-            _finite(self.dose, f"dose ({unit})", 0, top, hint=f"give {unit}", lo_open=True)
+            unit, low, top = _DOSE_LIMITS[self.kind]
+            _finite(self.dose, f"dose ({unit})", low, top, hint=f"give {unit}", lo_open=low == 0)
         for field, (label, lo, hi, lo_open, hint) in _RANGES.items():
             value = getattr(self, field)
             if value is not None:
