@@ -27,9 +27,9 @@ from vivo.planning.strategies.correct import (
     correct_hdr,
     correct_prime_edit,
 )
+from vivo.planning.strategies.exon_skip import rna_exon_skip
 from vivo.planning.strategies.induce import induce_hbf, induce_other
 from vivo.planning.strategies.rna import (
-    rna_exon_skip,
     rna_knockdown,
     rna_splice_inclusion,
     rna_target_knockdown,

@@ -18,7 +18,8 @@ from vivo.core.errors import InputError
 from vivo.core.seq import reverse_complement
 from vivo.genome.annotation import AnnotatedGenome
 from vivo.planning.requests import AsoDesign, SirnaDesign
-from vivo.planning.strategies.rna import COCKTAIL_STUDY, RNA_RECORDS
+from vivo.planning.strategies.exon_skip import COCKTAIL_STUDY
+from vivo.planning.strategies.rna import RNA_RECORDS
 from vivo.rna import aso as aso_engine
 from vivo.rna import sirna as sirna_engine
 from vivo.rna.offtargets import (
