@@ -42,7 +42,7 @@ from vivo.cells.car import (
     make_binder,
     make_domain,
 )
-from vivo.core.errors import FormatError, InputError
+from vivo.core.errors import InputError
 from vivo.core.seq import gc_content, translate
 from vivo.delivery.cassettes import Cassette, design_cassette
 from vivo.delivery.checks import CassetteReport, Check, check_cassette
@@ -169,37 +169,14 @@ class CarResult:
 
 
 def _read_records(path: str, what: str) -> list[tuple[str, str]]:
-    """Protein (or DNA) FASTA records as (name, sequence); letters are validated by the caller."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such {what} file: {p}")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormatError(f"cannot read {what} FASTA: {exc}", path=str(p)) from exc
-    recs: list[tuple[str, list[str]]] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if line.startswith(">"):
-            name = line[1:].split()[0] if line[1:].split() else ""
-            if not name:
-                raise FormatError("a FASTA header without a name", path=str(p), line=lineno)
-            recs.append((name, []))
-        elif line.strip():
-            if not recs:
-                raise FormatError(
-                    "sequence before the first '>' header",
-                    path=str(p),
-                    line=lineno,
-                    hint="start each record with a '>name' line",
-                )
-            recs[-1][1].append(line.strip())
-    out = [(n, "".join(chunks)) for n, chunks in recs]
-    if not out:
-        raise InputError(f"{p} has no FASTA records", hint=f"give the {what} as FASTA")
-    for n, seq in out:
-        if not seq:
-            raise FormatError(f"record {n!r} is empty", path=str(p))
-    return out
+    """Protein (or DNA) FASTA records as (name, sequence), read with vivo's one FASTA parser
+    (plain or gzip; letters are validated by the caller)."""
+    from vivo.genome.fasta_format import parse_fasta_text
+    from vivo.io.sniff import read_text, require_file
+
+    p = require_file(path, f"{what} file")
+    text = read_text(p, what=f"{what} FASTA file")
+    return [(r.name, r.sequence) for r in parse_fasta_text(text, where=str(p), alphabet="protein")]
 
 
 def read_binder_fasta(path: str, *, target: str) -> Binder:
