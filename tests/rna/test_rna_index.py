@@ -244,3 +244,20 @@ def test_rna_workflows_use_the_cache(
     aso = design_aso(AsoRequest(gene="SMN2", mode="include", exon=7, transcriptome=str(fasta),
                                 top=2))  # fmt: skip
     assert any("transcriptome index loaded from the cache" in n for n in aso.notes)
+
+
+def test_transcriptome_without_utrs_is_cached_and_loaded(tmp_path: Path) -> None:
+    """Regression: a transcriptome with no annotated CDS (so no 3'UTR, e.g. a FASTA of
+    mRNAs) wrote an offsets array one longer than its UTR list, and its cached entry could
+    never be loaded back (an error after building it)."""
+    rnd = random.Random(3)
+    seqs = tuple("".join(rnd.choice("ACGT") for _ in range(700)) for _ in range(3))
+    tm = Transcriptome(("A", "B", "C"), ("GA", "GB", "GC"), seqs, (None, None, None),
+                       source="no CDS")  # fmt: skip
+    built = transcriptome_indexes(tm, min_bp=0, root=tmp_path)
+    again = transcriptome_indexes(tm, min_bp=0, root=tmp_path)
+    assert (built.status, again.status) == ("built and cached", "loaded")
+    assert again.seed.n_utrs == 0
+    guide = [reverse_complement(seqs[0][100:121])]
+    (cached,), (fresh,) = seed_matches(again.seed, guide), seed_matches(build_seed_index(tm), guide)
+    assert (cached.site, cached.n_sites, cached.n_transcripts) == (fresh.site, 0, 0)

@@ -260,7 +260,7 @@ def build_seed_index(transcriptome: Transcriptome) -> SeedIndex:
             txs.append(i)
     text = "N".join(utrs).encode("ascii")
     lengths = np.array([len(u) for u in utrs], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+    offsets = (np.cumsum(lengths + 1) - (lengths + 1)).astype(np.int64)  # one start per UTR
     keys, starts = _kmer_keys(encode(text), SEED_LENGTH)
     order = np.argsort(keys, kind="stable")
     pos: npt.NDArray[np.uint32] | I64 = starts[order]
