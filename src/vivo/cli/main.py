@@ -91,8 +91,8 @@ def _root(
 #: command -> the ``vivo.cli`` module that registers it, so that ``vivo CMD`` imports and builds
 #: only that command (tests/cli/test_cli.py checks the map against the modules)
 COMMAND_MODULES: dict[str, str] = {
-    "car": "car", "cassette": "cassette", "cells": "cells", "doctor": "doctor", "edit": "edit",
-    "genome": "genome", "guides": "guides", "nucleases": "guides", "hla": "hla",
+    "cache": "cache", "car": "car", "cassette": "cassette", "cells": "cells", "doctor": "doctor",
+    "edit": "edit", "genome": "genome", "guides": "guides", "nucleases": "guides", "hla": "hla",
     "inherit": "inherit", "explain": "kb", "kb": "kb", "offtargets": "offtargets",
     "plan": "plan", "rna": "rna", "serve": "serve", "simulate": "simulate",
     "trials": "trials", "variant": "variant", "locus": "variant",

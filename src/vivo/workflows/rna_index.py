@@ -35,6 +35,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +301,8 @@ def _loaded(tm: Transcriptome, folder: Path, shard_bp: int, how: str) -> Transcr
         near = dataclasses.replace(shards[0], source=tm.source, complete=tm.complete)
     else:
         near = ShardedTranscriptome(tm, shard_bp, indexes=tuple(shards))
+    with contextlib.suppress(OSError):  # its last use, for `vivo cache clear --older-than`
+        os.utime(folder / "entry.json")
     status: Status = "loaded" if how.startswith("loaded") else "built and cached"
     size = sum(int(r["bytes"]) for r in doc["files"].values())
     note = f"transcriptome index {how} ({folder}, {size / 1e6:,.0f} MB)"

@@ -1,0 +1,250 @@
+"""What vivo keeps in its cache folder, and clearing it (``vivo cache info|clear``).
+
+The cache (:func:`vivo.io.places.cache_dir`) holds only what vivo can derive again:
+
+============= ===================================================================================
+kind          what
+============= ===================================================================================
+``rna-index`` transcriptome off-target indexes of ``vivo rna`` (about 75 bytes per transcript
+              base: a human-size transcriptome needs about 27 GB); rebuilt when next needed
+``fasta``     ``.fai``/``.gzi`` indexes and decompressed copies of FASTA inputs; rebuilt
+``trials``    saved ClinicalTrials.gov answers; ``vivo plan --trials cache`` reads them offline,
+              so clearing them loses those answers until the next online query
+============= ===================================================================================
+
+``web`` (the jobs of ``vivo serve``, kept for ``--keep-hours`` by the server itself) and any
+folder vivo does not know are listed by :func:`cache_inventory` and never removed here.
+
+Clearing is safe while other vivo processes run: an index being built holds its build lock
+and is skipped; an entry is first renamed to a ``.removing`` name (so nothing ever reads a
+half-deleted entry, and a crash leaves a folder that the next build sweeps away), then
+deleted. A process that already memory-mapped a removed index keeps reading it (POSIX keeps
+the data until it is unmapped). Each cached transcriptome index records its last use (the
+modification time of its ``entry.json``, refreshed on every load), which ``--older-than``
+compares against.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from vivo.core.errors import InputError
+from vivo.io.genome_store import GenomeStore
+from vivo.io.places import cache_dir
+
+__all__ = ["CLEARABLE", "CacheEntry", "CacheInventory", "ClearReport", "cache_inventory",
+           "clear_cache"]  # fmt: skip
+
+#: kinds that ``vivo cache clear`` may remove, with what each holds
+CLEARABLE: Final[dict[str, str]] = {
+    "rna-index": "transcriptome off-target indexes of vivo rna (rebuilt when next needed)",
+    "fasta": "indexes and decompressed copies of FASTA inputs (rebuilt when next needed)",
+    "trials": "saved ClinicalTrials.gov answers (vivo plan --trials cache reads them offline)",
+}
+#: kinds listed but never removed by this module
+KEPT: Final[dict[str, str]] = {
+    "web": "jobs of vivo serve (the server removes them after --keep-hours)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """One removable unit of the cache: an index folder or a file."""
+
+    kind: str
+    path: Path
+    bytes: int
+    last_used: float  # seconds since the epoch
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "path": str(self.path), "bytes": self.bytes,
+                "last_used": _iso(self.last_used), "detail": self.detail}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInventory:
+    """Every entry of the cache folder ``root`` by kind, and the folders vivo leaves alone."""
+
+    root: Path
+    entries: tuple[CacheEntry, ...]
+    kept: tuple[tuple[str, Path, int, str], ...]  # (name, path, bytes, why it is kept)
+
+    def bytes_of(self, kind: str) -> int:
+        return sum(e.bytes for e in self.entries if e.kind == kind)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "schema_version": 1,
+            "root": str(self.root),
+            "kinds": {k: {"what": what, "entries": sum(e.kind == k for e in self.entries),
+                          "bytes": self.bytes_of(k)} for k, what in CLEARABLE.items()},
+            "entries": [e.to_dict() for e in self.entries],
+            "kept": [{"name": n, "path": str(p), "bytes": b, "why": why}
+                     for n, p, b, why in self.kept],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ClearReport:
+    """What :func:`clear_cache` removed (or would remove, with ``dry_run``) and what it skipped."""
+
+    root: Path
+    dry_run: bool
+    removed: tuple[CacheEntry, ...]
+    skipped: tuple[tuple[CacheEntry, str], ...] = field(default_factory=tuple)
+
+    @property
+    def freed_bytes(self) -> int:
+        return sum(e.bytes for e in self.removed)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "schema_version": 1, "root": str(self.root), "dry_run": self.dry_run,
+            "freed_bytes": self.freed_bytes, "removed": [e.to_dict() for e in self.removed],
+            "skipped": [{**e.to_dict(), "why": why} for e, why in self.skipped],
+        }  # fmt: skip
+
+
+def _iso(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def _size(path: Path) -> int:
+    """Bytes of a file, or of every file below a folder (links not followed)."""
+    try:
+        if path.is_symlink() or path.is_file():
+            return path.lstat().st_size
+        total = 0
+        for dirpath, _dirs, files in os.walk(path):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    total += os.lstat(os.path.join(dirpath, name)).st_size
+        return total
+    except OSError:
+        return 0
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _rna_entry(folder: Path) -> CacheEntry:
+    record = folder / "entry.json"
+    detail = "damaged: no entry.json (rebuilt when next needed)"
+    with contextlib.suppress(OSError, UnicodeDecodeError, json.JSONDecodeError, TypeError,
+                             ValueError, AttributeError):  # fmt: skip
+        doc = json.loads(record.read_text(encoding="utf-8"))
+        detail = (f"{int(doc['transcripts']):,} transcripts, {int(doc['total_length']):,} nt, "
+                  f"built by vivo {doc.get('vivo_version', '?')}")  # fmt: skip
+        source = doc.get("source")
+        if isinstance(source, str) and source:
+            detail += f", from {source}"
+    last = _mtime(record) if record.exists() else _mtime(folder)
+    return CacheEntry("rna-index", folder, _size(folder), last, detail)
+
+
+def _visible(folder: Path) -> list[Path]:
+    """Children of ``folder`` that are entries (no hidden lock or staging names)."""
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def cache_inventory(root: Path | None = None) -> CacheInventory:
+    """The entries of the cache folder (default :func:`cache_dir`); nothing is changed."""
+    root = cache_dir() if root is None else root
+    entries: list[CacheEntry] = []
+    kept: list[tuple[str, Path, int, str]] = []
+    for child in _visible(root) if root.is_dir() else []:
+        if child.name == "rna-index" and child.is_dir():
+            entries += [_rna_entry(p) for p in _visible(child) if p.is_dir()]
+        elif child.name in CLEARABLE and child.is_dir():
+            entries += [CacheEntry(child.name, p, _size(p), _mtime(p)) for p in _visible(child)]
+        else:
+            why = KEPT.get(child.name, "not a folder vivo writes: left alone")
+            kept.append((child.name, child, _size(child), why))
+    return CacheInventory(root, tuple(entries), tuple(kept))
+
+
+def _check_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    import difflib
+
+    for kind in kinds:
+        if kind in KEPT:
+            raise InputError(f"{kind!r} is not cleared by vivo cache: {KEPT[kind]}",
+                             hint="kinds: " + ", ".join(CLEARABLE))  # fmt: skip
+        if kind not in CLEARABLE:
+            close = difflib.get_close_matches(kind, list(CLEARABLE), n=1)
+            raise InputError(
+                f"unknown cache kind {kind!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+                hint="kinds: " + ", ".join(CLEARABLE),
+            )
+    return tuple(dict.fromkeys(kinds)) or tuple(CLEARABLE)
+
+
+def _remove(entry: CacheEntry) -> None:
+    """Rename ``entry`` to a ``.removing`` name, then delete it."""
+    doomed = entry.path.with_name(f".{entry.path.name}.pid{os.getpid()}.x.removing")
+    os.replace(entry.path, doomed)
+    if doomed.is_dir() and not doomed.is_symlink():
+        shutil.rmtree(doomed, ignore_errors=True)
+    else:
+        doomed.unlink(missing_ok=True)
+
+
+def clear_cache(
+    kinds: tuple[str, ...] = (),
+    *,
+    older_than_days: float | None = None,
+    dry_run: bool = False,
+    root: Path | None = None,
+    now: float | None = None,
+) -> ClearReport:
+    """Remove the cache entries of ``kinds`` (default every clearable kind) last used more than
+    ``older_than_days`` ago (default: all). Entries being built are skipped and reported."""
+    chosen = _check_kinds(kinds)
+    if older_than_days is not None and not (0 <= older_than_days < float("inf")):
+        raise InputError(f"--older-than must be a number of days >= 0, not {older_than_days}")
+    inventory = cache_inventory(root)
+    now = time.time() if now is None else now
+    limit = None if older_than_days is None else now - older_than_days * 86400.0
+    removed: list[CacheEntry] = []
+    skipped: list[tuple[CacheEntry, str]] = []
+    for entry in inventory.entries:
+        if entry.kind not in chosen or (limit is not None and entry.last_used > limit):
+            continue
+        if dry_run:
+            removed.append(entry)
+            continue
+        try:
+            if entry.kind == "rna-index":
+                store = GenomeStore(entry.path.parent)
+                with store.building(entry.path.name):  # InputError while another builds it
+                    _remove(entry)
+            else:
+                _remove(entry)
+        except InputError:
+            skipped.append((entry, "in use: being built by another process"))
+            continue
+        except FileNotFoundError:
+            continue  # removed meanwhile by another process
+        except OSError as exc:
+            skipped.append((entry, f"cannot remove: {(exc.strerror or str(exc)).lower()}"))
+            continue
+        removed.append(entry)
+    if not dry_run and "rna-index" in chosen and (inventory.root / "rna-index").is_dir():
+        with contextlib.suppress(OSError):
+            GenomeStore(inventory.root / "rna-index").sweep_stale()
+    return ClearReport(inventory.root, dry_run, tuple(removed), tuple(skipped))

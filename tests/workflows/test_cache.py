@@ -1,0 +1,134 @@
+"""vivo's cache folder: inventory and clearing (vivo.workflows.cache, `vivo cache`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from vivo.cli.main import main
+from vivo.core.errors import InputError
+from vivo.io.genome_store import GenomeStore
+from vivo.rna.offtargets import Transcriptome
+from vivo.workflows.cache import cache_inventory, clear_cache
+from vivo.workflows.rna_index import transcriptome_indexes
+
+DAY = 86400.0
+
+
+def _tm(seed: int) -> Transcriptome:
+    rnd = random.Random(seed)
+    seqs = tuple("".join(rnd.choice("ACGT") for _ in range(900)) for _ in range(4))
+    return Transcriptome(("T0", "T1", "T2", "T3"), ("G0", "G0", "G1", "G1"), seqs,
+                         (None, None, None, None), source=f"synthetic {seed}")  # fmt: skip
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder with two transcriptome indexes, a FASTA index, a trials answer, vivo
+    serve's jobs and a folder vivo does not know."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("VIVO_CACHE_DIR", str(root))
+    for seed in (1, 2):
+        got = transcriptome_indexes(_tm(seed), min_bp=0)
+        assert got.status == "built and cached" and got.path is not None
+    (root / "fasta").mkdir()
+    (root / "fasta" / "abc-genome.fa.fai").write_text("chr1\t10\t6\t10\t11\n")
+    (root / "trials").mkdir()
+    (root / "trials" / "q1.json").write_text("{}")
+    (root / "web" / "job1").mkdir(parents=True)
+    (root / "web" / "job1" / "status.json").write_text("{}")
+    (root / "mine").mkdir()
+    return root
+
+
+def _rna(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "rna-index").iterdir() if not p.name.startswith("."))
+
+
+def test_inventory_lists_entries_and_leaves_other_folders(cache: Path) -> None:
+    inv = cache_inventory()
+    kinds = sorted(e.kind for e in inv.entries)
+    assert kinds == ["fasta", "rna-index", "rna-index", "trials"]
+    rna = [e for e in inv.entries if e.kind == "rna-index"]
+    assert all(e.bytes > 10_000 for e in rna)  # real arrays, not just entry.json
+    assert all("4 transcripts, 3,600 nt" in e.detail for e in rna)
+    assert sorted(n for n, *_ in inv.kept) == ["mine", "web"]
+    doc = inv.to_dict()
+    assert doc["kinds"]["rna-index"]["entries"] == 2  # type: ignore[index]
+    json.dumps(doc)
+
+
+def test_clear_everything_keeps_web_and_unknown(cache: Path) -> None:
+    before = cache_inventory()
+    report = clear_cache()
+    assert len(report.removed) == 4 and report.freed_bytes == sum(e.bytes for e in before.entries)
+    assert cache_inventory().entries == ()
+    assert (cache / "web" / "job1" / "status.json").is_file() and (cache / "mine").is_dir()
+    assert not [p for p in (cache / "rna-index").iterdir() if p.name.endswith(".removing")]
+
+
+def test_dry_run_removes_nothing(cache: Path) -> None:
+    report = clear_cache(("rna-index",), dry_run=True)
+    assert len(report.removed) == 2
+    assert len(_rna(cache)) == 2
+
+
+def test_older_than_uses_last_use_which_a_load_refreshes(cache: Path) -> None:
+    old, recent = _rna(cache)
+    long_ago = time.time() - 40 * DAY
+    for folder in (old, recent):
+        os.utime(folder / "entry.json", (long_ago, long_ago))
+    # loading the index of seed 2 marks it used now
+    tm2 = _tm(2)
+    got = transcriptome_indexes(tm2, min_bp=0)
+    assert got.status == "loaded"
+    used = got.path
+    assert used is not None and (used / "entry.json").stat().st_mtime > time.time() - 600
+    report = clear_cache(("rna-index",), older_than_days=30)
+    assert [e.path for e in report.removed] == [p for p in (old, recent) if p != used]
+    assert _rna(cache) == [used]
+
+
+def test_an_index_being_built_is_skipped(cache: Path) -> None:
+    first = _rna(cache)[0]
+    with GenomeStore(first.parent).building(first.name):  # another builder holds its lock
+        report = clear_cache(("rna-index",))
+    assert [e.path for e, _ in report.skipped] == [first]
+    assert "being built" in report.skipped[0][1]
+    assert _rna(cache) == [first]
+
+
+@pytest.mark.parametrize(
+    ("kinds", "days", "match"),
+    [(("web",), None, "not cleared by vivo cache"), (("rna-indx",), None, "did you mean"),
+     ((), -1.0, "older-than"), ((), float("nan"), "older-than")],
+)  # fmt: skip
+def test_bad_requests(cache: Path, kinds: tuple[str, ...], days: float | None, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        clear_cache(kinds, older_than_days=days)
+    assert len(cache_inventory().entries) == 4
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_cli(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "cache", "info", "--json")
+    assert code == 0 and json.loads(out)["kinds"]["fasta"]["entries"] == 1
+    code, out, _ = _run(capsys, "cache", "clear", "trials", "fasta")
+    assert code == 0 and "removed 2 entries" in out
+    code, _, err = _run(capsys, "cache", "clear", "web")
+    assert code == 2 and err.startswith("vivo: error:") and len(err.strip().splitlines()) == 1
+    code, _, err = _run(capsys, "cache", "clear", "--older-than", "inf")
+    assert code == 2 and "--older-than" in err
+    code, out, _ = _run(capsys, "cache", "clear", "--json")
+    assert code == 0 and len(json.loads(out)["removed"]) == 2
