@@ -189,3 +189,32 @@ def test_trials_offline(harness: Harness, data: st.DataObject) -> None:
             harness.t("--format", "table", "tsv", "json", "xml"), harness.flag("--json"),
         ])  # fmt: skip
         harness.check(args, box)
+
+
+@FUZZ
+@given(data=st.data())
+def test_cache(harness: Harness, data: st.DataObject) -> None:
+    """`vivo cache info|clear` on a cache folder inside the sandbox (never the session's)."""
+    import os
+
+    with harness.sandbox() as box:
+        (box / "cache" / "fasta").mkdir(parents=True)
+        (box / "cache" / "fasta" / "x.fa.fai").write_text("c\t1\t3\t1\t2\n")
+        (box / "cache" / "web").mkdir()
+        words = harness.text("rna-index", "fasta", "trials", "web", "RNA-INDEX", "")
+        args = ["cache", data.draw(st.sampled_from(["info", "clear", "list"]))]
+        args += data.draw(st.lists(words, max_size=3))
+        args += harness.options(data, box, [
+            harness.n("--older-than", 0, 1e6, integer=False), harness.flag("--dry-run"),
+            harness.flag("--json"),
+        ])  # fmt: skip
+        old = os.environ.get("VIVO_CACHE_DIR")
+        os.environ["VIVO_CACHE_DIR"] = str(box / "cache")
+        try:
+            harness.check(args, box)
+        finally:
+            if old is None:
+                os.environ.pop("VIVO_CACHE_DIR", None)
+            else:
+                os.environ["VIVO_CACHE_DIR"] = old
+        assert (box / "cache" / "web").is_dir()  # never touched
