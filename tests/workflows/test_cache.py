@@ -132,3 +132,16 @@ def test_cli(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "--older-than" in err
     code, out, _ = _run(capsys, "cache", "clear", "--json")
     assert code == 0 and len(json.loads(out)["removed"]) == 2
+
+
+def test_read_only_cache_is_reported_not_called_busy(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(self: GenomeStore) -> None:
+        raise InputError(f"genome store {self.root}: it is not writable")
+
+    monkeypatch.setattr(GenomeStore, "check_writable", read_only)
+    report = clear_cache(("rna-index",))
+    assert len(report.skipped) == 2 and not report.removed
+    assert all(why.startswith("cannot remove: ") for _, why in report.skipped)
+    assert len(_rna(cache)) == 2

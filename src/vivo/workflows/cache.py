@@ -235,8 +235,10 @@ def clear_cache(
                     _remove(entry)
             else:
                 _remove(entry)
-        except InputError:
-            skipped.append((entry, "in use: being built by another process"))
+        except InputError as exc:  # the build lock is held, or the folder is read-only
+            busy = "being built" in exc.message
+            skipped.append((entry, "in use: being built by another process" if busy
+                            else f"cannot remove: {exc.message}"))  # fmt: skip
             continue
         except FileNotFoundError:
             continue  # removed meanwhile by another process
