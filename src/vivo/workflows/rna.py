@@ -304,8 +304,16 @@ def design_sirna(request: SiRNARequest) -> SiRNAResult:
         seed_index=indexes.seed if indexes else None,
         near_index=indexes.near if indexes else None,
     )  # fmt: skip
-    if indexes is not None and indexes.note:
-        design = dataclasses.replace(design, notes=(*design.notes, indexes.note))
+    notes = [indexes.note] if indexes is not None and indexes.note else []
+    if tm is not None and (missing := sum(c is None for c in tm.cds)):
+        notes.append(
+            f"seed matches were searched in the 3'UTRs of {len(tm) - missing:,} of {len(tm):,} "
+            f"transcripts ({tm.source}); {missing:,} without an annotated CDS have no known "
+            "3'UTR (GENCODE transcripts.fa headers carry CDS:start-end; --genome with "
+            "--annotation gives every coding transcript's)"
+        )
+    if notes:
+        design = dataclasses.replace(design, notes=(*design.notes, *notes))
     return SiRNAResult(design, variants=len(snps))
 
 
