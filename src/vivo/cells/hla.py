@@ -22,7 +22,10 @@ antigen) and at the allele level (first two fields: the same HLA protein). A mis
 graft-versus-host (GvH) direction is a recipient antigen or allele the donor lacks (the donor's
 T cells see it as foreign); one in the host-versus-graft (HvG, rejection) direction is a donor
 antigen or allele the recipient lacks (Nunes et al., Blood 2011;118:e180). A locus counts
-``2 - max(GvH, HvG)`` matches and a homozygous mismatch counts twice. A recipient homozygous
+``2 - max(GvH, HvG)`` matches and a homozygous mismatch counts twice. Grades: x/8 (A, B, C,
+DRB1), x/10 (+ DQB1), x/12 (+ DPB1) at the allele level, and the cord-blood x/6 (A and B at the
+antigen level, DRB1 at the allele level; WMDA). Every DPB1 mismatch is an antigen mismatch (WMDA
+2024 rule). A recipient homozygous
 for A*01:01 with an A*01:01/A*02:01 donor has only an HvG mismatch (rejection direction); the
 reverse pair has only a GvH mismatch. Null alleles are not expressed: a locus with one null
 allele is compared as homozygous for the expressed one.
@@ -38,7 +41,9 @@ with probability 1/4 (Punnett square from :mod:`vivo.variants.inheritance`), and
 of N siblings is with probability 1 - (3/4)^N. Recombination within the HLA region is ignored
 (it lowers the true figure slightly), and the four parental haplotypes are assumed distinct.
 Unrelated-donor match rates by ancestry are the published registry figures bundled in
-``data/hla_registry.toml`` (Dehn et al., Biol Blood Marrow Transplant 2015;21:137-141).
+``data/hla_registry.toml``: Dehn et al. (Biol Blood Marrow Transplant 2015;21:137-141) for four
+broad U.S. groups, and Gragert et al. (N Engl J Med 2014;371:339-348) for 21 detailed groups, of
+which only the figures that could be read are bundled.
 
 >>> str(sibling_match_probability(2).identical_at_least_one)
 '7/16'
@@ -54,6 +59,7 @@ from vivo.cells.donor_odds import (
     RegistryLikelihood,
     SiblingOdds,
     registry_ancestries,
+    registry_ancestry_names,
     registry_match_likelihood,
     sibling_match_probability,
 )
@@ -61,6 +67,7 @@ from vivo.core.errors import InputError
 from vivo.core.provenance import Citation, ModelInfo
 
 __all__ = [
+    "CORD_BLOOD_LOCI",
     "EXPRESSION_SUFFIXES",
     "GRADED_LOCI",
     "GRADES",
@@ -78,6 +85,7 @@ __all__ = [
     "parse_allele",
     "parse_typing",
     "registry_ancestries",
+    "registry_ancestry_names",
     "registry_match_likelihood",
     "sibling_match_probability",
 ]
@@ -93,6 +101,15 @@ GRADES: dict[int, tuple[str, ...]] = {
     12: ("A", "B", "C", "DRB1", "DQB1", "DPB1"),
 }
 """Match grades: x/8 (NMDP/CIBMTR standard), x/10 (adds DQB1), x/12 (adds DPB1)."""
+CORD_BLOOD_LOCI = ("A", "B", "DRB1")
+"""The cord-blood grade x/6: HLA-A and -B at the antigen level, HLA-DRB1 at the allele level
+(WMDA Search & Match documentation: "Match class (e.g. 5/6, 4/6) is based on Antigen level
+matching at the A* and B* locus whereas regular matching at antigen recognition domain (ARD)
+level is used for DRB1")."""
+_NO_ALLELE_LEVEL = frozenset({"DPB1"})
+"""Loci where every mismatch is an antigen mismatch: "Any HLA-DPB1 mismatch is considered an
+Antigen mismatch ... Therefore, there cannot be any allele mismatches" (WMDA Bioinformatics &
+Innovation Committee recommendation finalised 2024-02-07, WMDA Search & Match documentation)."""
 
 EXPRESSION_SUFFIXES = {
     "N": "null allele (not expressed)",
@@ -126,6 +143,14 @@ DEHN_2015 = Citation(
     year=2015,
     doi="10.1016/j.bbmt.2014.10.002",
 )
+GRAGERT_2014 = Citation(
+    key="Gragert2014",
+    authors="Gragert L, Eapen M, Williams E, Freeman J, Spellman S, Baitty R, Hartzman R, et al.",
+    title="HLA match likelihoods for hematopoietic stem-cell grafts in the U.S. registry",
+    journal="N Engl J Med",
+    year=2014,
+    doi="10.1056/NEJMsa1311707",
+)
 MODEL_INFO = ModelInfo(
     name="HLA matching",
     version="vivo-hla-1",
@@ -134,8 +159,10 @@ MODEL_INFO = ModelInfo(
     "groups, serology), two alleles per locus; HLA-A, -B, -C, -DRB1 required, DQB1/DPB1 optional",
     notes="GvH = recipient allele absent from the donor; HvG = donor allele absent from the "
     "recipient; locus matches = 2 - max(GvH, HvG); allele level = first two fields; null "
-    "alleles not expressed; sibling odds 1 - (3/4)^N; registry rates from Dehn 2015",
-    extra_citations=(MARSH_2010, DEHN_2015),
+    "alleles not expressed; cord-blood x/6 = A, B antigen + DRB1 allele; every DPB1 mismatch "
+    "is an antigen mismatch (WMDA); sibling odds 1 - (3/4)^N; registry rates from Dehn 2015 (4 "
+    "broad groups) and Gragert 2014 (21 detailed groups; only figures read are bundled)",
+    extra_citations=(MARSH_2010, DEHN_2015, GRAGERT_2014),
 )
 
 # serologic prefixes -> locus ("Cw" keeps its w; "DPw" names cellular DP types)
@@ -435,10 +462,12 @@ class Grade:
 
     @property
     def label(self) -> str:
-        """``7/8`` at the allele level, or ``?/8 (antigen 8/8)`` when alleles are unresolved."""
+        """``7/8`` at the allele level, or ``?/8 (antigen 8/8)`` when alleles are unresolved;
+        the cord-blood grade reads ``5/6 cord blood``."""
+        tail = " cord blood" if self.out_of == 6 else ""
         if self.allele_matches is None:
-            return f"?/{self.out_of} (antigen {self.antigen_matches}/{self.out_of})"
-        return f"{self.allele_matches}/{self.out_of}"
+            return f"?/{self.out_of}{tail} (antigen {self.antigen_matches}/{self.out_of})"
+        return f"{self.allele_matches}/{self.out_of}{tail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,7 +573,11 @@ def _one_way(
             unresolved = True
             continue
         allele += 1
-        found.append(Mismatch(s.locus, str(s), direction, "allele"))
+        if s.locus in _NO_ALLELE_LEVEL:  # WMDA 2024: a DPB1 mismatch is an antigen mismatch
+            antigen += 1
+            found.append(Mismatch(s.locus, str(s), direction, "antigen"))
+        else:
+            found.append(Mismatch(s.locus, str(s), direction, "allele"))
     return antigen, (None if unresolved else allele), found
 
 
@@ -620,9 +653,10 @@ def match(recipient: Typing | str, donor: Typing | str) -> MatchResult:
         if (r := rec.get(locus)) is not None and (d := don.get(locus)) is not None
     )
     compared = {lm.locus for lm in loci}
-    grades = tuple(
+    grades = [
         _grade(out_of, names, loci) for out_of, names in GRADES.items() if compared >= set(names)
-    )
+    ]
+    grades.append(_cord_blood_grade(loci))
     notes = [
         f"HLA-{t.locus} typed in the {who} only: not compared"
         for who, typing, other in (("recipient", rec, don), ("donor", don, rec))
@@ -634,7 +668,21 @@ def match(recipient: Typing | str, donor: Typing | str) -> MatchResult:
         for t in rec.loci
         if t.locus not in GRADED_LOCI
     ]
-    return MatchResult(rec, don, loci, grades, tuple(notes))
+    return MatchResult(rec, don, loci, tuple(grades), tuple(notes))
+
+
+def _cord_blood_grade(loci: tuple[LocusMatch, ...]) -> Grade:
+    """x/6 for cord blood: antigen matches at A and B plus allele matches at DRB1."""
+    by = {lm.locus: lm for lm in loci}
+    a, b, dr = (by[locus] for locus in CORD_BLOOD_LOCI)
+    score = (
+        None
+        if dr.allele_matches is None
+        else a.antigen_matches + b.antigen_matches + (dr.allele_matches)
+    )
+    return Grade(
+        6, CORD_BLOOD_LOCI, score, a.antigen_matches + b.antigen_matches + dr.antigen_matches
+    )
 
 
 def _grade(out_of: int, names: tuple[str, ...], loci: tuple[LocusMatch, ...]) -> Grade:

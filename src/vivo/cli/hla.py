@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -12,15 +11,6 @@ from vivo.cli.output import console, emit, print_table, sequence_table
 from vivo.cli.validate import int_option
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
-
-
-class Ancestry(StrEnum):
-    """Patient ancestry groups of the bundled registry table (Dehn et al. 2015)."""
-
-    white = "white"
-    hispanic = "hispanic"
-    asian_pacific_islander = "asian-pacific-islander"
-    african_american = "african-american"
 
 
 def match(
@@ -84,14 +74,28 @@ def donors(
         int, int_option("--siblings", min=0, max=100, help="number of full siblings")
     ],
     ancestry: Annotated[
-        Ancestry | None,
-        typer.Option("--ancestry", case_sensitive=False, help="patient ancestry (registry odds)"),
+        str | None,
+        typer.Option(
+            "--ancestry",
+            help="patient ancestry for the registry odds: a broad group of Dehn 2015 (white, "
+            "hispanic, asian-pacific-islander, african-american) or one of the 21 detailed "
+            "groups of Gragert 2014 by NMDP code or name (eurcau, scamb, chinese, mexican ...)",
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Odds of an HLA-identical sibling (Mendelian) and of a matched unrelated donor."""
     from vivo.cells.hla import registry_match_likelihood, sibling_match_probability
+    from vivo.core.errors import InputError
 
+    reg = None
+    if ancestry is not None:
+        try:
+            reg = registry_match_likelihood(ancestry)
+        except InputError as exc:
+            raise InputError(
+                f"unknown --ancestry {ancestry.strip()[:60]!r}", hint=exc.hint
+            ) from exc
     odds = sibling_match_probability(siblings)
     data: dict[str, Any] = {
         "schema_version": "1",
@@ -113,18 +117,25 @@ def donors(
         "the HLA region ignored (it lowers the true figure slightly)",
         "unrelated": None,
     }
-    if ancestry is not None:
-        reg = registry_match_likelihood(ancestry.value)
-        data["unrelated"] = {
-            "ancestry": reg.ancestry,
-            "label": reg.label,
-            "registry": reg.registry,
-            "as_of": reg.as_of,
-            "rates": reg.rates,
-            "sources": list(reg.sources),
-            "notes": list(reg.notes),
-        }
+    if reg is not None:
+        data["unrelated"] = _registry_dict(reg)
     emit(data, as_json=as_json, render=lambda: _render_donors(data))
+
+
+def _registry_dict(reg: Any) -> dict[str, Any]:
+    return {
+        "ancestry": reg.ancestry,
+        "label": reg.label,
+        "study": reg.study,
+        "code": reg.code,
+        "registry": reg.registry,
+        "as_of": reg.as_of,
+        "rates": reg.rates,
+        "how_read": reg.how_read,
+        "sources": list(reg.sources),
+        "notes": list(reg.notes),
+        "broad_group": None if reg.broad is None else _registry_dict(reg.broad),
+    }
 
 
 def _render_donors(data: dict[str, Any]) -> None:
@@ -142,12 +153,35 @@ def _render_donors(data: dict[str, Any]) -> None:
     if reg is None:
         console.print("  (add --ancestry for the odds of a matched unrelated donor)")
         return
-    table = Table(title=f"Unrelated donor, {reg['label']}: {reg['registry']}, as of {reg['as_of']}")
-    table.add_column("grade")
-    table.add_column("patients with a donor", justify="right")
-    for grade, rate in reg["rates"].items():
-        table.add_row(grade, f"{rate:.0%}")
-    console.print(table)
+    _render_registry(reg)
+    broad = reg["broad_group"]
+    if broad is not None:
+        console.print(
+            f"Context: the broad group that contains {reg['label']} ({broad['study']}, another "
+            "cohort and model):",
+            highlight=False,
+        )
+        _render_registry(broad)
+
+
+def _render_registry(reg: dict[str, Any]) -> None:
+    title = (
+        f"Unrelated donor, {reg['label']} ({reg['study']}): {reg['registry']}, as of {reg['as_of']}"
+    )
+    if not reg["rates"]:
+        console.print(f"{title}: no per-group figure bundled", highlight=False)
+    else:
+        table = Table(title=title)
+        table.add_column("grade")
+        table.add_column("patients with a donor", justify="right")
+        table.add_column("how read")
+        for grade, rate in reg["rates"].items():
+            how = reg["how_read"].get(grade, "")
+            table.add_row(grade, f"{rate:.0%}", how.split(":")[0].split(" (")[0])
+        console.print(table)
+        for grade, how in reg["how_read"].items():
+            if ":" in how:  # a figure read at second hand says how, in full
+                console.print(f"how read, {grade}: {how}", highlight=False)
     for s in reg["sources"]:
         console.print(f"source: {s}", highlight=False)
     for note in reg["notes"]:
