@@ -2,7 +2,8 @@
 
 Golden records: UniProt entries (checked by their published CRC64) and the CAR proteins of
 approved products (GenBank HM852952 for axi-cel, patent WO2021091978A1 SEQ ID NO: 9 for ide-cel,
-US9499629B2 for tisa-cel; see src/vivo/cells/data/SOURCES.md).
+US9499629B2 for tisa-cel, FDA GSRS E18VZQ3GB1 for liso-cel) and patent sequence statements (IgG4
+hinge, P2A); see src/vivo/cells/data/SOURCES.md.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from Bio.SeqUtils.CheckSum import crc64
 from vivo.cells.car import (
     COSTIMS,
     HINGES,
+    PEPTIDES_2A,
     CarSpec,
     design_car,
     design_tcr,
@@ -74,6 +76,27 @@ TISACEL = (  # US9499629B2 translated
     "RPVQTTQEEDGCSCRFPEEEEGGCELRVKFSRSADAPAYKQGQNQLYNELNLGRREEYDVLDKRRGRDPEMGGKPRRKNPQEGLYNE"
     "LQKDKMAEAYSEIGMKGERRRGKGHDGLYQGLSTATKDTYDALHMQALPPR"
 )
+LISOCEL = (  # FDA GSRS E18VZQ3GB1: liso-cel CAR-T2A-EGFRt (one ORF)
+    "MLLLVTSLLLCELPHPAFLLIPDIQMTQTTSSLSASLGDRVTISCRASQDISKYLNWYQQKPDGTVKLLIYHTSRLHSGVPSRFSGS"
+    "GSGTDYSLTISNLEQEDIATYFCQQGNTLPYTFGGGTKLEITGSTSGSGKPGSGEGSTKGEVKLQESGPGLVAPSQSLSVTCTVSGV"
+    "SLPDYGVSWIRQPPRKGLEWLGVIWGSETTYYNSALKSRLTIIKDNSKSQVFLKMNSLQTDDTAIYYCAKHYYYGGSYAMDYWGQGT"
+    "SVTVSSESKYGPPCPPCPMFWVLVVVGGVLACYSLLVTVAFIIFWVKRGRKKLLYIFKQPFMRPVQTTQEEDGCSCRFPEEEEGGCEL"
+    "RVKFSRSADAPAYQQGQNQLYNELNLGRREEYDVLDKRRGRDPEMGGKPRRKNPQEGLYNELQKDKMAEAYSEIGMKGERRRGKGHDG"
+    "LYQGLSTATKDTYDALHMQALPPRLEGGGEGRGSLLTCGDVEENPGPRMLLLVTSLLLCELPHPAFLLIPRKVCNGIGIGEFKDSLSI"
+    "NATNIKHFKNCTSISGDLHILPVAFRGDSFTHTPPLDPQELDILKTVKEITGFLLIQAWPENRTDLHAFENLEIIRGRTKQHGQFSLA"
+    "VVSLNITSLGLRSLKEISDGDVIISGNKNLCYANTINWKKLFGTSGQKTKIISNRGENSCKATGQVCHALCSPEGCWGPEPRDCVSCR"
+    "NVSRGRECVDKCNLLEGEPREFVENSECIQCHPECLPQAMNITCTGRGPDNCIQCAHYIDGPHCVKTCPAGVMGENNTLVWKYADAGHV"
+    "CHLCHPNCTYGCTGPGLEGCPTNGPKIPSIATGMVGALLLLLVVALGIGLFM"
+)
+# Sequence statements in patent descriptions (text of boschresearch/Pap2Pat @ 3bc8bd98).
+US20230372483_SEQ3 = "ESKYGPPCPPCP"  # City of Hope IL13Ra2 CAR: IgG4 hinge (S228P)
+US20230372483_SEQ4 = "ESKYGPPCPSCP"  # same patent: natural IgG4 hinge
+P2A_STATEMENTS = {  # patent (SEQ ID NO) or repository → P2A as written there
+    "US20220133911 (26)": "ATNFSLLKQAGDVEENPGP",
+    "US20230009009 (188)": "GSGATNFSLLKQAGDVEENPGP",
+    "US20210206813 (24)": "GSGATNFSLLKQAGDVEENPGP",
+    "pirl-unc/tcrsift assemble.py": "GSGATNFSLLKQAGDVEENPGP",
+}
 
 
 def test_golden_uniprot_records_match_their_published_crc64() -> None:
@@ -159,33 +182,88 @@ def test_kymriah_like_protein_contains_cited_segments_in_order() -> None:
 
 
 def test_segments_tile_the_protein_for_every_option_combination() -> None:
-    user = {"IgG4-short": make_domain("IgG4-short", "ESKYGPPCPPCP")}
-    for hinge, costim, fmt, sw in itertools.product(HINGES, COSTIMS, ["scfv-vl-vh", "scfv-vh-vl"],
-                                                    ["none", "EGFRt"]):  # fmt: skip
+    for hinge, costim, fmt, sw, skip in itertools.product(
+        HINGES, COSTIMS, ["scfv-vl-vh", "scfv-vh-vl"], ["none", "EGFRt"], PEPTIDES_2A
+    ):
         if hinge == "IgG4-long":
             continue
         c = design_car(CarSpec(target="CD19", hinge=hinge, costim=costim, format=fmt,
-                               safety_switch=sw), user_domains=user)  # fmt: skip
+                               safety_switch=sw, skip=skip))  # fmt: skip
         assert "".join(s.domain.sequence for s in c.segments) == c.protein
         assert all(a.end == b.start for a, b in itertools.pairwise(c.segments))
         assert c.protein.startswith("M") and "*" not in c.protein
         assert (c.segments[-1].key == "EGFRt") == (sw == "EGFRt")
+        assert (skip in [s.key for s in c.segments]) == (sw == "EGFRt")
+
+
+def test_igg4_short_hinge_is_the_sourced_s228p_hinge() -> None:
+    d = get_domain("IgG4-short")
+    assert d.sequence == US20230372483_SEQ3 == "ESKYGPPCPPCP" and d.kind == "hinge"
+    assert LISOCEL.count(d.sequence) == 1  # liso-cel GSRS: the second source
+    # the natural IgG4 hinge differs only by S228P (EU numbering): 10th residue S -> P
+    pairs = enumerate(zip(US20230372483_SEQ4, d.sequence, strict=True))
+    diffs = [(i + 1, a, b) for i, (a, b) in pairs if a != b]
+    assert diffs == [(10, "S", "P")]
+    assert set(d.sources) == {"GSRS-E18VZQ3GB1", "PAT-US20230372483"}
+
+
+def test_breyanzi_like_design_equals_lisocel_but_three_cloning_residues() -> None:
+    """FMC63 + IgG4-short hinge + CD28 TM + 4-1BB + CD3z + T2A + EGFRt (liso-cel layout).
+
+    liso-cel's single ORF also carries an extra Met before the CD28 TM, LEGGG before T2A and an
+    Arg after it (cloning residues, not part of any bundled segment); nothing else differs.
+    """
+    c = design_car(CarSpec(target="CD19", binder="FMC63", leader="GM-CSFRa", hinge="IgG4-short",
+                           costim="4-1BB", safety_switch="EGFRt"))  # fmt: skip
+    keys = ["GMCSFRa_leader", "FMC63_VL", "Whitlow_linker", "FMC63_VH", "IgG4-short", "CD28_tm",
+            "4-1BB_costim", "CD3z", "T2A", "GMCSFRa_leader", "EGFRt"]  # fmt: skip
+    assert [s.key for s in c.segments] == keys
+    lisocel = (LISOCEL.replace("CPPCPMFWV", "CPPCPFWV").replace("ALPPRLEGGGEGRG", "ALPPREGRG")
+               .replace("NPGPRMLLL", "NPGPMLLL"))  # fmt: skip
+    assert c.protein == lisocel
+    wanted = [get_domain(k).sequence for k in ("IgG4-short", "CD28_tm", "4-1BB_costim", "CD3z",
+                                               "T2A", "EGFRt")]  # fmt: skip
+    positions = [c.protein.find(w) for w in wanted]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert c.protein[c.segment("CD28_tm").start :].startswith(_uniprot_slice("P10747", "153-179"))
+
+
+def test_p2a_is_the_sourced_peptide_without_gsg_like_t2a() -> None:
+    d = get_domain("P2A")
+    assert d.sequence == "ATNFSLLKQAGDVEENPGP" and d.kind == "2a" and len(d.sources) == 4
+    for where, stated in P2A_STATEMENTS.items():
+        assert stated.removeprefix("GSG") == d.sequence, where
+    assert not get_domain("T2A").sequence.startswith("GSG")  # both bundled without the GSG
+    assert d.sequence.endswith("NPGP") and get_domain("T2A").sequence.endswith("NPGP")
+
+
+def test_p2a_replaces_t2a_before_the_safety_switch_and_in_tcrs() -> None:
+    c = design_car(CarSpec(target="CD19", safety_switch="EGFRt", skip="p2a"))
+    assert [s.key for s in c.segments][-3:] == ["P2A", "GMCSFRa_leader", "EGFRt"]
+    assert c.options["2a"] == "P2A" and "EGRGSLLTCGDVEENPGP" not in c.protein
+    alpha, beta = "M" + "AKQEVTQIPAALSVPEGENLVLNC" * 10, "M" + "GVTQTPKFQVLKTGQSMTLQCAQ" * 10
+    assert design_tcr(alpha, beta, skip="P2A").protein == beta + "ATNFSLLKQAGDVEENPGP" + alpha
+    with pytest.raises(InputError, match="unknown --2a"):
+        design_car(CarSpec(target="CD19", safety_switch="EGFRt", skip="F2A"))
 
 
 def test_unbundled_segments_raise_with_a_fasta_hint() -> None:
-    assert {"IgG4-short", "IgG4-long", "iCasp9", "P2A"} <= set(unbundled_domains())
-    for spec in (CarSpec(target="CD19", hinge="IgG4-short"),
-                 CarSpec(target="CD19", hinge="IgG4-long"),
+    assert set(unbundled_domains()) == {"IgG4-long", "iCasp9"}
+    assert "L235E/N297Q" in unbundled_domains()["IgG4-long"]
+    for spec in (CarSpec(target="CD19", hinge="IgG4-long"),
                  CarSpec(target="CD19", safety_switch="iCasp9")):  # fmt: skip
         with pytest.raises(InputError, match="not bundled") as exc:
             design_car(spec)
         assert "--domains" in (exc.value.hint or "")
 
 
-def test_user_supplied_icasp9_goes_first_then_t2a() -> None:
+def test_user_supplied_icasp9_goes_first_then_the_2a() -> None:
     icasp = make_domain("iCasp9", "M" + "GVQVETISPGDGRTFPKRGQTCVVHYTGMLEDGKKVDSSRDRNKPFKFMLGKQEV")
     c = design_car(CarSpec(target="CD19", safety_switch="iCasp9"), user_domains={"iCasp9": icasp})
     assert [s.key for s in c.segments][:3] == ["iCasp9", "T2A", "CD8a_leader"]
+    c = design_car(CarSpec(target="CD19", safety_switch="iCasp9", skip="P2A"),
+                   user_domains={"iCasp9": icasp})  # fmt: skip
+    assert [s.key for s in c.segments][:3] == ["iCasp9", "P2A", "CD8a_leader"]
 
 
 def test_binders_and_their_errors() -> None:

@@ -32,6 +32,9 @@ KYMRIAH_LIKE = CarRequest(target="CD19", binder="FMC63", hinge="CD8a", tm="CD8a"
 YESCARTA_LIKE = CarRequest(target="CD19", binder="FMC63", leader="GM-CSFRa", hinge="CD28",
                            tm="CD28", costim="CD28", vector="gamma-retrovirus",
                            optimize=False)  # fmt: skip
+BREYANZI_LIKE = CarRequest(target="CD19", binder="FMC63", leader="GM-CSFRa", hinge="IgG4-short",
+                           costim="4-1BB", safety_switch="EGFRt", vector="lentivirus",
+                           promoter="EF1a", optimize=False)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +110,48 @@ def test_yescarta_like_goal(tmp_path: Path) -> None:
     assert keys[-4:] == ["CD28_hinge", "CD28_tm", "CD28_costim", "CD3z"]
 
 
+def test_breyanzi_like_goal(tmp_path: Path) -> None:
+    res = design_car_construct(BREYANZI_LIKE, outdir=tmp_path / "breyanzi")
+    _check_goal(res, "lentivirus")
+    keys = ["GMCSFRa_leader", "FMC63_VL", "Whitlow_linker", "FMC63_VH", "IgG4-short", "CD28_tm",
+            "4-1BB_costim", "CD3z", "T2A", "GMCSFRa_leader", "EGFRt"]  # fmt: skip
+    assert [s.key for s in res.construct.segments] == keys
+    rec = _genbank(res)
+    cds = next(f for f in rec.features if f.type == "CDS")
+    protein = translate(str(cds.extract(rec.seq)))[:-1]
+    fmc = get_binder("FMC63")
+    chains = {"FMC63_VL": fmc.vl, "FMC63_VH": fmc.vh}
+    pos = 0  # every bundled segment, in order, in the translated GenBank CDS
+    for key in keys:
+        seq = (chains.get(key) or get_domain(key)).sequence
+        found = protein.find(seq, pos)
+        assert found == pos, key  # contiguous: nothing between the segments
+        pos = found + len(seq)
+    assert pos == len(protein)
+    feats = {f.qualifiers["label"][0]: f for f in rec.features if f.type == "misc_feature"}
+    hinge = feats["IgG4-short"]
+    assert translate(str(hinge.extract(rec.seq))) == "ESKYGPPCPPCP"
+    assert any("S228P" in n for n in hinge.qualifiers["note"])
+    vec = get_vector("lentivirus")
+    assert res.report.check("capacity").status == "pass"
+    assert vec.soft_limit_bp is not None and res.cassette.payload_bp() <= vec.soft_limit_bp
+
+
+def test_p2a_option_end_to_end(cli: Callable[[list[str]], int], tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    args = ["car", "design", "--target", "CD19", "--hinge", "IgG4-short", "--safety-switch",
+            "EGFRt", "--2a", "P2A", "--no-optimize", "--no-figures", "--json", "--out",
+            str(tmp_path / "p2a")]  # fmt: skip
+    assert cli(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    keys = [s["key"] for s in data["construct"]["segments"]]
+    assert keys[-3:] == ["P2A", "GMCSFRa_leader", "EGFRt"] and "T2A" not in keys
+    assert data["construct"]["options"]["2a"] == "P2A"
+    rec = SeqIO.read(data["files"]["genbank"], "genbank")
+    p2a = next(f for f in rec.features if f.qualifiers.get("label") == ["P2A"])
+    assert translate(str(p2a.extract(rec.seq))) == "ATNFSLLKQAGDVEENPGP"
+
+
 def test_excluded_sites_are_kept_out_of_the_cds() -> None:
     req = CarRequest(target="CD19", avoid_sites=("EcoRI", "BamHI"), optimize=True, seed=1)
     res = design_car_construct(req, figures=False)
@@ -138,11 +183,15 @@ def test_user_files_binder_domains_promoter(tmp_path: Path) -> None:
     ref = design_car_construct(CarRequest(target="CD19", optimize=False))
     assert same.construct.protein == ref.construct.protein
     doms = tmp_path / "d.fa"
-    doms.write_text(">IgG4-short\nESKYGPPCPPCP\n")
+    spacer = "ESKYGPPCPPCP" + "GGGGS" * 4  # a user's own (test) spacer for the unbundled key
+    doms.write_text(f">IgG4-long\n{spacer}\n>IgG4-short\nESKYGPPCPSCP\n")
+    res = design_car_construct(CarRequest(target="CD19", hinge="IgG4-long", domains_file=str(doms),
+                                          optimize=False))  # fmt: skip
+    assert res.construct.segment("IgG4-long").domain.sequence == spacer
+    assert res.construct.segment("CD28_tm").domain == get_domain("CD28_tm")  # IgG4 → CD28 TM
     res = design_car_construct(CarRequest(target="CD19", hinge="IgG4-short", domains_file=str(doms),
                                           optimize=False))  # fmt: skip
-    assert res.construct.segment("IgG4-short").domain.sequence == "ESKYGPPCPPCP"
-    assert res.construct.segment("CD28_tm").domain == get_domain("CD28_tm")  # IgG4 → CD28 TM
+    assert res.construct.segment("IgG4-short").domain.sequence == "ESKYGPPCPSCP"  # user first
     prom = tmp_path / "mnd.fa"
     prom.write_text(">MND\n" + "GGAATGAAAGACCCCACCTGTAGGTTTGGCAAGCTAGG" * 10 + "\n")
     res = design_car_construct(CarRequest(target="CD19", promoter="MND", promoter_file=str(prom),
@@ -178,6 +227,10 @@ def test_tcr_construct(cli: Callable[[list[str]], int], tmp_path: Path) -> None:
                                outdir=tmp_path / "tcr")  # fmt: skip
     assert [s.key for s in res.construct.segments] == ["TCR_beta", "T2A", "TCR_alpha"]
     assert res.comparison == () and _genbank(res).features
+    assert cli(["car", "tcr", "--alpha", str(a), "--beta", str(b), "--2a", "P2A", "--no-optimize",
+                "--out", str(tmp_path / "cli_tcr_p2a")]) == 0  # fmt: skip
+    res = design_tcr_construct(TcrRequest(alpha=str(a), beta=str(b), skip="P2A", optimize=False))
+    assert [s.key for s in res.construct.segments] == ["TCR_beta", "P2A", "TCR_alpha"]
 
 
 def test_cli_design_and_errors(cli: Callable[[list[str]], int], tmp_path: Path,
@@ -259,5 +312,7 @@ def test_cli_domains_lists_library_and_gaps(
     data = json.loads(capsys.readouterr().out)
     keys = {d["key"] for d in data["domains"]}
     assert {"CD3z", "CD28_costim", "4-1BB_costim", "EGFRt"} <= keys
-    assert "iCasp9" in data["not_bundled"] and {b["name"] for b in data["binders"]} >= {"FMC63"}
+    assert {"IgG4-short", "P2A", "T2A"} <= keys
+    assert set(data["not_bundled"]) == {"IgG4-long", "iCasp9"}
+    assert {b["name"] for b in data["binders"]} >= {"FMC63"}
     assert cli(["car", "domains"]) == 0 and "not bundled" in capsys.readouterr().out

@@ -2,9 +2,9 @@
 
 A second-generation CAR is one polypeptide, N- to C-terminus: signal peptide, binder (scFv
 VL-linker-VH or VH-linker-VL, or a single VHH), hinge, transmembrane domain, costimulatory
-domain, CD3ζ activation domain; optionally followed by a T2A peptide and a safety switch
+domain, CD3ζ activation domain; optionally followed by a 2A peptide (T2A or P2A) and a safety switch
 (EGFRt with its own leader). A TCR construct is the β and α chains (each with its own leader)
-joined by T2A.
+joined by a 2A peptide.
 
 Every bundled segment (``data/car_domains.toml``) states its UniProt (or RefSeq) residues and
 is bundled only when at least two independent public sources agree letter by letter (see
@@ -43,6 +43,7 @@ __all__ = [
     "HINGES",
     "LEADERS",
     "LINKERS",
+    "PEPTIDES_2A",
     "SAFETY_SWITCHES",
     "TMS",
     "Binder",
@@ -73,6 +74,8 @@ SAFETY_SWITCHES: Final[dict[str, str | None]] = {"none": None, "EGFRt": "EGFRt",
                                                  "iCasp9": "iCasp9"}  # fmt: skip
 LEADERS: Final[dict[str, str]] = {"CD8a": "CD8a_leader", "GM-CSFRa": "GMCSFRa_leader"}
 LINKERS: Final[dict[str, str]] = {"Whitlow": "Whitlow_linker", "G4S3": "G4S3_linker"}
+#: ribosome-skipping 2A peptide between the co-expressed proteins (option value → domain key).
+PEPTIDES_2A: Final[dict[str, str]] = {"T2A": "T2A", "P2A": "P2A"}
 _TM_FOR_HINGE: Final[dict[str, str]] = {"CD8a": "CD8a", "CD28": "CD28", "IgG4-short": "CD28",
                                         "IgG4-long": "CD28"}  # fmt: skip
 
@@ -175,6 +178,7 @@ class CarSpec:
     tm: str | None = None
     costim: str = "4-1BB"
     safety_switch: str = "none"
+    skip: str = "T2A"
     name: str | None = None
 
 
@@ -434,7 +438,8 @@ def design_car(spec: CarSpec, *, user_domains: Mapping[str, Domain] | None = Non
     """Assemble a CAR protein from ``spec`` (see the module doc for the order).
 
     ``user_domains`` (key → :class:`Domain`, e.g. from a FASTA) supply or override segments by
-    key (``IgG4-short``, ``iCasp9``, ``CD3z`` ...).
+    key (``IgG4-long``, ``iCasp9``, ``CD3z`` ...). ``spec.skip`` (``T2A`` or ``P2A``) is the 2A
+    peptide placed before the safety switch's protein.
 
     Raises
     ------
@@ -454,22 +459,23 @@ def design_car(spec: CarSpec, *, user_domains: Mapping[str, Domain] | None = Non
     tm = _choice("--tm", spec.tm or _TM_FOR_HINGE[hinge_opt], TMS)
     costim = _choice("--costim", spec.costim, COSTIMS)
     switch = _choice("--safety-switch", spec.safety_switch, SAFETY_SWITCHES)
+    skip_opt = _canon("--2a", spec.skip, PEPTIDES_2A)
     leader = dom(_choice("--leader", spec.leader, LEADERS))
     linker = dom(_choice("--linker", spec.linker, LINKERS))
     parts = [leader, *_binder_domains(binder, spec.format, linker), dom(hinge), dom(tm)]
     parts += [dom(costim)] if costim else []
     parts.append(dom("CD3z"))
     if switch == "EGFRt":
-        parts += [dom("T2A"), dom("GMCSFRa_leader"), dom("EGFRt")]
+        parts += [dom(PEPTIDES_2A[skip_opt]), dom("GMCSFRa_leader"), dom("EGFRt")]
     elif switch == "iCasp9":
         icasp = dom("iCasp9")
         if not icasp.sequence.startswith("M"):
             raise InputError("the iCasp9 record must start with its own Met (it is translated "
-                             "first, before T2A and the CAR)")  # fmt: skip
-        parts = [icasp, dom("T2A"), *parts]
+                             f"first, before {skip_opt} and the CAR)")  # fmt: skip
+        parts = [icasp, dom(PEPTIDES_2A[skip_opt]), *parts]
     opts = {"binder": binder.name, "format": spec.format, "leader": spec.leader,
             "linker": spec.linker, "hinge": spec.hinge, "tm": tm.split("_")[0],
-            "costim": spec.costim, "safety_switch": spec.safety_switch}  # fmt: skip
+            "costim": spec.costim, "safety_switch": spec.safety_switch, "2a": skip_opt}  # fmt: skip
     tail = {"EGFRt": "-EGFRt", "iCasp9": "-iCasp9"}.get(switch or "", "")
     name = spec.name or f"{spec.target}-{binder.name}-{spec.costim}z{tail}".replace("none", "")
     return CarConstruct(name, "CAR", spec.target, _place(parts), binder, opts)
@@ -481,11 +487,13 @@ def design_tcr(
     *,
     target: str = "TCR",
     order: str = "beta-alpha",
+    skip: str = "T2A",
     name: str | None = None,
 ) -> CarConstruct:
-    """Join user TCR chains (each with its own leader, starting with Met) by T2A.
+    """Join user TCR chains (each with its own leader, starting with Met) by a 2A peptide.
 
-    ``order`` is ``beta-alpha`` (default, the usual TCR-T layout) or ``alpha-beta``.
+    ``order`` is ``beta-alpha`` (default, the usual TCR-T layout) or ``alpha-beta``; ``skip``
+    is ``T2A`` (default) or ``P2A``.
     """
     chains = {"alpha": make_domain("TCR_alpha", alpha, kind="tcr_chain", source="user"),
               "beta": make_domain("TCR_beta", beta, kind="tcr_chain", source="user")}  # fmt: skip
@@ -500,6 +508,8 @@ def design_tcr(
             )
     first, second = _choice("--order", order, {"beta-alpha": ("beta", "alpha"),
                                               "alpha-beta": ("alpha", "beta")})  # fmt: skip
-    parts = [chains[first], get_domain("T2A"), chains[second]]
+    skip_opt = _canon("--2a", skip, PEPTIDES_2A)
+    parts = [chains[first], get_domain(PEPTIDES_2A[skip_opt]), chains[second]]
     label = name or f"{target}-TCR"
-    return CarConstruct(label, "TCR", target, _place(parts), None, {"order": order})
+    return CarConstruct(label, "TCR", target, _place(parts), None,
+                        {"order": order, "2a": skip_opt})  # fmt: skip

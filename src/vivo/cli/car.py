@@ -84,6 +84,13 @@ class Linker(StrEnum):
     G4S3 = "G4S3"
 
 
+class Skip(StrEnum):
+    """Ribosome-skipping 2A peptide."""
+
+    T2A = "T2A"
+    P2A = "P2A"
+
+
 class Order(StrEnum):
     """TCR chain order."""
 
@@ -96,6 +103,7 @@ def _opt(help: str, *decls: str) -> Any:
 
 
 VectorOpt = Annotated[Vector, _opt("transfer vector")]
+SkipOpt = Annotated[Skip, _opt("2A peptide before the second protein", "--2a")]
 PromoterOpt = Annotated[
     Promoter | None, _opt("EF1a (bundled); MSCV = LTR-driven γ-retrovirus; MND needs a file")
 ]
@@ -127,7 +135,10 @@ def design(
     hinge: Annotated[Hinge, _opt("hinge / spacer")] = Hinge.CD8a,
     tm: Annotated[Tm | None, _opt("transmembrane domain (default: the hinge's)")] = None,
     costim: Annotated[Costim, _opt("costimulatory domain")] = Costim.bb,
-    safety_switch: Annotated[Switch, _opt("safety switch after T2A")] = Switch.none,
+    safety_switch: Annotated[
+        Switch, _opt("safety switch (EGFRt after, iCasp9 before the 2A)")
+    ] = Switch.none,
+    skip: SkipOpt = Skip.T2A,
     leader: Annotated[Leader, _opt("signal peptide")] = Leader.CD8a,
     linker: Annotated[Linker, _opt("scFv linker")] = Linker.Whitlow,
     vector: VectorOpt = Vector.lentivirus,
@@ -154,7 +165,7 @@ def design(
         target=target, binder=binder, binder_file=binder_file, format=fmt.value,
         leader=leader.value, linker=linker.value, hinge=hinge.value,
         tm=tm.value if tm else None, costim=costim.value, safety_switch=safety_switch.value,
-        vector=vector.value, promoter=promoter.value if promoter else None,
+        skip=skip.value, vector=vector.value, promoter=promoter.value if promoter else None,
         promoter_file=promoter_file, domains_file=domains,
         avoid_sites=tuple(avoid_site or ()), optimize=optimize, seed=seed,
     )  # fmt: skip
@@ -168,7 +179,8 @@ def tcr(
     beta: Annotated[str, v.input_file_option("--beta", help="TCR beta chain protein FASTA")],
     out: OutOpt,
     target: Annotated[str, typer.Option(help="label for the construct")] = "TCR",
-    order: Annotated[Order, _opt("chain order around T2A")] = Order.beta_alpha,
+    order: Annotated[Order, _opt("chain order around the 2A")] = Order.beta_alpha,
+    skip: SkipOpt = Skip.T2A,
     vector: VectorOpt = Vector.lentivirus,
     promoter: PromoterOpt = None,
     promoter_file: PromoterFile = None,
@@ -179,11 +191,12 @@ def tcr(
     no_figures: NoFig = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Join user TCR chains with T2A in a vector, e.g. --alpha a.fa --beta b.fa --out DIR."""
+    """Join user TCR chains with a 2A in a vector, e.g. --alpha a.fa --beta b.fa --out DIR."""
     from vivo.workflows.car import TcrRequest, design_tcr_construct
 
     req = TcrRequest(
-        alpha=alpha, beta=beta, target=target, order=order.value, vector=vector.value,
+        alpha=alpha, beta=beta, target=target, order=order.value, skip=skip.value,
+        vector=vector.value,
         promoter=promoter.value if promoter else None, promoter_file=promoter_file,
         avoid_sites=tuple(avoid_site or ()), optimize=optimize, seed=seed,
     )  # fmt: skip

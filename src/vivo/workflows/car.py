@@ -99,6 +99,7 @@ class CarRequest:
     tm: str | None = None
     costim: str = "4-1BB"
     safety_switch: str = "none"
+    skip: str = "T2A"
     vector: str = "lentivirus"
     promoter: str | None = None
     promoter_file: str | None = None
@@ -117,6 +118,7 @@ class TcrRequest:
     beta: str
     target: str = "TCR"
     order: str = "beta-alpha"
+    skip: str = "T2A"
     vector: str = "lentivirus"
     promoter: str | None = None
     promoter_file: str | None = None
@@ -514,7 +516,7 @@ def design_car_construct(
     spec = CarSpec(target=request.target, binder=binder, format=request.format,
                    leader=request.leader, linker=request.linker, hinge=request.hinge,
                    tm=request.tm, costim=request.costim, safety_switch=request.safety_switch,
-                   name=request.name)  # fmt: skip
+                   skip=request.skip, name=request.name)  # fmt: skip
     construct = design_car(spec, user_domains=user)
     return _finish(construct, request, outdir=outdir, force=force, figures=figures)
 
@@ -526,8 +528,8 @@ def design_tcr_construct(
     force: bool = False,
     figures: bool = True,
 ) -> CarResult:
-    """A TCR β-T2A-α (or α-T2A-β) construct from user chains; ``alpha``/``beta`` are FASTA
-    paths or protein sequences."""
+    """A TCR β-2A-α (or α-2A-β; T2A or P2A) construct from user chains; ``alpha``/``beta``
+    are FASTA paths or protein sequences."""
 
     def chain(value: str, label: str) -> str:
         if Path(value).suffix.lower() in {".fa", ".fasta", ".faa"} or os.sep in value:
@@ -535,7 +537,7 @@ def design_tcr_construct(
         return value
 
     construct = design_tcr(chain(request.alpha, "alpha"), chain(request.beta, "beta"),
-                           target=request.target, order=request.order,
+                           target=request.target, order=request.order, skip=request.skip,
                            name=request.name)  # fmt: skip
     return _finish(construct, request, outdir=outdir, force=force, figures=figures)
 
