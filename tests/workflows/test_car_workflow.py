@@ -152,6 +152,22 @@ def test_p2a_option_end_to_end(cli: Callable[[list[str]], int], tmp_path: Path,
     assert translate(str(p2a.extract(rec.seq))) == "ATNFSLLKQAGDVEENPGP"
 
 
+def test_user_icasp9_record_goes_through_to_the_genbank(tmp_path: Path) -> None:
+    # iCasp9 is not bundled; a user record is used as given. Test record only (not the clinical
+    # iCasp9): Met + FKBP12 2-108 with F36V (UniProt P62942 numbering: F37V), as translated from
+    # the dTAG FKBP12-F36V DNA (CEGRcode/GenoPipe Tag_DB/FKBP12-V.fa).
+    fkbp_v = ("MGVQVETISPGDGRTFPKRGQTCVVHYTGMLEDGKKVDSSRDRNKPFKFMLGKQEVIRGWEEGVAQMSVGQRAKLTISPDYA"
+              "YGATGHPGIIPPHATLVFDVELLKLE")  # fmt: skip
+    doms = tmp_path / "icasp9.fa"
+    doms.write_text(f">iCasp9\n{fkbp_v}\n")
+    res = design_car_construct(CarRequest(target="CD19", safety_switch="iCasp9", skip="P2A",
+                                          domains_file=str(doms), optimize=False),
+                               outdir=tmp_path / "ic9")  # fmt: skip
+    assert [s.key for s in res.construct.segments][:3] == ["iCasp9", "P2A", "CD8a_leader"]
+    assert res.construct.protein.startswith(fkbp_v + "ATNFSLLKQAGDVEENPGP" + "MALPVTALLLPLALL")
+    _check_goal(res, "lentivirus")
+
+
 def test_excluded_sites_are_kept_out_of_the_cds() -> None:
     req = CarRequest(target="CD19", avoid_sites=("EcoRI", "BamHI"), optimize=True, seed=1)
     res = design_car_construct(req, figures=False)
