@@ -105,7 +105,9 @@ CORD_BLOOD_LOCI = ("A", "B", "DRB1")
 """The cord-blood grade x/6: HLA-A and -B at the antigen level, HLA-DRB1 at the allele level
 (WMDA Search & Match documentation: "Match class (e.g. 5/6, 4/6) is based on Antigen level
 matching at the A* and B* locus whereas regular matching at antigen recognition domain (ARD)
-level is used for DRB1")."""
+level is used for DRB1"; Politikos I et al., Guidelines for cord blood unit selection, Biol
+Blood Marrow Transplant 2020;26:2190-2196, abstract: "6-loci (HLA-A, -B antigen, -DRB1 allele)
+and 8-allele (HLA-A, -B, -C, -DRB1)" match, so the x/8 grade applies to cord blood too)."""
 _NO_ALLELE_LEVEL = frozenset({"DPB1"})
 """Loci where every mismatch is an antigen mismatch: "Any HLA-DPB1 mismatch is considered an
 Antigen mismatch ... Therefore, there cannot be any allele mismatches" (WMDA Bioinformatics &
