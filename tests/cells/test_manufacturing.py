@@ -167,7 +167,7 @@ def test_car_t_age_against_label(product: str, kwargs: dict[str, Any], inside: b
 
 @pytest.mark.parametrize(
     ("product", "age", "inside"),
-    [("Casgevy", 11.5, False), ("Casgevy", 12, True), ("Skysona", 3, False),
+    [("Casgevy", 1.5, False), ("Casgevy", 2, True), ("Casgevy", 11.5, True), ("Skysona", 3, False),
      ("Skysona", 17.5, True), ("Skysona", 18, False), ("Zynteglo", 2, None)],
 )  # fmt: skip
 def test_hsc_age_against_label(product: str, age: float, inside: bool | None) -> None:

@@ -89,11 +89,14 @@ def test_off_label_age_and_donor_restrictions_lower_the_option() -> None:
     assert any(r.startswith("Off-label: Lyfgenia") for r in lyfgenia.rationale)
     teen = plan_therapy(TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(age_years=14)))
     assert abs(lyfgenia.score - (teen.option("add-lv-hsc").score - 20)) < 1e-9  # label >= 12
-    # Casgevy's >= 12 is unverified (the US indication changed in 2026-07): said, not scored
+    # Casgevy's US label covers patients aged 2 years and older since 2026-07-01
     casgevy = child.option("induce-hbf-ex-vivo-editing")
-    off = [r for r in casgevy.rationale if r.startswith("Off-label: Casgevy")]
-    assert off and "Not scored: this age bound is unverified" in off[0]
+    assert not [r for r in casgevy.rationale if r.startswith("Off-label: Casgevy")]
     assert casgevy.score == 85.0
+    infant = plan_therapy(TherapyQuestion("HBB", disease="SCD", patient=PatientFacts(age_years=1)))
+    baby = infant.option("induce-hbf-ex-vivo-editing")
+    off = [r for r in baby.rationale if r.startswith("Off-label: Casgevy")]
+    assert off and "2 years and older" in off[0] and baby.score == 85.0 - 20
     donor = plan_therapy(TherapyQuestion("ABCD1", patient=PatientFacts(matched_sibling=True)))
     skysona = next(o for o in donor.options if any(p.name == "Skysona" for p in o.precedents))
     assert any("HLA-matched donor" in r for r in skysona.rationale)
