@@ -48,3 +48,23 @@ def test_plan_json_with_collection_sections_validates() -> None:
     validate_plan(doc)
     engines = {(s["option_id"], s["engine"]) for s in doc["sections"]}
     assert ("add-rv-hsc", "collection") in engines
+
+
+def test_car_sections_follow_the_products_architecture() -> None:
+    """Breyanzi's row names a GM-CSFRa leader, an IgG4 hinge, a CD28 TM and EGFRt: the dossier's
+    CAR is built with all of them; Kymriah's keeps the CD8a leader and no tag."""
+    from vivo.planning.requests import CarDesign
+
+    patient = PatientFacts(age_years=60, weight_kg=70)
+    plan = plan_therapy(TherapyQuestion("", disease="large B-cell lymphoma", patient=patient))
+    cars = {d.product: d for o in plan.options for d in o.designs if isinstance(d, CarDesign)}
+    b, k = cars["Breyanzi"], cars["Kymriah"]
+    assert (b.leader, b.hinge, b.tm, b.costim, b.safety_switch) == (
+        "GM-CSFRa", "IgG4-short", "CD28", "4-1BB", "EGFRt")  # fmt: skip
+    assert (k.leader, k.hinge, k.safety_switch) == ("CD8a", "CD8a", "none")
+    assert cars["Yescarta"].leader == "GM-CSFRa"
+    s, _ = build_section(b, _inputs(), option_id="x", sequence_available=True)
+    kinds = [row[1] for row in s.rows]
+    assert s.status == "ok" and s.rows[0][0].startswith("GM-CSF receptor alpha")
+    assert kinds[-3:] == ["2a", "signal_peptide", "safety_switch"]
+    assert any(row[0].startswith("IgG4 hinge") for row in s.rows)

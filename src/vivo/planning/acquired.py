@@ -141,8 +141,9 @@ def _precedent(t: LabelTherapy, product: Product | None) -> Precedent:
 
 
 def _car_spec(product: Product, target: str) -> dict[str, str | None]:
-    """Binder, hinge, TM, costimulation and vector family of an approved CAR-T product, read
-    from its knowledge-base row (``CD19 (FMC63 scFv; IgG4 hinge; CD28 TM; 4-1BB/CD3z)``)."""
+    """Binder, leader, hinge, TM, costimulation, co-expressed tag and vector family of an
+    approved CAR-T product, read from its knowledge-base row (``CD19 (FMC63 scFv; GM-CSFRa
+    leader; IgG4 hinge; CD28 TM; 4-1BB/CD3z; EGFRt)``); unnamed parts take the defaults."""
     text = product.target
     costim = "CD28" if "CD28/CD3z" in text else "4-1BB"
     hinge = "IgG4-short" if "IgG4" in text else ("CD28" if costim == "CD28" else "CD8a")
@@ -158,9 +159,11 @@ def _car_spec(product: Product, target: str) -> dict[str, str | None]:
     )
     return {
         "binder": binder,
+        "leader": "GM-CSFRa" if "GM-CSFRa leader" in text else "CD8a",
         "hinge": hinge,
         "tm": "CD28" if "CD28 TM" in text else None,
         "costim": costim,
+        "safety_switch": "EGFRt" if "EGFRt" in text else "none",
         "vector": "gamma-retrovirus" if product.vector_class == "gRV" else "lentivirus",
     }
 

@@ -297,9 +297,11 @@ class CarDesign(_Design):
     target: str
     product: str
     binder: str | None = None  # a bundled binder (vivo.cells.car); None: the product's is not
+    leader: Literal["CD8a", "GM-CSFRa"] = "CD8a"
     hinge: Literal["CD8a", "CD28", "IgG4-short"] = "CD8a"
     tm: Literal["CD8a", "CD28"] | None = None  # None: the hinge's own
     costim: Literal["4-1BB", "CD28"] = "4-1BB"
+    safety_switch: Literal["none", "EGFRt"] = "none"  # EGFRt: a tag co-expressed after a 2A
     vector: Literal["lentivirus", "gamma-retrovirus"] = "lentivirus"
 
     @property

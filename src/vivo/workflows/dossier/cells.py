@@ -149,8 +149,9 @@ def car_section(req: CarDesign, inputs: DossierInputs) -> Section:
         )
     result = design_car_construct(
         CarRequest(
-            target=req.target, binder=req.binder, hinge=req.hinge, tm=req.tm,
-            costim=req.costim, vector=req.vector, optimize=False, seed=inputs.seed,
+            target=req.target, binder=req.binder, leader=req.leader, hinge=req.hinge,
+            tm=req.tm, costim=req.costim, safety_switch=req.safety_switch, vector=req.vector,
+            optimize=False, seed=inputs.seed,
         ),
         figures=False,
     )  # fmt: skip
