@@ -209,7 +209,10 @@ def test_api_design_jobs(client) -> None:  # type: ignore[no-untyped-def]
         "guides": client.post("/api/guides", json={"gene": "HBB", "around": "c.20A>T", "top": 5}),
         "edit": client.post("/api/edit", json={"variant": "HBB c.20A>T", "strategy": "base"}),
         "car": client.post("/api/car", json={"target": "CD19"}),
-    }
+        "car_liso": client.post("/api/car", json={
+            "target": "CD19", "leader": "GM-CSFRa", "hinge": "IgG4-short", "tm": "CD28",
+            "safety_switch": "EGFRt", "skip": "P2A"}),
+    }  # fmt: skip
     for kind, r in jobs.items():
         assert r.status_code == 202, (kind, r.text)
     docs = {k: _wait(client, r.json()["job"]) for k, r in jobs.items()}
@@ -223,6 +226,8 @@ def test_api_design_jobs(client) -> None:  # type: ignore[no-untyped-def]
     car = client.get(f"/jobs/{docs['car']['id']}").text
     assert "checks-table" in car and ".map.svg" in car
     assert any(f["name"].endswith(".gb") for f in docs["car"]["files"])
+    liso = json.dumps(docs["car_liso"]["result"])
+    assert "IgG4" in liso and "P2A" in liso and "EGFR" in liso, liso[:3000]
     edit = client.get(f"/jobs/{docs['edit']['id']}").text
     assert 'id="edit-table"' in edit
 
@@ -236,6 +241,8 @@ def test_api_design_jobs(client) -> None:  # type: ignore[no-untyped-def]
         ("/api/edit", {"variant": ""}, "required"),
         ("/api/cassette", {"transgene": ""}, "required"),
         ("/api/car", {"target": "x" * 500}, "too long"),
+        ("/api/car", {"target": "CD19", "skip": "X2A"}, "unknown skip"),
+        ("/api/car", {"target": "CD19", "hinge": "magic"}, "unknown hinge"),
         ("/api/offtargets", {"genome": "nope", "guides": ["ACGT" * 5]}, "no indexed genome"),
         ("/api/offtargets", {"genome": "nope", "guides": ["<script>"]}, "not a spacer"),
         ("/api/offtargets", {"genome": "nope", "guides": []}, "at least one"),

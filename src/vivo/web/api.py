@@ -100,9 +100,12 @@ class CarIn(BaseModel):
 
     target: str = Field(..., description="antigen, e.g. CD19")
     binder: Text = None
+    leader: Text = Field(None, description="CD8a (default) or GM-CSFRa")
     hinge: Text = None
+    tm: Text = Field(None, description="CD8a or CD28 (default: the hinge's own)")
     costim: Text = None
     safety_switch: Text = None
+    skip: Text = Field(None, description="2A peptide before a co-expressed tag: T2A or P2A")
     vector: Text = None
     seed: int | None = None
 

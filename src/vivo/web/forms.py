@@ -266,14 +266,21 @@ def cassette_request(params: Mapping[str, Any]) -> Any:
 
 
 def car_params(form: Form) -> dict[str, Any]:
-    """Checked parameters of ``vivo car`` (bundled binders and domains only: no files)."""
+    """Checked parameters of ``vivo car`` (bundled binders and domains only: no files); every
+    choice is one of ``vivo car design``'s option values."""
+    from vivo.cells import car
+    from vivo.workflows.car import VECTORS
+
     params: dict[str, Any] = {
         "target": _text(form, "target", required=True),
         "binder": _text(form, "binder"),
-        "hinge": _text(form, "hinge") or "CD8a",
-        "costim": _text(form, "costim") or "4-1BB",
-        "safety_switch": _text(form, "safety_switch") or "none",
-        "vector": _text(form, "vector") or "lentivirus",
+        "leader": _choice(form, "leader", tuple(car.LEADERS), "CD8a"),
+        "hinge": _choice(form, "hinge", tuple(car.HINGES), "CD8a"),
+        "tm": _choice(form, "tm", tuple(car.TMS), None),  # None: the hinge's own
+        "costim": _choice(form, "costim", tuple(car.COSTIMS), "4-1BB"),
+        "safety_switch": _choice(form, "safety_switch", tuple(car.SAFETY_SWITCHES), "none"),
+        "skip": _choice(form, "skip", tuple(car.PEPTIDES_2A), "T2A"),
+        "vector": _choice(form, "vector", VECTORS, "lentivirus"),
         "seed": _number(form, "seed", 0, 2**32 - 1, integer=True) or 0,
     }
     car_request(params)

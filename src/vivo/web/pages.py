@@ -126,7 +126,18 @@ def _design_page(request: Request, *, status: int = 200, which: str = "guides",
 
     return render(request, "design.html.j2", status_code=status, which=which,
                   values=values or {}, error=error, genomes=_genomes(request),
-                  nucleases=nuclease_names(), strategies=STRATEGIES)  # fmt: skip
+                  nucleases=nuclease_names(), strategies=STRATEGIES,
+                  car=_car_choices())  # fmt: skip
+
+
+def _car_choices() -> dict[str, list[str]]:
+    """The CAR form's choices: the option values of `vivo car design` (vivo.cells.car)."""
+    from vivo.cells import car
+    from vivo.workflows.car import VECTORS
+
+    return {"leaders": list(car.LEADERS), "hinges": list(car.HINGES), "tms": list(car.TMS),
+            "costims": list(car.COSTIMS), "switches": list(car.SAFETY_SWITCHES),
+            "peptides_2a": list(car.PEPTIDES_2A), "vectors": list(VECTORS)}  # fmt: skip
 
 
 @router.get("/design")
