@@ -15,6 +15,8 @@ cmake and a C++ compiler)::
 
     git clone https://github.com/felicityallen/SelfTarget /tmp/SelfTarget   # or any copy
     python benchmarks/repair_forecast_yardstick.py --selftarget /tmp/SelfTarget --build
+    # the recorded run used commit f5bd12c5f610408bc4e2642b56911b9a6d60982e (a copy made
+    # with git archive, so passed as --commit f5bd12c5f610408bc4e2642b56911b9a6d60982e)
     # later runs: --selftarget PATH, or SELFTARGET_DIR=PATH; add --pad-seeds 0 to skip padding
 
 ``--build`` compiles FORECasT's indel generator (``indel_analysis/indelmap``, target
@@ -114,7 +116,7 @@ def build(root: Path) -> Path:
     return out / "indelgentarget"
 
 
-def load_forecast(root: Path, exe: Path) -> Forecast:
+def load_forecast(root: Path, exe: Path, commit: str = "") -> Forecast:
     """Import FORECasT's Python code from the checkout and read its default theta file."""
     import numpy as np
 
@@ -134,10 +136,11 @@ def load_forecast(root: Path, exe: Path) -> Forecast:
     )
 
     theta, _train, columns = readTheta(str(root / "indel_prediction" / "predictor" / THETA_NAME))
-    commit = ""
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
-                                capture_output=True, text=True).stdout.strip()  # fmt: skip
+        top, head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel", "HEAD"], check=True,
+            capture_output=True, text=True).stdout.split()  # fmt: skip
+        commit = commit or (head if Path(top).resolve() == root else "")
     return Forecast(root, exe, np.asarray(theta, float), columns, calculateFeaturesForGenIndelFile,
                     readFeaturesData, computePredictedProfile, commit)  # fmt: skip
 
@@ -307,6 +310,7 @@ def main() -> int:
     ap.add_argument("--pad-seeds", type=int, default=3, help="padded draws (0: none)")
     ap.add_argument("--libb", choices=("top", "all"), default="all",
                     help="Lib-B sites: the 75 with a measured top outcome, or all 350")  # fmt: skip
+    ap.add_argument("--commit", default="", help="SelfTarget commit (for a copy without .git)")
     ap.add_argument("--out", default=str(OUT), help="result JSON")
     args = ap.parse_args()
     root = find_checkout(args.selftarget)
@@ -321,7 +325,7 @@ def main() -> int:
     if not exe.is_file():
         print(f"skipped: {exe} not found; run with --build (needs cmake and a C++ compiler)")
         return 0
-    fc = load_forecast(root, exe)
+    fc = load_forecast(root, exe, args.commit)
     sites = [s for s in load_sites()
              if s.dataset == "VO-HEK293T" or args.libb == "all" or s.top is not None]  # fmt: skip
     t0 = time.perf_counter()
