@@ -30,10 +30,11 @@ speed: the softmax of theta . x is computed with one numpy product instead of FO
 row-wise pandas ``apply``; the script checks on a few sites that this equals FORECasT's own
 ``computePredictedProfile`` (max abs difference of the profile <= 1e-6).
 
-Sequence context. FORECasT was trained on 79-nt self-target oligos with the PAM at index 42
-(cut after 39 nt: 39 nt left of the cut, 40 right). The bundled sites have only the 55-nt
-context of Shen et al. 2018 (PAM at 30, cut after 27: 27 nt left, 28 right), which FORECasT
-accepts (it needs > 10 nt each side of the PAM). Two settings are reported:
+Sequence context. FORECasT was trained on 79-nt self-target sequences with the PAM at index
+42 (cut after 39 nt: 39 nt left of the cut, 40 right) or, in part of its library, 56. The
+bundled sites have only the 55-nt context of Shen et al. 2018 (PAM at 30, cut after 27: 27 nt
+left, 28 right), which FORECasT accepts (it needs > 10 nt each side of the PAM). Two
+settings are reported:
 
 * ``unpadded`` (the **primary** figure, fixed before the run): the 55-nt context as given,
   no invented sequence. Deletions that would need bases outside the window are not
@@ -50,7 +51,12 @@ of the goals (``brief``); for ``unpadded`` also the full summary in the layout o
 ``repair_validation.json`` and the per-site predictions. Genotype labels follow vivo
 (``del<d>:<leftmost start relative to the cut, among starts that span the cut>``,
 ``ins1:<base>``); an outcome vivo does not model (a 2-bp insertion, an insertion off the cut,
-a deletion that does not span the cut) gets a label no measured genotype has.
+a deletion that does not span the cut) gets a label no measured genotype has. FORECasT puts
+the non-templated insertions of one size at the cut in one class (e.g. ``I1_L-1R0``): for
+labels its probability is split equally over the class's products (frameshift and 1-bp
+insertion totals do not depend on this). When the HBB locus of a development checkout is
+present (``../shared/data/loci/U01317.1.gb``), the JSON also has FORECasT's spectrum at the
+HBB sickle-site guide with the real 79-nt and 55-nt contexts (``hbb_sickle_guide``).
 """
 
 from __future__ import annotations
@@ -264,6 +270,42 @@ def run_setting(fc: Forecast, sites: list[Site], seed: int | None) -> tuple[list
     return rows, extra
 
 
+HBB_LOCUS = ROOT.parent / "shared" / "data" / "loci" / "U01317.1.gb"  # a dev checkout's shared/
+HBB_SICKLE_GUIDE = "CTTGCCCCACAGGGCAGTAA"
+
+
+def hbb_check(fc: Forecast) -> dict[str, Any] | None:
+    """FORECasT at the HBB sickle-site guide with the real locus (79-nt and 55-nt windows);
+    None when the locus file (GenBank U01317.1, shared/ of a development checkout) is absent."""
+    if not HBB_LOCUS.is_file():
+        return None
+    from vivo.io.genbank import parse_genbank_text
+
+    locus = str(parse_genbank_text(HBB_LOCUS.read_text())[0].seq).upper()
+    found = [
+        (strand, seq, seq.find(HBB_SICKLE_GUIDE))
+        for strand, seq in (
+            ("+", locus),
+            ("-", locus[::-1].translate(str.maketrans("ACGT", "TGCA"))),
+        )
+        if HBB_SICKLE_GUIDE in seq
+    ]
+    if not found:
+        return None
+    strand, seq, i = found[0]
+    pam = i + len(HBB_SICKLE_GUIDE)
+    out: dict[str, Any] = {"guide": HBB_SICKLE_GUIDE, "locus": "U01317.1", "strand": strand}
+    for name, left, right in (("79nt", 42, 37), ("55nt", 30, 25)):
+        prof = predict(fc, seq[pam - left : pam + right], left)
+        top = sorted(prof.frequencies.items(), key=lambda kv: -kv[1])[:3]
+        out[name] = {
+            "del9_mh_ggcag_frequency": round(prof.frequencies.get("del9:-5", 0.0), 4),
+            "top3": [[k, round(v, 4)] for k, v in top],
+            "frameshift": round(prof.frameshift, 4),
+        }
+    return out
+
+
 def _site_json(rows: list[Row], profs: list[Profile]) -> list[dict[str, Any]]:
     return [
         {
@@ -366,6 +408,7 @@ def main() -> int:
         "VO-HEK293T sites, top outcome right over the Lib-B sites whose repair-to-wt genotype "
         "is >= 50 % of measured edits",
         "settings": settings,
+        "hbb_sickle_guide": hbb_check(fc),
         "sites": per_site,
         "seconds": round(time.perf_counter() - t0, 1),
         "loadavg": os.getloadavg(),
