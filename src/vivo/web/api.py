@@ -42,7 +42,8 @@ Text = str | None
 
 
 class PlanIn(BaseModel):
-    """A therapy question (as `vivo plan`); the bundled beta-globin locus is the genome."""
+    """A therapy question (as `vivo plan`) on the bundled beta-globin locus or a genome fetched
+    with its annotation."""
 
     gene: Text = Field(None, description="gene symbol, e.g. HBB")
     variant: Text = Field(None, description="HGVS c. variant, e.g. c.20A>T")
@@ -57,6 +58,7 @@ class PlanIn(BaseModel):
     weight: Num = Field(None, description="patient weight, kg")
     anti_aav: bool | None = Field(None, description="pre-existing anti-AAV antibodies")
     seed: int | None = Field(None, description="random seed")
+    genome: Text = Field(None, description="annotated fetched genome (default: bundled locus)")
     offtarget_genome: Text = Field(None, description="an installed genome (GET /api/genomes)")
 
 
@@ -252,7 +254,8 @@ def genomes(request: Request) -> dict[str, Any]:
         d = g.to_dict()
         d.pop("path", None)
         items.append(d)
-    return {"schema_version": "1", "genomes": items}
+    annotated = forms.annotated_genomes(_home(request))
+    return {"schema_version": "1", "genomes": items, "annotated": annotated}
 
 
 @router.post("/genomes", status_code=202, summary="index an uploaded FASTA (a job)")

@@ -76,6 +76,28 @@ def _choice(form: Form, key: str, choices: tuple[str, ...], default: str | None)
     return value
 
 
+def annotated_genomes(home: str | None) -> list[str]:
+    """Names of the genomes fetched with an annotation into the server's store (`vivo genome
+    fetch NAME --annotation`): the genomes a plan can run on besides the bundled locus."""
+    from vivo.workflows.genome_fetch import list_fetched
+
+    return [f.name for f in list_fetched(home) if f.annotation is not None]
+
+
+def _annotated(name: str | None, home: str | None) -> str | None:
+    """``name`` if it is a genome fetched with its annotation on this server (never a path)."""
+    if name is None:
+        return None
+    names = annotated_genomes(home)
+    if name not in names:
+        raise InputError(
+            f"no annotated genome {name!r} on this server",
+            hint=(f"annotated genomes: {', '.join(names)}" if names else "none: the server's "
+                  "administrator adds one with `vivo genome fetch NAME --annotation`"),
+        )  # fmt: skip
+    return name
+
+
 def _installed(name: str | None, home: str | None) -> str | None:
     """``name`` if it is a genome of the server's store (never a path)."""
     if name is None:
@@ -122,6 +144,7 @@ def plan_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
         "weight": _number(form, "weight", 0.5, 350, label="weight (kg)"),
         "anti_aav": _bool(form, "anti_aav"),
         "seed": _number(form, "seed", 0, 2**32 - 1, integer=True) or 0,
+        "genome": _annotated(_text(form, "genome"), home),
         "offtarget_genome": _installed(_text(form, "offtarget_genome"), home),
         "offtarget_home": home,
         "vcf": VCF_PENDING if form.get("vcf") else None,
@@ -153,6 +176,14 @@ def _check_variants(params: dict[str, Any]) -> None:
             parse_hgvs(params[key], gene=params["gene"] or None)
 
 
+def _store(home: str | None) -> str:
+    """The server's genome store as a folder (given so that a fetched genome's name is never
+    read as a file in the server's working folder)."""
+    from vivo.io.places import genomes_home
+
+    return str(genomes_home(home))
+
+
 def plan_request(params: Mapping[str, Any]) -> Any:
     """The :class:`vivo.workflows.plan.PlanRequest` of checked plan parameters."""
     from vivo.planning import PatientFacts
@@ -166,6 +197,8 @@ def plan_request(params: Mapping[str, Any]) -> Any:
         disease=params["disease"],
         tissue=params["tissue"],
         seed=params["seed"],
+        genome=params.get("genome"),
+        genome_home=_store(params["offtarget_home"]) if params.get("genome") else None,
         offtarget_genome=params["offtarget_genome"],
         offtarget_home=params["offtarget_home"],
         vcf=params.get("vcf"),

@@ -72,6 +72,7 @@ async def index() -> Response:
 @router.get("/plan")
 def plan_form(request: Request) -> Response:
     return render(request, "plan.html.j2", values={}, error="", genomes=_genomes(request),
+                  annotated=forms.annotated_genomes(_home(request)),
                   zygosities=forms.ZYGOSITIES)  # fmt: skip
 
 
@@ -107,6 +108,7 @@ async def plan_submit(request: Request) -> Response:
 def _plan_page(request: Request, form: dict[str, Any], exc: VivoError) -> Response:
     return render(request, "plan.html.j2", status_code=400, values=_values(form),
                   error=one_line(str(exc)), genomes=_genomes(request),
+                  annotated=forms.annotated_genomes(_home(request)),
                   zygosities=forms.ZYGOSITIES)  # fmt: skip
 
 

@@ -23,7 +23,9 @@ def resolve_genome(
     """The bundled beta-globin locus when ``genome`` is None; else the file at ``genome``
     (FASTA, 2bit or GenBank) with optional GTF/GFF3 ``annotation``; else, when ``genome`` is
     no file but the name of a genome fetched into the store at ``home``, that genome with its
-    fetched annotation (unless ``annotation`` names another file)."""
+    fetched annotation (unless ``annotation`` names another file). When ``home`` is given
+    (``vivo serve`` passes its store), a fetched genome of that name is taken before any file
+    of the same name in the working folder."""
     if genome is None:
         if annotation is not None:
             raise InputError(
@@ -31,7 +33,7 @@ def resolve_genome(
                 hint="pass the genome the annotation belongs to with --genome",
             )
         return beta_globin_locus()
-    if not Path(genome).exists():
+    if home is not None or not Path(genome).exists():
         fetched = _fetched(genome, annotation, home)
         if fetched is not None:
             return fetched

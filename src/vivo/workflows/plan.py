@@ -58,8 +58,9 @@ class PlanRequest:
     tissue: str | None = None
     zygosity: Zygosity = "unknown"
     second_variant: str | None = None  # the other allele: two variants = compound heterozygous
-    genome: str | None = None
+    genome: str | None = None  # a file, or the name of a fetched genome (vivo genome fetch)
     annotation: str | None = None
+    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
     patient: PatientFacts = field(default_factory=PatientFacts)
     seed: int = 0
     max_design_options: int = 5
@@ -278,7 +279,7 @@ def run_plan(req: PlanRequest, *, progress: ProgressFn | None = None) -> PlanRes
     """
     t0 = time.perf_counter()
     _check_offtarget_genome(req)
-    ag = resolve_genome(req.genome, req.annotation)
+    ag = resolve_genome(req.genome, req.annotation, home=req.genome_home)
     vcf: dict[str, Any] | None = None
     if req.vcf is not None:
         req, vcf = _variants_from_vcf(req, ag)

@@ -1,0 +1,91 @@
+"""A plan over the web on a genome fetched with its annotation (`vivo genome fetch NAME
+--annotation`) instead of the bundled locus: the form lists it, the job runs on it, and a
+name that is not an annotated fetched genome (or a path) is refused."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("genomepy", reason="genomepy (the vivo[fetch] extra) is not installed")
+
+FINISHED = {"done", "failed", "cancelled"}
+
+
+@pytest.fixture(scope="module")
+def fetched(web_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled locus (sequence and genes, HBB included) served in UCSC's layout by a
+    local server and fetched into the web server's store as 'locus1'."""
+    from vivo.genome import beta_globin_locus
+    from vivo.io.gtf import write_gtf
+    from vivo.workflows.genome_fetch import fetch_genome
+
+    ag = beta_globin_locus()
+    (contig,) = ag.genome.contig_names()
+    root = tmp_path_factory.mktemp("www")
+    big = root / "goldenPath" / "locus1" / "bigZips"
+    (big / "genes").mkdir(parents=True)
+    seq = ag.genome.fetch_region(contig, 0, ag.genome.contig_length(contig))
+    fa = gzip.compress(f">{contig}\n{seq}\n".encode(), mtime=0)
+    (big / "locus1.fa.gz").write_bytes(fa)
+    (big / "md5sum.txt").write_text(f"{hashlib.md5(fa).hexdigest()}  locus1.fa.gz\n")
+    genes = [ag.annotation.gene(n) for n in ("HBB", "HBD", "HBG1", "HBG2", "HBE1")]
+    gtf = write_gtf(genes, big / "genes" / "tmp.gtf")
+    (big / "genes" / "locus1.ncbiRefSeq.gtf.gz").write_bytes(gzip.compress(gtf.read_bytes()))
+    gtf.unlink()
+
+    def handler(*a, **k):  # type: ignore[no-untyped-def]
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Quiet(*a, directory=str(root), **k)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/goldenPath"
+        fetch_genome("locus1", annotation=True, mirror=base, home=web_home)
+        yield "locus1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _wait(client, job_id: str, timeout: float = 300) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        doc = client.get(f"/api/jobs/{job_id}").json()
+        if doc["status"] in FINISHED:
+            return doc  # type: ignore[no-any-return]
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def test_plan_on_a_fetched_annotated_genome(client, fetched: str) -> None:  # type: ignore[no-untyped-def]
+    assert f'<option value="{fetched}"' in client.get("/plan").text
+    assert fetched in client.get("/api/genomes").json()["annotated"]
+    r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "genome": fetched})
+    assert r.status_code == 202, r.text
+    doc = _wait(client, r.json()["job"])
+    assert doc["status"] == "done", doc["message"]
+    assert "dossier/plan.json" in {f["name"] for f in doc["files"]}
+    plan = client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()
+    genome = plan["provenance"]["genome"]
+    assert genome["name"] == fetched and "fetched into" in genome["source"]
+    assert "sickle" in json.dumps(plan["plan"]).lower()
+
+
+@pytest.mark.parametrize("name", ["nope", "../etc/passwd", "/tmp"])
+def test_unknown_or_path_genome_is_refused(client, fetched: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "genome": name})
+    assert r.status_code == 400
+    assert "no annotated genome" in r.json()["error"] and fetched in r.json()["error"]
