@@ -37,9 +37,9 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         got = transcriptome_indexes(_tm(seed), min_bp=0)
         assert got.status == "built and cached" and got.path is not None
     (root / "fasta").mkdir()
-    (root / "fasta" / "abc-genome.fa.fai").write_text("chr1\t10\t6\t10\t11\n")
+    (root / "fasta" / f"{'0' * 24}-genome.fa.fai").write_text("chr1\t10\t6\t10\t11\n")
     (root / "trials").mkdir()
-    (root / "trials" / "q1.json").write_text("{}")
+    (root / "trials" / f"{'a' * 32}.json").write_text("{}")
     (root / "web" / "job1").mkdir(parents=True)
     (root / "web" / "job1" / "status.json").write_text("{}")
     (root / "mine").mkdir()
@@ -145,3 +145,55 @@ def test_read_only_cache_is_reported_not_called_busy(
     assert len(report.skipped) == 2 and not report.removed
     assert all(why.startswith("cannot remove: ") for _, why in report.skipped)
     assert len(_rna(cache)) == 2
+
+
+def test_links_and_foreign_names_are_never_followed_or_removed(cache: Path, tmp_path: Path) -> None:
+    """A kind folder that is a link, a link inside a kind, a name vivo does not write and a
+    FASTA index being staged (hidden) are left alone; only the link itself is removed."""
+    precious = tmp_path / "precious"
+    (precious / "sub").mkdir(parents=True)
+    (precious / "a.txt").write_text("keep")
+    (cache / "trials").rename(cache / "trials-old")
+    (cache / "trials").symlink_to(precious, target_is_directory=True)
+    link = cache / "fasta" / f"{'1' * 24}-x.fa"
+    link.symlink_to(precious / "a.txt")
+    (cache / "fasta" / "notes.txt").write_text("mine")
+    (cache / "fasta" / ".tmpabc").mkdir()  # io.fasta stages an index here
+    (cache / "rna-index" / "BAD.name").mkdir()
+    inv = cache_inventory()
+    assert {e.path for e in inv.entries if e.kind != "rna-index"} == {
+        cache / "fasta" / f"{'0' * 24}-genome.fa.fai",
+        link,
+    }
+    assert any(n == "trials" and "link" in why for n, _, _, why in inv.kept)
+    clear_cache()
+    assert (precious / "a.txt").read_text() == "keep" and (precious / "sub").is_dir()
+    assert not link.is_symlink() and (cache / "fasta" / "notes.txt").is_file()
+    assert (cache / "fasta" / ".tmpabc").is_dir() and (cache / "rna-index" / "BAD.name").is_dir()
+
+
+def test_leftovers_of_a_killed_clear_are_swept(cache: Path) -> None:
+    dead = cache / "fasta" / f".{'2' * 24}-y.fa.pid999999999.x.removing"
+    dead.write_text("half")
+    alive = cache / "fasta" / f".{'3' * 24}-z.fa.pid{os.getpid()}.x.removing"
+    alive.write_text("in progress")
+    clear_cache(("trials",))
+    assert dead.exists()  # only the kinds cleared are swept
+    clear_cache(("fasta",))
+    assert not dead.exists() and alive.exists()
+
+
+def test_reading_a_cached_fasta_index_marks_it_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vivo.io.fasta import open_fasta
+
+    monkeypatch.setenv("VIVO_CACHE_DIR", str(tmp_path / "c"))
+    fa = tmp_path / "g.fa"
+    fa.write_text(">c1\n" + "ACGT" * 50 + "\n")
+    open_fasta(fa).close()  # type: ignore[attr-defined]
+    (entry,) = cache_inventory().entries
+    long_ago = time.time() - 90 * DAY
+    os.utime(entry.path, (long_ago, long_ago))
+    open_fasta(fa).close()  # type: ignore[attr-defined]
+    assert not clear_cache(("fasta",), older_than_days=30).removed

@@ -22,6 +22,7 @@ before); the first page asks ``countTotal=true`` so the response carries ``total
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -159,6 +160,8 @@ def read_cache(path: Path) -> CachedAnswer | None:
     """The cached answer at ``path``; None when there is none; DataError when it is damaged."""
     if not path.is_file():
         return None
+    with contextlib.suppress(OSError):  # its last use, for `vivo cache clear --older-than`
+        os.utime(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != CACHE_FORMAT:

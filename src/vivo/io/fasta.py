@@ -109,7 +109,7 @@ def _open_indexed(path: Path, *, shown: Path) -> pyfaidx.Fasta:
     gzi = fai.with_suffix(".gzi")
     try:
         if not fai.is_file():
-            with tempfile.TemporaryDirectory(dir=fai.parent) as tmp:
+            with tempfile.TemporaryDirectory(prefix=".", dir=fai.parent) as tmp:  # hidden
                 tfai, tgzi = Path(tmp) / "i.fai", Path(tmp) / "i.gzi"
                 pyfaidx.Faidx(str(path), indexname=str(tfai), gzi_indexname=str(tgzi),
                               build_index=True).close()  # fmt: skip
@@ -117,9 +117,16 @@ def _open_indexed(path: Path, *, shown: Path) -> pyfaidx.Fasta:
                     os.replace(tgzi, gzi)
                 os.replace(tfai, fai)
         opts = {"as_raw": True, "sequence_always_upper": False, "build_index": True}
+        _used(fai)
         return pyfaidx.Fasta(str(path), indexname=str(fai), gzi_indexname=str(gzi), **opts)
     except _INDEX_ERRORS as exc:
         raise FormatError(f"cannot index FASTA: {exc}", path=str(shown)) from exc
+
+
+def _used(path: Path) -> None:
+    """Mark a cache entry used now (``vivo cache clear --older-than`` reads it)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def _decompressed_copy(path: Path) -> Path:
@@ -134,6 +141,7 @@ def _decompressed_copy(path: Path) -> Path:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+    _used(copy)
     return copy
 
 

@@ -13,15 +13,20 @@ kind          what
 ============= ===================================================================================
 
 ``web`` (the jobs of ``vivo serve``, kept for ``--keep-hours`` by the server itself) and any
-folder vivo does not know are listed by :func:`cache_inventory` and never removed here.
+folder vivo does not know are listed by :func:`cache_inventory` and never removed here. Inside a
+kind, only names vivo writes are entries (a 32-hex index folder; ``<24 hex>-<file>.fai|.gzi|.fa``;
+``<hex>.json``): anything else, and any symbolic link to a folder, is left alone, so the command
+never follows a link out of the cache.
 
 Clearing is safe while other vivo processes run: an index being built holds its build lock
 and is skipped; an entry is first renamed to a ``.removing`` name (so nothing ever reads a
 half-deleted entry, and a crash leaves a folder that the next build sweeps away), then
-deleted. A process that already memory-mapped a removed index keeps reading it (POSIX keeps
-the data until it is unmapped). Each cached transcriptome index records its last use (the
-modification time of its ``entry.json``, refreshed on every load), which ``--older-than``
-compares against.
+deleted (leftovers of a killed clear, and of killed builds, are swept by the next clear). A
+process that already memory-mapped a removed index keeps reading it (POSIX keeps the data until
+it is unmapped). Every entry records its last use, which ``--older-than`` compares against: the
+modification time of an index's ``entry.json`` and of a FASTA index, copy or trials answer,
+refreshed each time vivo reads it. FASTA indexes are built in hidden staging folders, which are
+never entries.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -52,6 +58,13 @@ CLEARABLE: Final[dict[str, str]] = {
 KEPT: Final[dict[str, str]] = {
     "web": "jobs of vivo serve (the server removes them after --keep-hours)",
 }
+#: the names vivo gives the entries of each kind (anything else is left alone)
+_ENTRY_NAMES: Final[dict[str, re.Pattern[str]]] = {
+    "rna-index": re.compile(r"[0-9a-f]{32}"),  # vivo.workflows.rna_index._key
+    "fasta": re.compile(r"[0-9a-f]{24}-.+\.(?:fai|gzi|fa)"),  # vivo.io.places.cache_path
+    "trials": re.compile(r"[0-9a-f]{32}\.json"),  # vivo.io.clinicaltrials.cache_file
+}
+_REMOVING = re.compile(r"\..+\.pid(?P<pid>\d+)\.x\.removing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +168,21 @@ def _rna_entry(folder: Path) -> CacheEntry:
 
 
 def _visible(folder: Path) -> list[Path]:
-    """Children of ``folder`` that are entries (no hidden lock or staging names)."""
+    """Children of ``folder`` that are not hidden (lock, staging and ``.removing`` names)."""
     try:
         return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     except OSError:
         return []
+
+
+def _is_entry(kind: str, path: Path) -> bool:
+    """Whether ``path`` has the name vivo gives an entry of ``kind`` and the right type (an
+    index folder, or a plain file; a link is an entry only as a file, removed as a link)."""
+    if _ENTRY_NAMES[kind].fullmatch(path.name) is None:
+        return False
+    if kind == "rna-index":
+        return path.is_dir() and not path.is_symlink()
+    return path.is_symlink() or path.is_file()
 
 
 def cache_inventory(root: Path | None = None) -> CacheInventory:
@@ -168,13 +191,20 @@ def cache_inventory(root: Path | None = None) -> CacheInventory:
     entries: list[CacheEntry] = []
     kept: list[tuple[str, Path, int, str]] = []
     for child in _visible(root) if root.is_dir() else []:
-        if child.name == "rna-index" and child.is_dir():
-            entries += [_rna_entry(p) for p in _visible(child) if p.is_dir()]
-        elif child.name in CLEARABLE and child.is_dir():
-            entries += [CacheEntry(child.name, p, _size(p), _mtime(p)) for p in _visible(child)]
+        if child.name in CLEARABLE and child.is_dir() and not child.is_symlink():
+            for p in _visible(child):
+                if not _is_entry(child.name, p):
+                    why = "not a name vivo writes: left alone"
+                    kept.append((f"{child.name}/{p.name}", p, _size(p), why))
+                elif child.name == "rna-index":
+                    entries.append(_rna_entry(p))
+                else:
+                    entries.append(CacheEntry(child.name, p, _size(p), _mtime(p)))
         else:
             why = KEPT.get(child.name, "not a folder vivo writes: left alone")
-            kept.append((child.name, child, _size(child), why))
+            if child.is_symlink():
+                why = "a link: never followed, left alone"
+            kept.append((child.name, child, 0 if child.is_symlink() else _size(child), why))
     return CacheInventory(root, tuple(entries), tuple(kept))
 
 
@@ -202,6 +232,30 @@ def _remove(entry: CacheEntry) -> None:
         shutil.rmtree(doomed, ignore_errors=True)
     else:
         doomed.unlink(missing_ok=True)
+
+
+def _sweep(root: Path, kinds: tuple[str, ...]) -> None:
+    """Remove what killed clears left (``.removing`` names of processes that are gone) in the
+    folders of ``kinds``, and the stale staging folders of killed index builds."""
+    from vivo.io.genome_store import _pid_alive
+
+    for kind in kinds:
+        folder = root / kind
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        if kind == "rna-index":
+            with contextlib.suppress(OSError):
+                GenomeStore(folder).sweep_stale()
+            continue
+        for path in folder.glob(".*.removing"):
+            m = _REMOVING.fullmatch(path.name)
+            if m is None or _pid_alive(int(m.group("pid"))):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def clear_cache(
@@ -246,7 +300,6 @@ def clear_cache(
             skipped.append((entry, f"cannot remove: {(exc.strerror or str(exc)).lower()}"))
             continue
         removed.append(entry)
-    if not dry_run and "rna-index" in chosen and (inventory.root / "rna-index").is_dir():
-        with contextlib.suppress(OSError):
-            GenomeStore(inventory.root / "rna-index").sweep_stale()
+    if not dry_run:
+        _sweep(inventory.root, chosen)
     return ClearReport(inventory.root, dry_run, tuple(removed), tuple(skipped))
