@@ -80,7 +80,11 @@ def test_plan_on_a_fetched_annotated_genome(client, fetched: str) -> None:  # ty
     assert "dossier/plan.json" in {f["name"] for f in doc["files"]}
     plan = client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()
     genome = plan["provenance"]["genome"]
-    assert genome["name"] == fetched and "fetched into" in genome["source"]
+    assert genome["name"] == fetched and "fetched into genome store" in genome["source"]
+    store = str(client.app.state.settings.genomes_home)
+    assert store not in json.dumps(plan)  # no server path, in plan.json or the dossier
+    html = client.get(f"/jobs/{doc['id']}/files/dossier/report.html").text
+    assert store not in html and "fetched into genome store" in html
     assert "sickle" in json.dumps(plan["plan"]).lower()
 
 
@@ -89,3 +93,16 @@ def test_unknown_or_path_genome_is_refused(client, fetched: str, name: str) -> N
     r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "genome": name})
     assert r.status_code == 400
     assert "no annotated genome" in r.json()["error"] and fetched in r.json()["error"]
+
+
+def test_a_store_given_never_reads_the_name_as_a_path(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With the store given (as vivo serve does), a name that is not fetched there is an
+    error even when a file of that name is in the working folder."""
+    from vivo.core.errors import InputError
+    from vivo.workflows.genomes import resolve_genome
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gone").write_text(">c\nACGT\n")
+    with pytest.raises(InputError, match="no genome 'gone' fetched into"):
+        resolve_genome("gone", home=str(tmp_path / "store"))
+    assert resolve_genome("gone").genome.contig_names() == ["c"]  # the CLI reads the file

@@ -8,6 +8,7 @@ JSON-ready summary saved as ``result.json``. Paths inside results are made relat
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -66,12 +67,19 @@ def child_main(kind: str, params: dict[str, Any], folder: str) -> None:
 
 def _shown_paths(params: dict[str, Any], job: Path) -> list[tuple[str, str]]:
     """(server path, what the user is shown instead), longest first: an uploaded VCF is shown
-    by the name the user gave it; anything else under the job folder as ``job``."""
+    by the name the user gave it; anything under the job folder as ``job``; the server's genome
+    store (a fetched genome's files and the off-target indexes) as ``genome store``."""
     pairs = []
     if params.get("vcf"):
         pairs.append((str(params["vcf"]), str(params.get("vcf_name") or "patient.vcf")))
     pairs.append((str(job), "job"))
-    return pairs
+    from vivo.io.places import genomes_home
+
+    for home in {params.get("offtarget_home"), params.get("home")}:
+        with contextlib.suppress(OSError, ValueError):
+            store = genomes_home(home)
+            pairs += [(str(store.resolve()), "genome store"), (str(store), "genome store")]
+    return sorted(set(pairs), key=lambda p: -len(p[0]))
 
 
 def _scrub(value: Any, paths: list[tuple[str, str]]) -> Any:

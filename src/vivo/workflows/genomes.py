@@ -25,7 +25,8 @@ def resolve_genome(
     no file but the name of a genome fetched into the store at ``home``, that genome with its
     fetched annotation (unless ``annotation`` names another file). When ``home`` is given
     (``vivo serve`` passes its store), a fetched genome of that name is taken before any file
-    of the same name in the working folder."""
+    of the same name in the working folder, and a name that is no fetched genome there is an
+    error, never read as a path."""
     if genome is None:
         if annotation is not None:
             raise InputError(
@@ -37,6 +38,11 @@ def resolve_genome(
         fetched = _fetched(genome, annotation, home)
         if fetched is not None:
             return fetched
+        if home is not None:
+            raise InputError(
+                f"no genome {genome!r} fetched into {home}",
+                hint="fetch it first: vivo genome fetch NAME --annotation",
+            )
     return open_genome(genome, annotation=annotation)
 
 
