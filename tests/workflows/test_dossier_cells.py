@@ -68,3 +68,15 @@ def test_car_sections_follow_the_products_architecture() -> None:
     assert s.status == "ok" and s.rows[0][0].startswith("GM-CSF receptor alpha")
     assert kinds[-3:] == ["2a", "signal_peptide", "safety_switch"]
     assert any(row[0].startswith("IgG4 hinge") for row in s.rows)
+
+
+def test_plan_json_of_schema_1_2_without_the_new_car_fields_still_validates() -> None:
+    """leader and safety_switch came later within schema 1.2: optional, so earlier files pass."""
+    doc = run_plan(PlanRequest("", disease="large B-cell lymphoma")).to_dict()
+    cars = [d for o in doc["plan"]["options"] for d in o["designs"] if d["engine"] == "car"]
+    assert cars and all("leader" in d["params"] for d in cars)
+    validate_plan(doc)
+    for d in cars:
+        d["params"].pop("leader")
+        d["params"].pop("safety_switch")
+    validate_plan(doc)
