@@ -460,6 +460,9 @@ def design_car(spec: CarSpec, *, user_domains: Mapping[str, Domain] | None = Non
     costim = _choice("--costim", spec.costim, COSTIMS)
     switch = _choice("--safety-switch", spec.safety_switch, SAFETY_SWITCHES)
     skip_opt = _canon("--2a", spec.skip, PEPTIDES_2A)
+    if switch is None and skip_opt != "T2A":  # T2A is the default, unused without a switch
+        raise InputError(f"--2a {skip_opt} needs a protein to co-express after the CAR",
+                         hint="add --safety-switch EGFRt (or iCasp9 with --domains)")  # fmt: skip
     leader = dom(_choice("--leader", spec.leader, LEADERS))
     linker = dom(_choice("--linker", spec.linker, LINKERS))
     parts = [leader, *_binder_domains(binder, spec.format, linker), dom(hinge), dom(tm)]
@@ -475,7 +478,8 @@ def design_car(spec: CarSpec, *, user_domains: Mapping[str, Domain] | None = Non
         parts = [icasp, dom(PEPTIDES_2A[skip_opt]), *parts]
     opts = {"binder": binder.name, "format": spec.format, "leader": spec.leader,
             "linker": spec.linker, "hinge": spec.hinge, "tm": tm.split("_")[0],
-            "costim": spec.costim, "safety_switch": spec.safety_switch, "2a": skip_opt}  # fmt: skip
+            "costim": spec.costim, "safety_switch": spec.safety_switch,
+            "2a": skip_opt if switch else None}  # fmt: skip
     tail = {"EGFRt": "-EGFRt", "iCasp9": "-iCasp9"}.get(switch or "", "")
     name = spec.name or f"{spec.target}-{binder.name}-{spec.costim}z{tail}".replace("none", "")
     return CarConstruct(name, "CAR", spec.target, _place(parts), binder, opts)

@@ -321,10 +321,14 @@ def car_params(form: Form) -> dict[str, Any]:
 
 
 def car_request(params: Mapping[str, Any]) -> Any:
-    """The :class:`vivo.workflows.car.CarRequest` of checked parameters."""
-    from vivo.workflows.car import CarRequest
+    """The :class:`vivo.workflows.car.CarRequest` of checked parameters; its protein is designed
+    here (fast), so an unknown target or binder, a segment vivo has not bundled or a refused
+    combination is a 400 at submission, not a failed job."""
+    from vivo.workflows.car import CarRequest, car_construct
 
-    return CarRequest(**params)
+    request = CarRequest(**params)
+    car_construct(request)
+    return request
 
 
 # ------------------------------------------------------------------------------- off-targets

@@ -137,9 +137,15 @@ def _car_choices() -> dict[str, list[str]]:
     from vivo.cells import car
     from vivo.workflows.car import VECTORS
 
-    return {"leaders": list(car.LEADERS), "hinges": list(car.HINGES), "tms": list(car.TMS),
-            "costims": list(car.COSTIMS), "switches": list(car.SAFETY_SWITCHES),
-            "peptides_2a": list(car.PEPTIDES_2A), "vectors": list(VECTORS)}  # fmt: skip
+    missing = car.unbundled_domains()  # the web takes no user FASTA: offer what is bundled
+
+    def bundled(options: dict[str, str | None]) -> list[str]:
+        return [k for k, key in options.items() if key is None or key not in missing]
+
+    return {"leaders": bundled(dict(car.LEADERS)), "hinges": bundled(dict(car.HINGES)),
+            "tms": bundled(dict(car.TMS)), "costims": bundled(car.COSTIMS),
+            "switches": bundled(car.SAFETY_SWITCHES), "peptides_2a": bundled(dict(car.PEPTIDES_2A)),
+            "vectors": list(VECTORS)}  # fmt: skip
 
 
 @router.get("/design")

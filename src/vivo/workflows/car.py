@@ -62,6 +62,7 @@ __all__ = [
     "CarRequest",
     "CarResult",
     "TcrRequest",
+    "car_construct",
     "compare_with_products",
     "design_car_construct",
     "design_tcr_construct",
@@ -507,6 +508,13 @@ def design_car_construct(
     figures: bool = True,
 ) -> CarResult:
     """Design, check and (with ``outdir``) write a CAR construct; see the module doc."""
+    construct = car_construct(request)
+    return _finish(construct, request, outdir=outdir, force=force, figures=figures)
+
+
+def car_construct(request: CarRequest) -> CarConstruct:
+    """The CAR protein of ``request`` (segments and options, no vector): fast, so a caller can
+    check a request (unknown target, binder, unbundled segment, bad combination) before work."""
     user = read_domains_fasta(request.domains_file) if request.domains_file else None
     binder: str | Binder | None = request.binder
     if request.binder_file:
@@ -517,8 +525,7 @@ def design_car_construct(
                    leader=request.leader, linker=request.linker, hinge=request.hinge,
                    tm=request.tm, costim=request.costim, safety_switch=request.safety_switch,
                    skip=request.skip, name=request.name)  # fmt: skip
-    construct = design_car(spec, user_domains=user)
-    return _finish(construct, request, outdir=outdir, force=force, figures=figures)
+    return design_car(spec, user_domains=user)
 
 
 def design_tcr_construct(
