@@ -174,6 +174,14 @@ def test_hsc_age_against_label(product: str, age: float, inside: bool | None) ->
     assert plan_collection(product, weight_kg=30, age_years=age).within_label_population is inside
 
 
+def test_a_regional_age_bound_says_where_it_holds() -> None:
+    """Casgevy's 2 years is the US label's (since 2026-07-01); the EU SmPC says 12: vivo takes no
+    region, so the age line states both."""
+    p = plan_collection("Casgevy", weight_kg=25, age_years=8)
+    line = next(n for n in p.notes if "label population" in n)
+    assert "US label since 2026-07-01" in line and "EU SmPC" in line and ">= 12 years" in line
+
+
 # ----------------------------------------------------------------------------- bad input
 
 

@@ -69,6 +69,7 @@ class Cited:
     source: str
     verified: Verified
     note: str = ""
+    scope: str = ""  # where the number holds when not everywhere, e.g. "US label since 2026-07"
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready record."""
@@ -262,7 +263,8 @@ def _cited(row: Any, where: str) -> Cited:
     if not isinstance(row, dict) or "value" not in row or not row.get("source"):
         raise DataError(f"manufacturing.toml {where}: expected {{value, source, verified}}")
     note = str(row.get("note", ""))
-    return Cited(float(row["value"]), str(row["source"]), _verified(row, where), note)
+    scope = str(row.get("scope", ""))
+    return Cited(float(row["value"]), str(row["source"]), _verified(row, where), note, scope)
 
 
 def _opt_cited(row: Mapping[str, Any], key: str, where: str) -> Cited | None:
@@ -531,6 +533,9 @@ def _age_check(
         b for b in (f">= {lo.value:g} years" if lo else "", f"<= {hi.value:g} years" if hi else "")
         if b
     )  # fmt: skip
+    scopes = [c.scope for c in (lo, hi) if c is not None and c.scope]
+    if scopes:  # a bound that holds in one region only says so (vivo takes no region)
+        bounds += " [" + "; ".join(dict.fromkeys(scopes)) + "]"
     source = lo.source if lo is not None else hi.source if hi is not None else ""
     caveats = [c.note for c in (lo, hi) if c is not None and c.verified == "unverified" and c.note]
     if caveats:  # an age bound vivo could not re-check says so wherever it is used
