@@ -674,3 +674,18 @@ def test_cli_match_any_text_is_success_or_one_line_error(text: str, as_json: boo
     else:
         assert info.value.code == 2
         assert err.getvalue().startswith("vivo: error:") and err.getvalue().count("\n") == 1
+
+
+def test_an_unresolved_dpb1_pair_leaves_the_antigen_level_unknown_too() -> None:
+    """WMDA 2024: any DPB1 mismatch is an antigen mismatch, so DPB1 has no antigen level of its
+    own; a pair that the typings cannot resolve (a P group and an allele outside its name) is
+    unknown at both levels, never counted as an antigen match."""
+    base = (
+        "A*01:01 A*02:01 B*07:02 B*08:01 C*07:01 C*07:02 DRB1*03:01 DRB1*15:01 "
+        "DQB1*02:01 DQB1*06:02"
+    )
+    r = match(f"{base} DPB1*04:01 DPB1*04:01", f"{base} DPB1*04:02P DPB1*04:01")
+    dp = r.locus("DPB1")
+    assert dp.allele_matches is None and dp.antigen_matches is None
+    assert dp.direction == "undetermined" and "both levels" in dp.notes[-1]
+    assert r.grade(12).label == "?/12 (antigen ?/12)" and r.grade(8).label == "8/8"

@@ -430,14 +430,15 @@ class LocusMatch:
     """The comparison at one locus.
 
     ``antigen_matches`` and ``allele_matches`` are 0-2 (``allele_matches`` is None when the
-    typings do not resolve the protein); ``gvh_mismatches``/``hvg_mismatches`` are counted at
+    typings do not resolve the protein, and so is ``antigen_matches`` at DPB1, whose antigen
+    level is its alleles'); ``gvh_mismatches``/``hvg_mismatches`` are counted at
     ``resolution``, the finest level at which the comparison was possible.
     """
 
     locus: str
     recipient: tuple[str, str]
     donor: tuple[str, str]
-    antigen_matches: int
+    antigen_matches: int | None
     allele_matches: int | None
     gvh_mismatches: int
     hvg_mismatches: int
@@ -447,7 +448,10 @@ class LocusMatch:
 
     @property
     def direction(self) -> str:
-        """``match``, ``bidirectional``, ``GvH only`` or ``HvG only``."""
+        """``match``, ``bidirectional``, ``GvH only``, ``HvG only``, or ``undetermined`` when
+        no level of the comparison is known (an unresolved DPB1 pair)."""
+        if self.antigen_matches is None:
+            return "undetermined"
         g, h = self.gvh_mismatches > 0, self.hvg_mismatches > 0
         return {(False, False): "match", (True, True): "bidirectional",
                 (True, False): "GvH only", (False, True): "HvG only"}[(g, h)]  # fmt: skip
@@ -460,7 +464,7 @@ class Grade:
     out_of: int
     loci: tuple[str, ...]
     allele_matches: int | None
-    antigen_matches: int
+    antigen_matches: int | None  # None: unknown too (an unresolved DPB1 pair, see _grade)
 
     @property
     def label(self) -> str:
@@ -468,7 +472,8 @@ class Grade:
         the cord-blood grade reads ``5/6 cord blood``."""
         tail = " cord blood" if self.out_of == 6 else ""
         if self.allele_matches is None:
-            return f"?/{self.out_of}{tail} (antigen {self.antigen_matches}/{self.out_of})"
+            shown = "?" if self.antigen_matches is None else self.antigen_matches
+            return f"?/{self.out_of}{tail} (antigen {shown}/{self.out_of})"
         return f"{self.allele_matches}/{self.out_of}{tail}"
 
 
@@ -594,7 +599,9 @@ def _compare_locus(rec: LocusTyping, don: LocusTyping) -> LocusMatch:
         locus=rec.locus,
         recipient=(str(rec.alleles[0]), str(rec.alleles[1])),
         donor=(str(don.alleles[0]), str(don.alleles[1])),
-        antigen_matches=2 - max(g_ant, h_ant),
+        antigen_matches=(
+            None if rec.locus in _NO_ALLELE_LEVEL and not resolved else 2 - max(g_ant, h_ant)
+        ),
         allele_matches=2 - max(gvh, hvg) if resolved else None,
         gvh_mismatches=gvh,
         hvg_mismatches=hvg,
@@ -622,7 +629,10 @@ def _locus_notes(rec: LocusTyping, don: LocusTyping, resolved: bool) -> tuple[st
             "serologic antigen, which holds for most groups but not all (B*15 alleles carry "
             "B62, B63, B70 and others); check the WHO HLA dictionary"
         )
-    if not resolved:
+    if not resolved and rec.locus in _NO_ALLELE_LEVEL:
+        notes.append("typing does not resolve the alleles: match undetermined at both levels "
+                     "(DPB1 has no antigen level apart from its alleles)")  # fmt: skip
+    elif not resolved:
         notes.append("typing resolves the antigen only: allele-level match undetermined")
     return tuple(notes)
 
@@ -677,18 +687,17 @@ def _cord_blood_grade(loci: tuple[LocusMatch, ...]) -> Grade:
     """x/6 for cord blood: antigen matches at A and B plus allele matches at DRB1."""
     by = {lm.locus: lm for lm in loci}
     a, b, dr = (by[locus] for locus in CORD_BLOOD_LOCI)
-    score = (
-        None
-        if dr.allele_matches is None
-        else a.antigen_matches + b.antigen_matches + (dr.allele_matches)
-    )
-    return Grade(
-        6, CORD_BLOOD_LOCI, score, a.antigen_matches + b.antigen_matches + dr.antigen_matches
-    )
+    ant_a, ant_b, ant_dr = (x.antigen_matches or 0 for x in (a, b, dr))  # A, B, DRB1: never None
+    score = None if dr.allele_matches is None else ant_a + ant_b + dr.allele_matches
+    return Grade(6, CORD_BLOOD_LOCI, score, ant_a + ant_b + ant_dr)
 
 
 def _grade(out_of: int, names: tuple[str, ...], loci: tuple[LocusMatch, ...]) -> Grade:
     chosen = [lm for lm in loci if lm.locus in names]
     alleles = [lm.allele_matches for lm in chosen]
     total = None if any(a is None for a in alleles) else sum(a or 0 for a in alleles)
-    return Grade(out_of, names, total, sum(lm.antigen_matches for lm in chosen))
+    # DPB1 has no antigen level apart from its alleles (WMDA: any DPB1 mismatch is an antigen
+    # mismatch), so an unresolved DPB1 pair leaves the antigen count unknown as well
+    counts = [lm.antigen_matches for lm in chosen]
+    antigen = None if any(c is None for c in counts) else sum(c or 0 for c in counts)
+    return Grade(out_of, names, total, antigen)

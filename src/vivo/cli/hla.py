@@ -54,7 +54,7 @@ def _render_match(data: dict[str, Any]) -> None:
             " ".join(lm["recipient"]),
             " ".join(lm["donor"]),
             allele,
-            f"{lm['antigen_matches']}/2",
+            f"{'?' if lm['antigen_matches'] is None else lm['antigen_matches']}/2",
             lm["direction"],
             shown or "—",
         )
