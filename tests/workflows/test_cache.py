@@ -197,3 +197,21 @@ def test_reading_a_cached_fasta_index_marks_it_used(
     os.utime(entry.path, (long_ago, long_ago))
     open_fasta(fa).close()  # type: ignore[attr-defined]
     assert not clear_cache(("fasta",), older_than_days=30).removed
+
+
+def test_annotation_indexes_are_a_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large GTF is indexed into the cache's annotation/ folder: an entry, marked used on
+    every open, removed by `vivo cache clear annotation`."""
+    import vivo.io.annotation_index as ai
+
+    monkeypatch.setenv("VIVO_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setattr(ai, "IN_MEMORY_MAX_BYTES", 0)  # index even this small file
+    gtf = Path(__file__).parents[1] / "data" / "annotation" / "toy.gtf"
+    ai.open_annotation(gtf)
+    (entry,) = cache_inventory().entries
+    assert entry.kind == "annotation" and entry.path.name.endswith("-toy.gtf.sqlite")
+    long_ago = time.time() - 90 * DAY
+    os.utime(entry.path, (long_ago, long_ago))
+    ai.open_annotation(gtf)
+    assert not clear_cache(("annotation",), older_than_days=30).removed
+    assert [e.path for e in clear_cache(("annotation",)).removed] == [entry.path]

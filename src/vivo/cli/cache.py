@@ -60,7 +60,7 @@ def info(as_json: JsonOpt = False) -> None:
 def clear(
     kinds: Annotated[
         list[str] | None,
-        typer.Argument(help="kinds to clear: rna-index, fasta, trials (default: all three)"),
+        typer.Argument(help="kinds: rna-index, fasta, annotation, trials (default: all)"),
     ] = None,
     older_than: Annotated[
         float | None,

@@ -87,6 +87,9 @@ def open_annotation(
     target = Path(index) if index is not None else annotation_index_path(src)
     if not _current(target, src):
         index_annotation(src, target, progress=progress)
+    if index is None:  # in the cache: its last use, for `vivo cache clear --older-than`
+        with contextlib.suppress(OSError):
+            os.utime(target)
     return IndexedAnnotation(target)
 
 

@@ -2,21 +2,23 @@
 
 The cache (:func:`vivo.io.places.cache_dir`) holds only what vivo can derive again:
 
-============= ===================================================================================
-kind          what
-============= ===================================================================================
-``rna-index`` transcriptome off-target indexes of ``vivo rna`` (about 75 bytes per transcript
-              base: a human-size transcriptome needs about 27 GB); rebuilt when next needed
-``fasta``     ``.fai``/``.gzi`` indexes and decompressed copies of FASTA inputs; rebuilt
-``trials``    saved ClinicalTrials.gov answers; ``vivo plan --trials cache`` reads them offline,
-              so clearing them loses those answers until the next online query
-============= ===================================================================================
+============== ==================================================================================
+kind           what
+============== ==================================================================================
+``rna-index``  transcriptome off-target indexes of ``vivo rna`` (about 75 bytes per transcript
+               base: a human-size transcriptome needs about 27 GB); rebuilt when next needed
+``fasta``      ``.fai``/``.gzi`` indexes and decompressed copies of FASTA inputs; rebuilt
+``annotation`` SQLite indexes of large GTF/GFF3 inputs (those of fetched genomes live in the
+               genome store, not here); rebuilt
+``trials``     saved ClinicalTrials.gov answers; ``vivo plan --trials cache`` reads them offline,
+               so clearing them loses those answers until the next online query
+============== ==================================================================================
 
 ``web`` (the jobs of ``vivo serve``, kept for ``--keep-hours`` by the server itself) and any
 folder vivo does not know are listed by :func:`cache_inventory` and never removed here. Inside a
-kind, only names vivo writes are entries (a 32-hex index folder; ``<24 hex>-<file>.fai|.gzi|.fa``;
-``<hex>.json``): anything else, and any symbolic link to a folder, is left alone, so the command
-never follows a link out of the cache.
+kind, only names vivo writes are entries (a 32-hex index folder;
+``<24 hex>-<file>.fai|.gzi|.fa|.sqlite``; ``<32 hex>.json``): anything else, and any symbolic
+link to a folder, is left alone, so the command never follows a link out of the cache.
 
 Clearing is safe while other vivo processes run: an index being built holds its build lock
 and is skipped; an entry is first renamed to a ``.removing`` name (so nothing ever reads a
@@ -24,9 +26,9 @@ half-deleted entry, and a crash leaves a folder that the next build sweeps away)
 deleted (leftovers of a killed clear, and of killed builds, are swept by the next clear). A
 process that already memory-mapped a removed index keeps reading it (POSIX keeps the data until
 it is unmapped). Every entry records its last use, which ``--older-than`` compares against: the
-modification time of an index's ``entry.json`` and of a FASTA index, copy or trials answer,
-refreshed each time vivo reads it. FASTA indexes are built in hidden staging folders, which are
-never entries.
+modification time of an index's ``entry.json`` and of a FASTA index or copy, annotation index
+or trials answer, refreshed each time vivo reads it. FASTA and annotation indexes are built
+under hidden names, which are never entries.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ __all__ = ["CLEARABLE", "CacheEntry", "CacheInventory", "ClearReport", "cache_in
 CLEARABLE: Final[dict[str, str]] = {
     "rna-index": "transcriptome off-target indexes of vivo rna (rebuilt when next needed)",
     "fasta": "indexes and decompressed copies of FASTA inputs (rebuilt when next needed)",
+    "annotation": "indexes of large GTF/GFF3 inputs (rebuilt when next needed)",
     "trials": "saved ClinicalTrials.gov answers (vivo plan --trials cache reads them offline)",
 }
 #: kinds listed but never removed by this module
@@ -62,6 +65,7 @@ KEPT: Final[dict[str, str]] = {
 _ENTRY_NAMES: Final[dict[str, re.Pattern[str]]] = {
     "rna-index": re.compile(r"[0-9a-f]{32}"),  # vivo.workflows.rna_index._key
     "fasta": re.compile(r"[0-9a-f]{24}-.+\.(?:fai|gzi|fa)"),  # vivo.io.places.cache_path
+    "annotation": re.compile(r"[0-9a-f]{24}-.+\.sqlite"),  # vivo.io.annotation_index
     "trials": re.compile(r"[0-9a-f]{32}\.json"),  # vivo.io.clinicaltrials.cache_file
 }
 _REMOVING = re.compile(r"\..+\.pid(?P<pid>\d+)\.x\.removing")
