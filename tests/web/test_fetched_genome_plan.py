@@ -106,3 +106,29 @@ def test_a_store_given_never_reads_the_name_as_a_path(tmp_path, monkeypatch) -> 
     with pytest.raises(InputError, match="no genome 'gone' fetched into"):
         resolve_genome("gone", home=str(tmp_path / "store"))
     assert resolve_genome("gone").genome.contig_names() == ["c"]  # the CLI reads the file
+
+
+def test_designs_on_a_fetched_annotated_genome(client, fetched: str) -> None:  # type: ignore[no-untyped-def]
+    """Guides and edit designs run on the fetched genome when it is chosen (the same HBB
+    sequence as the bundled locus, so the same guides come back), and the design forms list it."""
+    assert client.get("/design").text.count(f'<option value="{fetched}"') == 3
+    bodies = {
+        "guides": {"gene": "HBB", "around": "c.20A>T", "top": 3},
+        "edit": {"variant": "HBB c.20A>T", "strategy": "base"},
+    }
+    done = {}
+    for kind, body in bodies.items():
+        for genome in (None, fetched):
+            r = client.post(f"/api/{kind}", json={**body, **({"genome": genome} if genome else {})})
+            assert r.status_code == 202, r.text
+            doc = _wait(client, r.json()["job"])
+            assert doc["status"] == "done", doc["message"]
+            done[kind, genome] = doc
+    spacers = [
+        [g["spacer"] for g in done["guides", g]["result"]["guides"]] for g in (None, fetched)
+    ]
+    assert spacers[0] == spacers[1] and len(spacers[0]) == 3
+    store = str(client.app.state.settings.genomes_home)
+    assert all(store not in json.dumps(d) for d in done.values())
+    r = client.post("/api/guides", json={"gene": "HBB", "genome": "../x"})
+    assert r.status_code == 400 and "no annotated genome" in r.json()["error"]

@@ -63,7 +63,7 @@ class PlanIn(BaseModel):
 
 
 class GuidesIn(BaseModel):
-    """Guides in the bundled locus (as `vivo guides`)."""
+    """Guides in the bundled locus or an annotated fetched genome (as `vivo guides`)."""
 
     gene: Text = None
     nuclease: Text = None
@@ -72,6 +72,7 @@ class GuidesIn(BaseModel):
     window: int | None = None
     region: Text = Field(None, description="contig:start-end (1-based)")
     top: int | None = None
+    genome: Text = Field(None, description="annotated fetched genome (default: bundled locus)")
     offtarget_genome: Text = None
 
 
@@ -83,6 +84,7 @@ class EditIn(BaseModel):
     goal: Text = Field(None, description="correct or introduce")
     nuclease: Text = None
     max_designs: int | None = None
+    genome: Text = Field(None, description="annotated fetched genome (default: bundled locus)")
 
 
 class CassetteIn(BaseModel):
@@ -95,6 +97,7 @@ class CassetteIn(BaseModel):
     promoter: Text = None
     optimize: bool | None = None
     seed: int | None = None
+    genome: Text = Field(None, description="annotated fetched genome giving a gene's CDS")
 
 
 class CarIn(BaseModel):
@@ -197,14 +200,14 @@ def guides(request: Request, body: GuidesIn) -> Response:
 @router.post("/edit", status_code=202, summary="start an edit design job")
 def edit(request: Request, body: EditIn) -> Response:
     _json_only(request)
-    params = forms.edit_params(_form(body))
+    params = forms.edit_params(_form(body), home=_home(request))
     return _accepted(submit(request, "edit", params, f"edit {params['variant']}"))
 
 
 @router.post("/cassette", status_code=202, summary="start a cassette design job")
 def cassette(request: Request, body: CassetteIn) -> Response:
     _json_only(request)
-    params = forms.cassette_params(_form(body))
+    params = forms.cassette_params(_form(body), home=_home(request))
     return _accepted(submit(request, "cassette", params, f"cassette {params['transgene']}"))
 
 

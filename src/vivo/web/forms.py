@@ -144,7 +144,7 @@ def plan_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
         "weight": _number(form, "weight", 0.5, 350, label="weight (kg)"),
         "anti_aav": _bool(form, "anti_aav"),
         "seed": _number(form, "seed", 0, 2**32 - 1, integer=True) or 0,
-        "genome": _annotated(_text(form, "genome"), home),
+        **_genome(form, home),
         "offtarget_genome": _installed(_text(form, "offtarget_genome"), home),
         "offtarget_home": home,
         "vcf": VCF_PENDING if form.get("vcf") else None,
@@ -198,7 +198,7 @@ def plan_request(params: Mapping[str, Any]) -> Any:
         tissue=params["tissue"],
         seed=params["seed"],
         genome=params.get("genome"),
-        genome_home=_store(params["offtarget_home"]) if params.get("genome") else None,
+        genome_home=params.get("genome_home"),
         offtarget_genome=params["offtarget_genome"],
         offtarget_home=params["offtarget_home"],
         vcf=params.get("vcf"),
@@ -232,6 +232,7 @@ def guide_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
         "window_bp": _number(form, "window", 1, 100_000, integer=True) or 50,
         "region": _text(form, "region"),
         "top": _number(form, "top", 1, 1000, integer=True),
+        **_genome(form, home),
         "offtarget_genome": _installed(_text(form, "offtarget_genome"), home),
         "offtarget_home": home,
     }
@@ -248,7 +249,14 @@ def guide_request(params: Mapping[str, Any]) -> Any:
     return GuideRequest(**params)
 
 
-def edit_params(form: Form) -> dict[str, Any]:
+def _genome(form: Form, home: str | None) -> dict[str, Any]:
+    """The ``genome`` field of a form: the bundled locus when empty, else a genome fetched with
+    its annotation into the server's store (a name, never a path), with that store."""
+    name = _annotated(_text(form, "genome"), home)
+    return {"genome": name, "genome_home": _store(home) if name else None}
+
+
+def edit_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
     """Checked parameters of ``vivo edit`` (a variant, or a gene for a knockout)."""
     from vivo.workflows.edit import STRATEGIES
 
@@ -258,6 +266,7 @@ def edit_params(form: Form) -> dict[str, Any]:
         "goal": _choice(form, "goal", ("correct", "introduce"), "correct"),
         "nuclease": _nuclease(form),
         "max_designs": _number(form, "max_designs", 1, 50, integer=True) or 10,
+        **_genome(form, home),
     }
     if params["strategy"] != "knockout":
         from vivo.variants.hgvs import parse_hgvs
@@ -276,8 +285,9 @@ def edit_request(params: Mapping[str, Any], *, genbank_out: str | None) -> Any:
     return EditRequest(**params, genbank_out=genbank_out)
 
 
-def cassette_params(form: Form) -> dict[str, Any]:
-    """Checked parameters of ``vivo cassette`` (a catalogued transgene)."""
+def cassette_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
+    """Checked parameters of ``vivo cassette`` (a catalogued transgene, or a gene of an
+    annotated fetched genome)."""
     params: dict[str, Any] = {
         "transgene": _text(form, "transgene", required=True),
         "variant": _text(form, "variant"),
@@ -286,6 +296,7 @@ def cassette_params(form: Form) -> dict[str, Any]:
         "promoter": _text(form, "promoter"),
         "optimize": _bool(form, "optimize"),
         "seed": _number(form, "seed", 0, 2**32 - 1, integer=True) or 0,
+        **_genome(form, home),
     }
     cassette_request(params)
     return params
@@ -298,7 +309,7 @@ def cassette_request(params: Mapping[str, Any]) -> Any:
     return CassetteRequest(**params)
 
 
-def car_params(form: Form) -> dict[str, Any]:
+def car_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
     """Checked parameters of ``vivo car`` (bundled binders and domains only: no files); every
     choice is one of ``vivo car design``'s option values."""
     from vivo.cells import car

@@ -128,8 +128,8 @@ def _design_page(request: Request, *, status: int = 200, which: str = "guides",
 
     return render(request, "design.html.j2", status_code=status, which=which,
                   values=values or {}, error=error, genomes=_genomes(request),
-                  nucleases=nuclease_names(), strategies=STRATEGIES,
-                  car=_car_choices())  # fmt: skip
+                  nucleases=nuclease_names(), strategies=STRATEGIES, car=_car_choices(),
+                  annotated=forms.annotated_genomes(_home(request)))  # fmt: skip
 
 
 def _car_choices() -> dict[str, list[str]]:
@@ -164,7 +164,7 @@ async def design_submit(request: Request, kind: str) -> Response:
 def _design_submit(request: Request, kind: str, form: dict[str, Any]) -> Response:
     make, title = DESIGN_FORMS[kind]
     try:
-        params = forms.guide_params(form, home=_home(request)) if kind == "guides" else make(form)
+        params = make(form, home=_home(request))
         text = title.format_map({k: v if v is not None else "" for k, v in params.items()})
         return _to_job(submit(request, kind, params, text))
     except VivoError as exc:

@@ -75,7 +75,7 @@ def _shown_paths(params: dict[str, Any], job: Path) -> list[tuple[str, str]]:
     pairs.append((str(job), "job"))
     from vivo.io.places import genomes_home
 
-    for home in {params.get("offtarget_home"), params.get("home")}:
+    for home in {params.get("offtarget_home"), params.get("home"), params.get("genome_home")}:
         with contextlib.suppress(OSError, ValueError):
             store = genomes_home(home)
             pairs += [(str(store.resolve()), "genome store"), (str(store), "genome store")]

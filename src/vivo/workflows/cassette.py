@@ -87,6 +87,7 @@ class CassetteRequest:
     #: not bundle (e.g. ``transgene="ADA"`` on GRCh37); the bundled transgenes come first
     genome: str | None = None
     annotation: str | None = None
+    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ def _transgene(req: CassetteRequest) -> Transgene:
     if req.genome is not None and not _bundled(req.transgene):
         from vivo.workflows.genomes import resolve_genome
 
-        ag = resolve_genome(req.genome, req.annotation)
+        ag = resolve_genome(req.genome, req.annotation, home=req.genome_home)
         return make_transgene(req.transgene, cds=cds_from_annotation(ag, req.transgene))
     return get_transgene(req.transgene, variant=req.variant)
 

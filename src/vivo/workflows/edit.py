@@ -54,8 +54,9 @@ class EditRequest:
     variant: str
     strategy: Strategy = "hdr"
     goal: Literal["correct", "introduce"] = "correct"
-    genome: str | None = None  # FASTA/2bit/GenBank path (default: bundled beta-globin locus)
+    genome: str | None = None  # FASTA/2bit/GenBank path or fetched genome name (default: locus)
     annotation: str | None = None
+    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
     nuclease: str = "SpCas9"
     editors: tuple[str, ...] = ()
     max_designs: int = 10
@@ -183,7 +184,7 @@ def run_edit(request: EditRequest) -> EditResult:
             f"--genbank writes HDR donors, but the strategy is {request.strategy!r}",
             hint="use --strategy hdr, or drop --genbank",
         )
-    ag = resolve_genome(request.genome, request.annotation)
+    ag = resolve_genome(request.genome, request.annotation, home=request.genome_home)
     words = request.variant.replace(":", " ").split()
     if not words:
         raise InputError("say what to edit", hint="give a variant (e.g. HBB c.20A>T) or, for "

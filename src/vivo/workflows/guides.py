@@ -55,8 +55,9 @@ class GuideRequest:
     around: str | None = None
     window_bp: int = 50
     region: str | None = None
-    genome: str | None = None
+    genome: str | None = None  # a file, or the name of a fetched genome (vivo genome fetch)
     annotation: str | None = None
+    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
     models: tuple[str, ...] | None = None
     spacer_length: int | None = None
     include_alt_pams: bool = False
@@ -206,7 +207,7 @@ def design_guides(
     request: GuideRequest, *, specificity: SpecificityHook | None = None
 ) -> GuideResult:
     """Find, score and rank guides for ``request``; ``specificity`` is the off-target hook."""
-    ag = resolve_genome(request.genome, request.annotation)
+    ag = resolve_genome(request.genome, request.annotation, home=request.genome_home)
     nuc = _nuclease(request)
     locus, tx, target = _target(request, ag)
     selection: Literal["site", "cut"] = "cut" if (request.exon or request.around) else "site"
