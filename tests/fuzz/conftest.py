@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 BROKEN = Path(__file__).resolve().parents[1] / "data" / "broken"
-N_FUZZ_TESTS = 13  # tests in tests/fuzz; the example budget is spread over them
+N_FUZZ_TESTS = 19  # tests in tests/fuzz; the example budget is spread over them
 BUDGET = int(os.environ.get("VIVO_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
     max_examples=max(2, BUDGET // N_FUZZ_TESTS),
