@@ -688,4 +688,9 @@ def test_an_unresolved_dpb1_pair_leaves_the_antigen_level_unknown_too() -> None:
     dp = r.locus("DPB1")
     assert dp.allele_matches is None and dp.antigen_matches is None
     assert dp.direction == "undetermined" and "both levels" in dp.notes[-1]
+    # known mismatches beside an unresolved one are still reported with their direction
+    r2 = match(f"{base} DPB1*04:01 DPB1*02:01", f"{base} DPB1*04:02P DPB1*03:01")
+    dp2 = r2.locus("DPB1")
+    assert dp2.antigen_matches is None and (dp2.gvh_mismatches, dp2.hvg_mismatches) == (1, 1)
+    assert dp2.direction == "bidirectional (at least; other alleles undetermined)"
     assert r.grade(12).label == "?/12 (antigen ?/12)" and r.grade(8).label == "8/8"

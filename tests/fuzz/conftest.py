@@ -119,6 +119,10 @@ _COMMANDS = (
     "offtargets",
     "rna",
     "trials",
+    "cache",
+    "car",
+    "hla",
+    "cells",
 )
 _SAFE = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 

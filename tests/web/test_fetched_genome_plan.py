@@ -132,3 +132,12 @@ def test_designs_on_a_fetched_annotated_genome(client, fetched: str) -> None:  #
     assert all(store not in json.dumps(d) for d in done.values())
     r = client.post("/api/guides", json={"gene": "HBB", "genome": "../x"})
     assert r.status_code == 400 and "no annotated genome" in r.json()["error"]
+
+
+def test_jobs_on_a_fetched_genome_are_never_served_from_the_job_cache() -> None:
+    """The administrator may re-fetch a genome under the same name: such jobs always run."""
+    from vivo.web.jobs import _cache_key
+
+    body = {"gene": "HBB", "around": "c.20A>T"}
+    assert _cache_key("guides", body) is not None
+    assert _cache_key("guides", {**body, "genome": "locus1"}) is None

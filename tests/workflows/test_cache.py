@@ -179,8 +179,18 @@ def test_leftovers_of_a_killed_clear_are_swept(cache: Path) -> None:
     alive.write_text("in progress")
     clear_cache(("trials",))
     assert dead.exists()  # only the kinds cleared are swept
+    old_copy = cache / "fasta" / ".abc123.tmp"  # a decompression killed two days ago
+    old_copy.write_text("partial")
+    old_stage = cache / "fasta" / ".tmpold"  # an index build killed two days ago
+    old_stage.mkdir()
+    fresh = cache / "fasta" / ".tmpnew"  # one that may still run
+    fresh.mkdir()
+    two_days_ago = time.time() - 2 * DAY
+    for p in (old_copy, old_stage):
+        os.utime(p, (two_days_ago, two_days_ago))
     clear_cache(("fasta",))
     assert not dead.exists() and alive.exists()
+    assert not old_copy.exists() and not old_stage.exists() and fresh.is_dir()
 
 
 def test_reading_a_cached_fasta_index_marks_it_used(
@@ -215,3 +225,54 @@ def test_annotation_indexes_are_a_kind(tmp_path: Path, monkeypatch: pytest.Monke
     ai.open_annotation(gtf)
     assert not clear_cache(("annotation",), older_than_days=30).removed
     assert [e.path for e in clear_cache(("annotation",)).removed] == [entry.path]
+
+
+def test_a_gzip_fasta_copy_is_indexed_once_and_its_use_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: marking the decompressed copy of a plain-gzip FASTA as used changed its
+    modification time, which keys the copy's own index: every open built a new index."""
+    import gzip
+
+    import vivo.io.fasta as fasta
+
+    monkeypatch.setenv("VIVO_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setattr(fasta, "_IN_MEMORY_GZIP_BYTES", 0)  # go through the copy
+    fa = tmp_path / "g.fa.gz"
+    fa.write_bytes(gzip.compress((">c1\n" + "ACGT" * 400 + "\n").encode()))
+    for _ in range(3):
+        fasta.open_fasta(fa).close()  # type: ignore[attr-defined]
+    names = [e.path.name for e in cache_inventory().entries]
+    (copy,) = [n for n in names if n.endswith("-g.fa.gz.fa")]  # one copy
+    assert len(names) == 2 and any(n.endswith(f"-{copy}.fai") for n in names), names  # one index
+    # a copy made long ago (its index keyed to that time) and read today: its index marks it
+    long_ago = time.time() - 90 * DAY
+    copy_path = next(e.path for e in cache_inventory().entries if e.path.name == copy)
+    os.utime(copy_path, (long_ago, long_ago))
+    for e in cache_inventory().entries:
+        if e.path != copy_path:
+            e.path.unlink()  # the index of the copy as it was: rebuilt for the aged copy
+    fasta.open_fasta(fa).close()  # type: ignore[attr-defined]
+    assert copy_path.stat().st_mtime < time.time() - 80 * DAY  # reading never touches the copy
+    assert not clear_cache(("fasta",), older_than_days=30).removed
+
+
+def test_a_bgzip_index_pair_is_marked_used_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pysam
+
+    from vivo.io.fasta import open_fasta
+
+    monkeypatch.setenv("VIVO_CACHE_DIR", str(tmp_path / "c"))
+    plain = tmp_path / "b.fa"
+    plain.write_text(">c1\n" + "ACGT" * 400 + "\n")
+    pysam.tabix_compress(str(plain), str(tmp_path / "b.fa.gz"))
+    open_fasta(tmp_path / "b.fa.gz").close()  # type: ignore[attr-defined]
+    kinds = sorted(e.path.suffix for e in cache_inventory().entries)
+    assert kinds == [".fai", ".gzi"]
+    long_ago = time.time() - 90 * DAY
+    for e in cache_inventory().entries:
+        os.utime(e.path, (long_ago, long_ago))
+    open_fasta(tmp_path / "b.fa.gz").close()  # type: ignore[attr-defined]
+    assert not clear_cache(("fasta",), older_than_days=30).removed

@@ -448,13 +448,17 @@ class LocusMatch:
 
     @property
     def direction(self) -> str:
-        """``match``, ``bidirectional``, ``GvH only``, ``HvG only``, or ``undetermined`` when
-        no level of the comparison is known (an unresolved DPB1 pair)."""
-        if self.antigen_matches is None:
-            return "undetermined"
+        """``match``, ``bidirectional``, ``GvH only`` or ``HvG only``; at an unresolved DPB1
+        pair (no level known for some alleles) ``undetermined``, or the direction of the
+        mismatches that are known with ``(at least)``."""
         g, h = self.gvh_mismatches > 0, self.hvg_mismatches > 0
-        return {(False, False): "match", (True, True): "bidirectional",
-                (True, False): "GvH only", (False, True): "HvG only"}[(g, h)]  # fmt: skip
+        if self.antigen_matches is None and not (g or h):
+            return "undetermined"
+        known = {(False, False): "match", (True, True): "bidirectional",
+                 (True, False): "GvH", (False, True): "HvG"}[(g, h)]  # fmt: skip
+        if self.antigen_matches is None:
+            return f"{known} (at least; other alleles undetermined)"
+        return known if known in ("match", "bidirectional") else f"{known} only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -630,8 +634,9 @@ def _locus_notes(rec: LocusTyping, don: LocusTyping, resolved: bool) -> tuple[st
             "B62, B63, B70 and others); check the WHO HLA dictionary"
         )
     if not resolved and rec.locus in _NO_ALLELE_LEVEL:
-        notes.append("typing does not resolve the alleles: match undetermined at both levels "
-                     "(DPB1 has no antigen level apart from its alleles)")  # fmt: skip
+        notes.append("typing does not resolve every allele: beyond the mismatches listed, the "
+                     "match is undetermined at both levels (DPB1 has no antigen level apart from "
+                     "its alleles)")  # fmt: skip
     elif not resolved:
         notes.append("typing resolves the antigen only: allele-level match undetermined")
     return tuple(notes)

@@ -244,11 +244,16 @@ def get_transgene(gene: str, *, variant: str | None = None) -> Transgene:
     return replace(tg, protein=protein, cds=cds, variant=variant.strip(), hgvs_p=hgvs)
 
 
-def make_transgene(gene: str, *, cds: str | None = None, protein: str | None = None) -> Transgene:
-    """A user transgene from a CDS (checked: frame, start, stops) or from a protein."""
+def make_transgene(
+    gene: str, *, cds: str | None = None, protein: str | None = None, source: str | None = None
+) -> Transgene:
+    """A user transgene from a CDS (checked: frame, start, stops) or from a protein; ``source``
+    names where a native CDS came from (e.g. a genome's annotation) instead of "user"."""
     if cds:
         seq = validate_cds(cds, what=f"{gene} CDS")
-        return Transgene(gene, translate(seq)[:-1], seq, len(seq), "user", sources=("user",))
+        origin: CdsOrigin = "native" if source else "user"
+        return Transgene(gene, translate(seq)[:-1], seq, len(seq), origin,
+                         sources=(source or "user",))  # fmt: skip
     if protein:
         prot = validate_protein(protein.strip().rstrip("*"), what=f"{gene} protein")
         if "*" in prot:

@@ -118,13 +118,16 @@ def _open_indexed(path: Path, *, shown: Path) -> pyfaidx.Fasta:
                 os.replace(tfai, fai)
         opts = {"as_raw": True, "sequence_always_upper": False, "build_index": True}
         _used(fai)
+        if gzi.is_file():
+            _used(gzi)
         return pyfaidx.Fasta(str(path), indexname=str(fai), gzi_indexname=str(gzi), **opts)
     except _INDEX_ERRORS as exc:
         raise FormatError(f"cannot index FASTA: {exc}", path=str(shown)) from exc
 
 
 def _used(path: Path) -> None:
-    """Mark a cache entry used now (``vivo cache clear --older-than`` reads it)."""
+    """Mark a cache entry used now (``vivo cache clear --older-than`` reads it). Only index
+    files are marked: a decompressed copy's modification time is part of its index's key."""
     with contextlib.suppress(OSError):
         os.utime(path)
 
@@ -141,8 +144,7 @@ def _decompressed_copy(path: Path) -> Path:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-    _used(copy)
-    return copy
+    return copy  # never touched: its modification time keys its own index (its .fai marks use)
 
 
 def open_fasta(

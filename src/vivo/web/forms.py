@@ -298,6 +298,15 @@ def cassette_params(form: Form, *, home: str | None = None) -> dict[str, Any]:
         "seed": _number(form, "seed", 0, 2**32 - 1, integer=True) or 0,
         **_genome(form, home),
     }
+    if params["genome"]:
+        from vivo.workflows.cassette import bundled_transgene
+
+        if bundled_transgene(params["transgene"]):
+            raise InputError(
+                f"{params['transgene']} is in vivo's transgene catalogue, whose CDS is used: "
+                "a genome gives the CDS only of a gene vivo does not catalogue",
+                hint="leave the genome empty, or name a gene of that genome",
+            )
     cassette_request(params)
     return params
 

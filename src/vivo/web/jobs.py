@@ -409,8 +409,9 @@ _CACHEABLE = frozenset({"plan", "guides", "edit", "cassette", "car"})
 
 
 def _cache_key(kind: str, params: dict[str, Any]) -> str | None:
-    """The key of a reusable job, ``None`` when the job reads the genome store."""
-    if kind not in _CACHEABLE or params.get("offtarget_genome"):
+    """The key of a reusable job, ``None`` when the job reads the genome store (an off-target
+    index or a fetched genome, which the administrator may replace under the same name)."""
+    if kind not in _CACHEABLE or params.get("offtarget_genome") or params.get("genome"):
         return None
     text = json.dumps([kind, params], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -23,7 +23,8 @@ link to a folder, is left alone, so the command never follows a link out of the 
 Clearing is safe while other vivo processes run: an index being built holds its build lock
 and is skipped; an entry is first renamed to a ``.removing`` name (so nothing ever reads a
 half-deleted entry, and a crash leaves a folder that the next build sweeps away), then
-deleted (leftovers of a killed clear, and of killed builds, are swept by the next clear). A
+deleted (leftovers of a killed clear, and of killed builds: hidden FASTA and annotation build
+files older than a day, are swept by the next clear of their kind). A
 process that already memory-mapped a removed index keeps reading it (POSIX keeps the data until
 it is unmapped). Every entry records its last use, which ``--older-than`` compares against: the
 modification time of an index's ``entry.json`` and of a FASTA index or copy, annotation index
@@ -171,6 +172,17 @@ def _rna_entry(folder: Path) -> CacheEntry:
     return CacheEntry("rna-index", folder, _size(folder), last, detail)
 
 
+def _last_use(path: Path) -> float:
+    """When a file entry was last used: its modification time, which vivo refreshes on each
+    read, except for a decompressed FASTA copy (its time keys its own index): the latest of
+    the copy and of the index built over it (``<24 hex>-<copy name>.fai``)."""
+    last = _mtime(path)
+    if path.name.endswith(".fa") and path.parent.name == "fasta":
+        for index in path.parent.glob(f"*-{path.name}.fai"):
+            last = max(last, _mtime(index))
+    return last
+
+
 def _visible(folder: Path) -> list[Path]:
     """Children of ``folder`` that are not hidden (lock, staging and ``.removing`` names)."""
     try:
@@ -203,7 +215,7 @@ def cache_inventory(root: Path | None = None) -> CacheInventory:
                 elif child.name == "rna-index":
                     entries.append(_rna_entry(p))
                 else:
-                    entries.append(CacheEntry(child.name, p, _size(p), _mtime(p)))
+                    entries.append(CacheEntry(child.name, p, _size(p), _last_use(p)))
         else:
             why = KEPT.get(child.name, "not a folder vivo writes: left alone")
             if child.is_symlink():
@@ -238,9 +250,14 @@ def _remove(entry: CacheEntry) -> None:
         doomed.unlink(missing_ok=True)
 
 
-def _sweep(root: Path, kinds: tuple[str, ...]) -> None:
-    """Remove what killed clears left (``.removing`` names of processes that are gone) in the
-    folders of ``kinds``, and the stale staging folders of killed index builds."""
+#: a hidden FASTA or annotation build older than this was killed (they take minutes)
+STALE_BUILD_S: Final = 24 * 3600
+
+
+def _sweep(root: Path, kinds: tuple[str, ...], now: float) -> None:
+    """Remove what killed processes left in the folders of ``kinds``: ``.removing`` names of
+    clears whose process is gone, the staging folders of killed transcriptome-index builds
+    (by pid), and hidden FASTA/annotation build files older than :data:`STALE_BUILD_S`."""
     from vivo.io.genome_store import _pid_alive
 
     for kind in kinds:
@@ -251,10 +268,12 @@ def _sweep(root: Path, kinds: tuple[str, ...]) -> None:
             with contextlib.suppress(OSError):
                 GenomeStore(folder).sweep_stale()
             continue
-        for path in folder.glob(".*.removing"):
+        for path in folder.glob(".*"):
             m = _REMOVING.fullmatch(path.name)
-            if m is None or _pid_alive(int(m.group("pid"))):
+            if m is not None and _pid_alive(int(m.group("pid"))):
                 continue
+            if m is None and now - _mtime(path) < STALE_BUILD_S:
+                continue  # a build that may still run
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
             else:
@@ -305,5 +324,5 @@ def clear_cache(
             continue
         removed.append(entry)
     if not dry_run:
-        _sweep(inventory.root, chosen)
+        _sweep(inventory.root, chosen, now)
     return ClearReport(inventory.root, dry_run, tuple(removed), tuple(skipped))

@@ -43,6 +43,7 @@ __all__ = [
     "CassetteRequest",
     "CassetteResult",
     "PartSpec",
+    "bundled_transgene",
     "cds_from_annotation",
     "check_fits",
     "design_construct",
@@ -87,7 +88,7 @@ class CassetteRequest:
     #: not bundle (e.g. ``transgene="ADA"`` on GRCh37); the bundled transgenes come first
     genome: str | None = None
     annotation: str | None = None
-    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
+    genome_home: str | None = None  # a store of fetched genomes: `genome` must be one there
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +124,17 @@ def _transgene(req: CassetteRequest) -> Transgene:
         return make_transgene(req.transgene or "transgene", cds=req.cds, protein=req.protein)
     if not req.transgene:
         raise InputError("name a transgene (e.g. F9) or give a CDS or protein sequence")
-    if req.genome is not None and not _bundled(req.transgene):
+    if req.genome is not None and not bundled_transgene(req.transgene):
         from vivo.workflows.genomes import resolve_genome
 
         ag = resolve_genome(req.genome, req.annotation, home=req.genome_home)
-        return make_transgene(req.transgene, cds=cds_from_annotation(ag, req.transgene))
+        return make_transgene(req.transgene, cds=cds_from_annotation(ag, req.transgene),
+                              source=f"the annotation of genome {ag.name}")  # fmt: skip
     return get_transgene(req.transgene, variant=req.variant)
 
 
-def _bundled(name: str) -> bool:
+def bundled_transgene(name: str) -> bool:
+    """Whether ``name`` is in vivo's transgene catalogue (its CDS wins over a genome's)."""
     from vivo.delivery.transgenes import TRANSGENES
 
     return name.strip().upper() in TRANSGENES

@@ -56,7 +56,7 @@ class EditRequest:
     goal: Literal["correct", "introduce"] = "correct"
     genome: str | None = None  # FASTA/2bit/GenBank path or fetched genome name (default: locus)
     annotation: str | None = None
-    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
+    genome_home: str | None = None  # a store of fetched genomes: `genome` must be one there
     nuclease: str = "SpCas9"
     editors: tuple[str, ...] = ()
     max_designs: int = 10

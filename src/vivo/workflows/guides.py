@@ -57,7 +57,7 @@ class GuideRequest:
     region: str | None = None
     genome: str | None = None  # a file, or the name of a fetched genome (vivo genome fetch)
     annotation: str | None = None
-    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
+    genome_home: str | None = None  # a store of fetched genomes: `genome` must be one there
     models: tuple[str, ...] | None = None
     spacer_length: int | None = None
     include_alt_pams: bool = False

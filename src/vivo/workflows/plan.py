@@ -60,7 +60,7 @@ class PlanRequest:
     second_variant: str | None = None  # the other allele: two variants = compound heterozygous
     genome: str | None = None  # a file, or the name of a fetched genome (vivo genome fetch)
     annotation: str | None = None
-    genome_home: str | None = None  # the store of fetched genomes (default: $VIVO_HOME)
+    genome_home: str | None = None  # a store of fetched genomes: `genome` must be one there
     patient: PatientFacts = field(default_factory=PatientFacts)
     seed: int = 0
     max_design_options: int = 5
