@@ -141,3 +141,14 @@ def test_jobs_on_a_fetched_genome_are_never_served_from_the_job_cache() -> None:
     body = {"gene": "HBB", "around": "c.20A>T"}
     assert _cache_key("guides", body) is not None
     assert _cache_key("guides", {**body, "genome": "locus1"}) is None
+
+
+def test_cassette_cds_from_a_fetched_genome_is_cited(client, fetched: str) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/api/cassette", json={"transgene": "F9", "genome": fetched})
+    assert r.status_code == 400 and "catalogue" in r.json()["error"]
+    r = client.post("/api/cassette", json={"transgene": "HBE1", "genome": fetched})
+    assert r.status_code == 202, r.text
+    doc = _wait(client, r.json()["job"])
+    assert doc["status"] == "done", doc["message"]
+    text = json.dumps(doc["result"])
+    assert f"the annotation of genome {fetched}" in text and '"user"' not in text
