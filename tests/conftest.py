@@ -53,3 +53,18 @@ def _run_cli(args: list[str]) -> int:
 def cli() -> Callable[[list[str]], int]:
     """Run ``vivo ARGS`` in-process and return its exit status."""
     return _run_cli
+
+
+@pytest.fixture
+def run_vivo(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``vivo ARGS`` in-process: ``run_vivo("plan", "HBB")`` returns (exit status, stdout,
+    stderr). ``vivo`` always ends with SystemExit (vivo.cli.main.main), which is checked."""
+    from vivo.cli.main import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as info:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return int(info.value.code or 0), out, err
+
+    return run

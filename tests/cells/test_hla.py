@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from fractions import Fraction
 
@@ -23,6 +24,8 @@ from vivo.cells.hla import (
 )
 from vivo.cli.main import main
 from vivo.core.errors import InputError
+
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 # a full 8/8 typing used as the base of the worked examples below
 BASE = {
@@ -539,17 +542,8 @@ def test_gragert_groups_by_label_any_spelling() -> None:
 # ------------------------------------------------------------------------------- CLI
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
-
-
-def test_cli_match_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys,
-        "hla", "match", "--recipient", typing(A=("A*01:01", "A*01:01")),
+def test_cli_match_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("hla", "match", "--recipient", typing(A=("A*01:01", "A*01:01")),
         "--donor", typing(), "--json",
     )  # fmt: skip
     data = json.loads(out)
@@ -557,27 +551,25 @@ def test_cli_match_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["loci"][0]["direction"] == "HvG only"
 
 
-def test_cli_match_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "hla", "match", "--recipient", typing(), "--donor", typing())
+def test_cli_match_table(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("hla", "match", "--recipient", typing(), "--donor", typing())
     assert code == 0 and "8/8" in out and "DRB1*15:01" in out
 
 
-def test_cli_donors_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys, "hla", "donors", "--siblings", "2", "--ancestry", "hispanic", "--json"
-    )
+def test_cli_donors_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("hla", "donors", "--siblings", "2", "--ancestry", "hispanic", "--json")
     data = json.loads(out)
     assert code == 0 and data["identical_sibling_at_least_one"]["fraction"] == "7/16"
     assert data["unrelated"]["rates"]["8/8"] == 0.44
     assert data["unrelated"]["broad_group"] is None
 
 
-def test_cli_donors_gragert_group(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "hla", "donors", "--siblings", "1", "--ancestry", "SCAMB", "--json")
+def test_cli_donors_gragert_group(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("hla", "donors", "--siblings", "1", "--ancestry", "SCAMB", "--json")
     u = json.loads(out)["unrelated"]
     assert code == 0 and u["rates"] == {"8/8 (available adult donor)": 0.16}
     assert u["broad_group"]["rates"]["8/8"] == 0.30 and u["study"] == "Gragert et al. 2014"
-    code, out, _ = run(capsys, "hla", "donors", "--siblings", "1", "--ancestry", "chinese")
+    code, out, _ = run_vivo("hla", "donors", "--siblings", "1", "--ancestry", "chinese")
     assert code == 0 and "no per-group figure bundled" in out and "46%" in out
 
 
@@ -593,10 +585,8 @@ def test_cli_donors_gragert_group(capsys: pytest.CaptureFixture[str]) -> None:
         (("donors", "--siblings", "2", "--ancestry", "vietnamse"), "did you mean 'vietnamese'"),
     ],
 )
-def test_cli_bad_input_is_one_line(
-    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
-) -> None:
-    code, out, err = run(capsys, "hla", *args)
+def test_cli_bad_input_is_one_line(run_vivo: RunVivo, args: tuple[str, ...], message: str) -> None:
+    code, out, err = run_vivo("hla", *args)
     assert code == 2 and out == ""
     assert err.startswith("vivo: error:") and message in err and err.count("\n") == 1
 

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from vivo.cells.manufacturing import (
     plan_collection,
     plan_dose,
 )
-from vivo.cli.main import main
 from vivo.core.errors import InputError
+
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 DATA = Path(m.__file__).parent / "data"
 
@@ -305,28 +307,21 @@ def test_plans_serialise_to_json() -> None:
 # ------------------------------------------------------------------------------------ CLI
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return (0 if info.value.code is None else int(info.value.code)), out, err
-
-
-def test_cli_dose_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "cells", "dose", "--product", "kymriah", "--weight", "40",
+def test_cli_dose_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("cells", "dose", "--product", "kymriah", "--weight", "40",
                        "--age", "12", "--disease", "ALL", "--json")  # fmt: skip
     doc = json.loads(out)
     assert code == 0 and doc["kind"] == "car_t_dose"
     assert (doc["total_cells_low"], doc["total_cells_high"]) == (8e6, 2e8)
-    code, out, _ = run(capsys, "cells", "dose", "-p", "Casgevy", "-w", "60", "--json")
+    code, out, _ = run_vivo("cells", "dose", "-p", "Casgevy", "-w", "60", "--json")
     assert code == 0 and json.loads(out)["cycles"] == [1, 6, 15]
 
 
-def test_cli_tables(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "cells", "dose", "-p", "Kymriah", "-w", "70", "--age", "30",
+def test_cli_tables(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("cells", "dose", "-p", "Kymriah", "-w", "70", "--age", "30",
                        "-d", "all")  # fmt: skip
     assert code == 0 and "OUTSIDE the label population" in out and "[label]" in out
-    code, out, _ = run(capsys, "cells", "products")
+    code, out, _ = run_vivo("cells", "products")
     assert code == 0 and "Aucatzyl" in out and "Strimvelis" in out
 
 
@@ -341,10 +336,8 @@ def test_cli_tables(capsys: pytest.CaptureFixture[str]) -> None:
         (("--product", "Casgevy", "--weight", "60", "--disease", "MLD"), "not labelled"),
     ],
 )
-def test_cli_bad_input_one_line(
-    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], needle: str
-) -> None:
-    code, out, err = run(capsys, "cells", "dose", *args)
+def test_cli_bad_input_one_line(run_vivo: RunVivo, args: tuple[str, ...], needle: str) -> None:
+    code, out, err = run_vivo("cells", "dose", *args)
     lines = err.strip().splitlines()
     assert code == 2 and out == ""
     assert len(lines) == 1 and lines[0].startswith("vivo: error:") and needle in lines[0]
@@ -372,7 +365,7 @@ _NAMES = st.one_of(
     as_json=st.booleans(),
 )
 def test_cli_dose_fuzz_exit_0_or_one_line_2(
-    capsys: pytest.CaptureFixture[str],
+    run_vivo: RunVivo,
     product: str,
     weight: str,
     age: str | None,
@@ -383,7 +376,7 @@ def test_cli_dose_fuzz_exit_0_or_one_line_2(
     args += ["--age", age] if age is not None else []
     args += ["--disease", disease] if disease is not None else []
     args += ["--json"] if as_json else []
-    code, out, err = run(capsys, *args)
+    code, out, err = run_vivo(*args)
     assert code in (0, 2), err
     if code == 2:
         lines = err.strip().splitlines()

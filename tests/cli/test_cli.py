@@ -5,29 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
-from vivo.cli.main import main
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (0 if code is None else int(code)), out, err
-
-
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+def test_version(run_vivo: RunVivo) -> None:
     from vivo import __version__
 
-    code, out, _ = run(capsys, "--version")
+    code, out, _ = run_vivo("--version")
     assert code == 0 and out.strip() == f"vivo {__version__}"
 
 
-def test_variant_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "variant", "HBB", "c.20A>T", "--json")
+def test_variant_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("variant", "HBB", "c.20A>T", "--json")
     data = json.loads(out)
     assert code == 0
     assert data["protein"]["hgvs"] == "p.Glu7Val"
@@ -36,8 +29,8 @@ def test_variant_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "matches U01317.1" in data["reference_check"]
 
 
-def test_variant_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "variant", "HBB:c.20A>T")
+def test_variant_table(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("variant", "HBB:c.20A>T")
     assert code == 0 and "p.Glu7Val" in out and "Glu6Val" in out
 
 
@@ -65,25 +58,24 @@ def test_variant_table(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_bad_input_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+    run_vivo: RunVivo, args: tuple[str, ...], message: str
 ) -> None:
-    code, out, err = run(capsys, *args)
+    code, out, err = run_vivo(*args)
     assert code == 2
     assert err.startswith("vivo: error:") and message in err and err.count("\n") == 1
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_locus_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "locus", "HBB", "--json")
+def test_locus_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("locus", "HBB", "--json")
     data = json.loads(out)
     tx = data["transcripts"][0]
     assert [e["c_start"] for e in tx["exons"]] == ["c.-50", "c.93", "c.316"]
     assert tx["protein_length"] == 147
 
 
-def test_inherit_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys,
+def test_inherit_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo(
         "inherit",
         "--mode",
         "recessive",
@@ -97,10 +89,10 @@ def test_inherit_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert fractions == {"AA": "1/4", "Aa": "1/2", "aa": "1/4"}
 
 
-def test_user_genome_files(capsys: pytest.CaptureFixture[str], data_dir) -> None:
+def test_user_genome_files(run_vivo: RunVivo, data_dir) -> None:
     fa, gtf = data_dir / "fasta" / "toy.fa", data_dir / "annotation" / "toy.gtf"
-    code, out, _ = run(
-        capsys, "variant", "TOY", "c.4A>T", "--genome", str(fa), "--annotation", str(gtf), "--json"
+    code, out, _ = run_vivo(
+        "variant", "TOY", "c.4A>T", "--genome", str(fa), "--annotation", str(gtf), "--json"
     )
     assert code == 0 and json.loads(out)["protein"]["hgvs"] == "p.Lys2Ter"
 

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from vivo.cli.main import main
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 SICKLE = "CTTGCCCCACAGGGCAGTAA"
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def test_guides_json_around_c20(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "guides", "HBB", "--around", "c.20", "--window", "30", "--json")
+def test_guides_json_around_c20(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("guides", "HBB", "--around", "c.20", "--window", "30", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["schema_version"] == "1" and data["weights"]["efficiency"] == 1.0
@@ -33,21 +24,21 @@ def test_guides_json_around_c20(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(sickle["scores"]) == set(data["provenance"]["models"])
 
 
-def test_guides_exon_tsv_and_bed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = _run(capsys, "guides", "HBB", "--exon", "1", "--format", "tsv")
+def test_guides_exon_tsv_and_bed_files(run_vivo: RunVivo, tmp_path: Path) -> None:
+    code, out, _ = run_vivo("guides", "HBB", "--exon", "1", "--format", "tsv")
     header, *rows = out.strip().split("\n")
     assert code == 0 and header.startswith("rank\tid\tspacer") and any(SICKLE in r for r in rows)
     bed = tmp_path / "g.bed"
-    code, _, _ = _run(capsys, "guides", "HBB", "--exon", "1", "--out", str(bed))
+    code, _, _ = run_vivo("guides", "HBB", "--exon", "1", "--out", str(bed))
     lines = bed.read_text().splitlines()
     assert code == 0 and lines[0].startswith("track")
     fields = next(line for line in lines if SICKLE in line).split("\t")
     assert fields[:3] == ["U01317.1", "62220", "62240"] and fields[5] == "-"
 
 
-def test_cas12a_region_is_marked_unscored(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(
-        capsys, "guides", "--region", "U01317.1:62100-62300", "-n", "AsCas12a", "--json"
+def test_cas12a_region_is_marked_unscored(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo(
+        "guides", "--region", "U01317.1:62100-62300", "-n", "AsCas12a", "--json"
     )
     data = json.loads(out)
     assert code == 0 and data["guides"]
@@ -79,14 +70,12 @@ def test_cas12a_region_is_marked_unscored(capsys: pytest.CaptureFixture[str]) ->
         (["guides", "HBB", "-o", "/proc/x.tsv"], "system folder"),
     ],
 )
-def test_bad_input_exits_2(
-    capsys: pytest.CaptureFixture[str], args: list[str], needle: str
-) -> None:
-    code, _, err = _run(capsys, *args)
+def test_bad_input_exits_2(run_vivo: RunVivo, args: list[str], needle: str) -> None:
+    code, _, err = run_vivo(*args)
     assert code == 2 and needle in err and err.startswith("vivo: error:") and err.count("\n") == 1
 
 
-def test_nucleases_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "nucleases", "--json")
+def test_nucleases_json(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("nucleases", "--json")
     names = [n["name"] for n in json.loads(out)["nucleases"]]
     assert code == 0 and {"SpCas9", "SaCas9-KKH", "enAsCas12a"} <= set(names)

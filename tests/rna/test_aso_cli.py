@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -10,23 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vivo.cli.main import main
 from vivo.core.seq import reverse_complement
 from vivo.rna.transcript import bundled_transcript
 
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 
-def test_include_json_on_bundled_smn2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "rna", "aso", "SMN2", "--mode", "include", "--exon", "7",
+def test_include_json_on_bundled_smn2(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("rna", "aso", "SMN2", "--mode", "include", "--exon", "7",
                         "--top", "4", "--json")  # fmt: skip
     assert code == 0
     data = json.loads(out)
@@ -40,14 +32,14 @@ def test_include_json_on_bundled_smn2(capsys: pytest.CaptureFixture[str]) -> Non
     assert any("genome off-targets not searched" in n for n in data["notes"])
 
 
-def test_gapmer_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "rna", "aso", "ADA", "--mode", "gapmer", "--top", "3")
+def test_gapmer_table(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("rna", "aso", "ADA", "--mode", "gapmer", "--top", "3")
     assert code == 0
     assert "RNase H gapmers" in out and "5-10-5 2'-MOE gapmer" in out
 
 
 def test_out_folder_from_a_genbank_file_with_a_transcriptome(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_vivo: RunVivo, tmp_path: Path
 ) -> None:
     gb = tmp_path / "dmd.gb"
     gb.write_bytes(
@@ -61,7 +53,7 @@ def test_out_folder_from_a_genbank_file_with_a_transcriptome(
                   f">ENSTY.1|ENSGY.1|-|-|PARA-201|PARA|{len(copy) + 80}|\n"
                   f"{'A' * 40}{copy}{'A' * 40}\n")  # fmt: skip
     out = tmp_path / "res"
-    code, _, err = _run(capsys, "rna", "aso", "--transcript", str(gb), "--mode", "skip",
+    code, _, err = run_vivo("rna", "aso", "--transcript", str(gb), "--mode", "skip",
                         "--exon", "51", "--chemistry", "pmo", "--length", "25", "--top", "12",
                         "--transcriptome", str(tm), "--out", str(out))  # fmt: skip
     assert code == 0, err
@@ -98,20 +90,20 @@ def test_out_folder_from_a_genbank_file_with_a_transcriptome(
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], match: str
+    run_vivo: RunVivo, tmp_path: Path, args: tuple[str, ...], match: str
 ) -> None:
     out = tmp_path / "res"
-    code, _, err = _run(capsys, "rna", "aso", *args, "--out", str(out))
+    code, _, err = run_vivo("rna", "aso", *args, "--out", str(out))
     assert code == 2
     lines = [x for x in err.splitlines() if x.strip()]
     assert len(lines) == 1 and lines[0].startswith("vivo: error:") and match in lines[0]
     assert not out.exists()
 
 
-def test_non_nucleotide_transcript_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_non_nucleotide_transcript_file(run_vivo: RunVivo, tmp_path: Path) -> None:
     fa = tmp_path / "bad.fa"
     fa.write_text(">x\nACGTACGTACGTQQACGTACGTACGTACGT\n")
-    code, _, err = _run(capsys, "rna", "aso", "--transcript", str(fa), "--mode", "gapmer")
+    code, _, err = run_vivo("rna", "aso", "--transcript", str(fa), "--mode", "gapmer")
     assert code == 2 and err.startswith("vivo: error:") and len(err.strip().splitlines()) == 1
 
 
@@ -127,7 +119,7 @@ def test_non_nucleotide_transcript_file(capsys: pytest.CaptureFixture[str], tmp_
                                                     "cet-3-10-3", "MOE-5-10-5", "dna", "é"])),
 )  # fmt: skip
 def test_random_requests_exit_0_or_one_error_line(
-    capsys: pytest.CaptureFixture[str],
+    run_vivo: RunVivo,
     gene: str,
     mode: str,
     exon: str | None,
@@ -138,7 +130,7 @@ def test_random_requests_exit_0_or_one_error_line(
     for flag, value in (("--exon", exon), ("--length", length), ("--chemistry", chemistry)):
         if value is not None:
             args += [flag, value]
-    code, out, err = _run(capsys, *args)
+    code, out, err = run_vivo(*args)
     assert code in (0, 2), err
     if code == 2:
         lines = [x for x in err.splitlines() if x.strip()]
@@ -148,12 +140,12 @@ def test_random_requests_exit_0_or_one_error_line(
 
 
 def test_bundled_locus_gene_searches_the_locus_and_drops_the_on_target(
-    capsys: pytest.CaptureFixture[str],
+    run_vivo: RunVivo,
 ) -> None:
     from vivo.core.coords import Interval, Locus
     from vivo.genome import bundled_locus
 
-    code, out, err = _run(capsys, "rna", "aso", "HBB", "--mode", "gapmer", "--top", "3", "--json")
+    code, out, err = run_vivo("rna", "aso", "HBB", "--mode", "gapmer", "--top", "3", "--json")
     assert code == 0, err
     data = json.loads(out)
     genome = bundled_locus()
@@ -171,13 +163,11 @@ def test_bundled_locus_gene_searches_the_locus_and_drops_the_on_target(
     assert any("bundled locus" in n for n in data["notes"])
 
 
-def test_vcf_variant_under_the_best_design_sends_it_last(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_vcf_variant_under_the_best_design_sends_it_last(run_vivo: RunVivo, tmp_path: Path) -> None:
     from vivo.io.vcf import VcfRecord, write_vcf
 
     base = ("rna", "aso", "SMN2", "--mode", "include", "--exon", "7", "--top", "3", "--json")
-    code, out, _ = _run(capsys, *base)
+    code, out, _ = run_vivo(*base)
     best = json.loads(out)["designs"][0]
     locus = best["location"]["genomic"][0]["locus"]  # chr5:start-end(+), 1-based
     contig, span = locus.split(":")
@@ -185,7 +175,7 @@ def test_vcf_variant_under_the_best_design_sends_it_last(
     vcf = tmp_path / "v.vcf"
     write_vcf(vcf, [VcfRecord(contig, start + 4, "A", ("G",), genotype=(0, 1))],
               samples=("P1",), contigs=((contig, 181538259),))  # fmt: skip
-    code, out, err = _run(capsys, *base, "--vcf", str(vcf))
+    code, out, err = run_vivo(*base, "--vcf", str(vcf))
     assert code == 0, err
     data = json.loads(out)
     assert data["designs"][0]["location"]["start"] != best["location"]["start"]

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from itertools import product
 from pathlib import Path
 
 import pytest
 
-from vivo.cli.main import main
 from vivo.core.errors import InputError
 from vivo.rna import aso, aso_fold
 from vivo.rna.transcript import bundled_transcript, transcript_from_annotation
 
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
+
 DATA = Path(__file__).parent / "data"
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _one_line(err: str) -> str:
@@ -45,26 +37,29 @@ def _one_line(err: str) -> str:
     ],
 )
 def test_terminal_exons_are_refused_in_words(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], words: tuple[str]
+    run_vivo: RunVivo,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    words: tuple[str],
 ) -> None:
     out = tmp_path / "res"
-    code, _, err = _run(capsys, "rna", "aso", *args, "--out", str(out))
+    code, _, err = run_vivo("rna", "aso", *args, "--out", str(out))
     line = _one_line(err)
     assert code == 2 and all(w in line for w in words) and "interval" not in line
     assert not out.exists()
 
 
 def test_flanks_are_clipped_at_the_neighbouring_exon_and_the_record(
-    capsys: pytest.CaptureFixture[str],
+    run_vivo: RunVivo,
 ) -> None:
-    code, out, err = _run(capsys, "rna", "aso", "HBB", "--mode", "skip", "--exon", "2",
+    code, out, err = run_vivo("rna", "aso", "HBB", "--mode", "skip", "--exon", "2",
                           "--flank", "1000", "--top", "3", "--json")  # fmt: skip
     assert code == 0, err
     data = json.loads(out)
     assert any("upstream flank of exon 2 clipped to 130 nt" in n for n in data["notes"])
     for d in data["designs"]:  # no tile reaches into exon 1 or exon 3
         assert "exon 1" not in d["location"]["label"] and "exon 3" not in d["location"]["label"]
-    code, out, err = _run(capsys, "rna", "aso", "DMD", "--mode", "skip", "--exon", "51",
+    code, out, err = run_vivo("rna", "aso", "DMD", "--mode", "skip", "--exon", "51",
                           "--flank", "800", "--top", "1", "--json")  # fmt: skip
     assert code == 0, err
     assert any("record holds no more intron" in n for n in json.loads(out)["notes"])
@@ -114,53 +109,53 @@ def test_gapmer_longer_than_the_transcript_says_so(tmp_path: Path) -> None:
 # -- R2: files of several transcripts ------------------------------------------------------------
 @pytest.mark.parametrize("command", ["sirna", "aso"])
 def test_a_file_of_several_transcripts_is_never_read_as_its_first(
-    capsys: pytest.CaptureFixture[str], command: str
+    run_vivo: RunVivo, command: str
 ) -> None:
     fa = str(DATA / "two_transcripts.fa")
-    code, _, err = _run(capsys, "rna", command, "--transcript", fa, "--top", "1")
+    code, _, err = run_vivo("rna", command, "--transcript", fa, "--top", "1")
     line = _one_line(err)
     assert code == 2 and "ADA-part1, ADA-part2" in line and "--transcript-id" in line
-    code, _, err = _run(capsys, "rna", command, "ADA", "--transcript", fa, "--top", "1")
+    code, _, err = run_vivo("rna", command, "ADA", "--transcript", fa, "--top", "1")
     assert code == 2 and "2 records of ADA" in _one_line(err)
-    code, out, err = _run(capsys, "rna", command, "--transcript", fa, "--transcript-id",
+    code, out, err = run_vivo("rna", command, "--transcript", fa, "--transcript-id",
                           "ADA-part2", "--top", "1", "--json",
                           *(["--region", "any"] if command == "sirna" else []))  # fmt: skip
     assert code == 0, err
     data = json.loads(out)
     tid = data["transcript"]["transcript_id"] if command == "sirna" else data["transcript_id"]
     assert tid == "ADA-part2"
-    code, _, err = _run(capsys, "rna", command, "--transcript", fa, "--transcript-id", "NOPE")
+    code, _, err = run_vivo("rna", command, "--transcript", fa, "--transcript-id", "NOPE")
     assert code == 2 and "its records: ADA-part1, ADA-part2" in _one_line(err)
 
 
 def test_a_genbank_file_of_several_records_is_chosen_by_id(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_vivo: RunVivo, tmp_path: Path
 ) -> None:
     gb = tmp_path / "three.gb"
     gb.write_bytes(b"".join(
         resources.files("vivo.rna").joinpath("data", n).read_bytes()
         for n in ("ADA_GRCh37_derived_mRNA.gb", "DMD_exon51_GRCh37.gb", "SMN2_exon7_GRCh38.gb")
     ))  # fmt: skip
-    code, _, err = _run(capsys, "rna", "aso", "--transcript", str(gb), "--mode", "skip",
+    code, _, err = run_vivo("rna", "aso", "--transcript", str(gb), "--mode", "skip",
                         "--exon", "51")  # fmt: skip
     assert code == 2 and "holds 3 transcript records" in _one_line(err)
     for chooser in (["--transcript-id", "DMD_exon51_GRCh37"], ["DMD"]):
-        code, out, err = _run(capsys, "rna", "aso", *chooser, "--transcript", str(gb),
+        code, out, err = run_vivo("rna", "aso", *chooser, "--transcript", str(gb),
                               "--mode", "skip", "--exon", "51", "--top", "1", "--json")  # fmt: skip
         assert code == 0, err
         assert json.loads(out)["transcript_id"] == "DMD_exon51_GRCh37"
 
 
 def test_short_transcripts_and_unknown_genes_get_a_useful_hint(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_vivo: RunVivo, tmp_path: Path
 ) -> None:
     fa = tmp_path / "short.fa"
     fa.write_text(">short\nACGUACGUACGUACGU\n")
-    code, _, err = _run(capsys, "rna", "sirna", "--transcript", str(fa), "--region", "any")
+    code, _, err = run_vivo("rna", "sirna", "--transcript", str(fa), "--region", "any")
     line = _one_line(err)
     assert code == 2 and "the mRNA of short is 16 nt" in line and "longer transcript" in line
     gb = resources.files("vivo.rna").joinpath("data", "DMD_exon51_GRCh37.gb")
     path = tmp_path / "dmd.gb"
     path.write_bytes(gb.read_bytes())
-    code, _, err = _run(capsys, "rna", "aso", "NOPE", "--transcript", str(path), "--mode", "gapmer")
+    code, _, err = run_vivo("rna", "aso", "NOPE", "--transcript", str(path), "--mode", "gapmer")
     assert code == 2 and "its genes: DMD" in _one_line(err)

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from vivo.cli.main import main
 from vivo.rna.transcript import bundled_transcript
 
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 
-def test_sirna_json_on_bundled_ada(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "rna", "sirna", "ADA", "--top", "3", "--json")
+def test_sirna_json_on_bundled_ada(run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("rna", "sirna", "ADA", "--top", "3", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["schema"] == "vivo.rna.sirna/1" and len(data["duplexes"]) == 3
@@ -33,7 +25,7 @@ def test_sirna_json_on_bundled_ada(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_sirna_out_folder_with_fasta_transcript_and_transcriptome(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    run_vivo: RunVivo, tmp_path: Path
 ) -> None:
     ada = bundled_transcript("ADA").mrna
     fa = tmp_path / "ada.fa"
@@ -45,7 +37,7 @@ def test_sirna_out_folder_with_fasta_transcript_and_transcriptome(
     tm.write_text(f">ENSTX.1|ENSGX.1|-|-|ADA-201|ADA|1532|CDS:129-1220|\n{ada}\n"
                   f">ENSTY.1|ENSGY.1|-|-|PARA-201|PARA|{len(other)}|\n{other}\n")  # fmt: skip
     out = tmp_path / "res"
-    code, _, err = _run(capsys, "rna", "sirna", "--transcript", str(fa), "--transcriptome",
+    code, _, err = run_vivo("rna", "sirna", "--transcript", str(fa), "--transcriptome",
                         str(tm), "--region", "cds", "--top", "40", "--out", str(out))  # fmt: skip
     assert code == 0, err
     data = json.loads((out / "sirna.json").read_text())
@@ -64,10 +56,10 @@ def test_sirna_out_folder_with_fasta_transcript_and_transcriptome(
                for n in data["notes"])  # fmt: skip
 
 
-def test_sirna_vcf_positions_rank_last(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_sirna_vcf_positions_rank_last(run_vivo: RunVivo, tmp_path: Path) -> None:
     from vivo.io.vcf import VcfRecord, write_vcf
 
-    code, out, _ = _run(capsys, "rna", "sirna", "ADA", "--top", "1", "--json")
+    code, out, _ = run_vivo("rna", "sirna", "ADA", "--top", "1", "--json")
     best = json.loads(out)["duplexes"][0]
     locus = best["location"]["genomic"][0]["locus"]  # e.g. chr20:43251..-43251..(-)
     contig, span = locus.split(":")
@@ -75,7 +67,7 @@ def test_sirna_vcf_positions_rank_last(capsys: pytest.CaptureFixture[str], tmp_p
     vcf = tmp_path / "v.vcf"
     write_vcf(vcf, [VcfRecord(contig, start + 3, "A", ("G",), genotype=(0, 1))],
               samples=("P1",), contigs=((contig, 63025520),))  # fmt: skip
-    code, out, err = _run(capsys, "rna", "sirna", "ADA", "--top", "1", "--vcf", str(vcf), "--json")
+    code, out, err = run_vivo("rna", "sirna", "ADA", "--top", "1", "--vcf", str(vcf), "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["variants_used"] == 1 and data["duplexes"][0]["start"] != best["start"]
@@ -92,22 +84,23 @@ def test_sirna_vcf_positions_rank_last(capsys: pytest.CaptureFixture[str], tmp_p
     ],
 )
 def test_sirna_bad_input_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], message: str
+    run_vivo: RunVivo,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    message: str,
 ) -> None:
     out = tmp_path / "never"
-    code, _, err = _run(capsys, "rna", "sirna", *args, "--out", str(out))
+    code, _, err = run_vivo("rna", "sirna", *args, "--out", str(out))
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
 
 
-def test_sirna_bad_letters_and_short_transcript(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_sirna_bad_letters_and_short_transcript(run_vivo: RunVivo, tmp_path: Path) -> None:
     bad = tmp_path / "bad.fa"
     bad.write_text(">x\nACGTXXACGTACGTACGTACGTAAA\n")
-    code, _, err = _run(capsys, "rna", "sirna", "--transcript", str(bad), "--region", "any")
+    code, _, err = run_vivo("rna", "sirna", "--transcript", str(bad), "--region", "any")
     assert code == 2 and err.startswith("vivo: error:") and len(err.strip().splitlines()) == 1
     short = tmp_path / "short.fa"
     short.write_text(">s\nACGUACGUAC\n")
-    code, _, err = _run(capsys, "rna", "sirna", "--transcript", str(short), "--region", "any")
+    code, _, err = run_vivo("rna", "sirna", "--transcript", str(short), "--region", "any")
     assert code == 2 and "19-nt site" in err

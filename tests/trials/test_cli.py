@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
-from vivo.cli.main import main
-
 from .conftest import Scripted
 
-
-def _run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    else:  # pragma: no cover
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 
-def test_table_by_default(fake_trials, fast, capsys):
-    code, out, err = _run(
-        capsys, "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url
+def test_table_by_default(fake_trials, fast, run_vivo: RunVivo):
+    code, out, err = run_vivo(
+        "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url
     )
     assert code == 0, err
     assert "NCT05329649" in out and "gene editing (product: Casgevy)" in out
@@ -32,10 +22,9 @@ def test_table_by_default(fake_trials, fast, capsys):
     assert "left out" not in out and "nctId" in err  # the malformed record is a note
 
 
-def test_json_and_filters(fake_trials, fast, capsys):
-    code, out, _ = _run(
-        capsys, "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url,
-        "--age", "8", "--modality", "gene_editing", "--json",
+def test_json_and_filters(fake_trials, fast, run_vivo: RunVivo):
+    code, out, _ = run_vivo("trials", "--disease", "sickle cell disease",
+        "--api-url", fake_trials.url, "--age", "8", "--modality", "gene_editing", "--json",
     )  # fmt: skip
     assert code == 0
     doc = json.loads(out)
@@ -43,10 +32,10 @@ def test_json_and_filters(fake_trials, fast, capsys):
     assert [s["nct_id"] for s in doc["studies"]] == ["NCT05329649", "NCT05477563", "NCT04208529"]
 
 
-def test_tsv_status_phase_country_sent_to_the_service(fake_trials, fast, capsys):
-    code, out, _ = _run(
-        capsys, "trials", "HBB", "--disease", "sickle cell disease", "--status", "recruiting",
-        "--phase", "1", "--phase", "2", "--country", "United States", "--format", "tsv",
+def test_tsv_status_phase_country_sent_to_the_service(fake_trials, fast, run_vivo: RunVivo):
+    code, out, _ = run_vivo("trials", "HBB", "--disease", "sickle cell disease",
+        "--status", "recruiting", "--phase", "1", "--phase", "2", "--country", "United States",
+        "--format", "tsv",
         "--api-url", fake_trials.url,
     )  # fmt: skip
     assert code == 0
@@ -61,11 +50,11 @@ def test_tsv_status_phase_country_sent_to_the_service(fake_trials, fast, capsys)
     assert 'AREA[LocationCountry]("United States")' in q["filter.advanced"][0]
 
 
-def test_offline_says_how_old_the_cache_is(fake_trials, fast, capsys, monkeypatch):
+def test_offline_says_how_old_the_cache_is(fake_trials, fast, run_vivo: RunVivo, monkeypatch):
     monkeypatch.setenv("VIVO_TRIALS_URL", fake_trials.url)  # the environment variable
-    assert _run(capsys, "trials", "--disease", "sickle cell disease")[0] == 0
+    assert run_vivo("trials", "--disease", "sickle cell disease")[0] == 0
     n = len(fake_trials.requests)
-    code, out, _ = _run(capsys, "trials", "--disease", "sickle cell disease", "--offline")
+    code, out, _ = run_vivo("trials", "--disease", "sickle cell disease", "--offline")
     assert code == 0 and len(fake_trials.requests) == n
     assert "from cache, retrieved" in out.replace("\n", " ") and "ago" in out
 
@@ -83,8 +72,8 @@ def test_offline_says_how_old_the_cache_is(fake_trials, fast, capsys, monkeypatc
         (["--disease", "x", "--offline"], "no cached"),
     ],
 )
-def test_bad_input_is_one_line(capsys, args, match):
-    code, out, err = _run(capsys, "trials", *args)
+def test_bad_input_is_one_line(run_vivo: RunVivo, args, match):
+    code, out, err = run_vivo("trials", *args)
     assert code == 2 and out == ""
     assert err.startswith("vivo: error:") and err.count("\n") == 1 and match in err
 
@@ -97,35 +86,36 @@ def test_bad_input_is_one_line(capsys, args, match):
         ([Scripted(200, b"<html>")], "not JSON"),
     ],
 )
-def test_service_errors_are_one_line(fake_trials, fast, capsys, answers, match, _own_cache):
+def test_service_errors_are_one_line(
+    fake_trials, fast, run_vivo: RunVivo, answers, match, _own_cache
+):
     fake_trials.then(*answers)
-    code, out, err = _run(capsys, "trials", "--disease", "x", "--api-url", fake_trials.url)
+    code, out, err = run_vivo("trials", "--disease", "x", "--api-url", fake_trials.url)
     assert code == 2 and err.startswith("vivo: error:") and match in err
     assert err.count("\n") == 1
     assert not (_own_cache / "trials").exists()  # nothing cached from a failed search
 
 
-def test_unreachable_is_one_line(capsys, fast):
+def test_unreachable_is_one_line(run_vivo: RunVivo, fast):
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    code, _, err = _run(
-        capsys, "trials", "--disease", "x", "--api-url", f"http://127.0.0.1:{port}/api/v2"
+    code, _, err = run_vivo(
+        "trials", "--disease", "x", "--api-url", f"http://127.0.0.1:{port}/api/v2"
     )
     assert code == 2 and "cannot connect" in err and err.count("\n") == 1
 
 
 def test_online_answer_is_shown_when_the_cache_cannot_be_written(
-    fake_trials, fast, capsys, monkeypatch, tmp_path
+    fake_trials, fast, run_vivo: RunVivo, monkeypatch, tmp_path
 ):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be\n")
     monkeypatch.setenv("VIVO_CACHE_DIR", str(blocker))
-    code, out, err = _run(
-        capsys, "trials", "--disease", "sickle cell disease", "--api-url", fake_trials.url,
-        "--json",
+    code, out, err = run_vivo("trials", "--disease", "sickle cell disease",
+        "--api-url", fake_trials.url, "--json",
     )  # fmt: skip
     assert code == 0, err
     doc = json.loads(out)
@@ -133,6 +123,6 @@ def test_online_answer_is_shown_when_the_cache_cannot_be_written(
     assert any(n.startswith("the answer was not cached") for n in doc["notes"]), doc["notes"]
     assert blocker.read_text() == "a file where the cache folder should be\n"
     # offline there is still nothing cached: one line, exit 2
-    code, _, err = _run(capsys, "trials", "--disease", "sickle cell disease", "--api-url",
+    code, _, err = run_vivo("trials", "--disease", "sickle cell disease", "--api-url",
                         fake_trials.url, "--offline")  # fmt: skip
     assert code == 2 and err.startswith("vivo: error:") and len(err.splitlines()) == 1

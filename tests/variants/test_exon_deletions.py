@@ -4,13 +4,13 @@ the planner's exon skip, and `vivo plan --exons`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vivo.cli.main import main
 from vivo.core.errors import InputError
 from vivo.knowledge.exons import (
     exon_change,
@@ -25,6 +25,8 @@ from vivo.planning.plan import Option
 from vivo.planning.requests import AsoDesign
 from vivo.variants.uncertain import format_uncertain, parse_uncertain
 from vivo.workflows.plan import PlanRequest
+
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 T = load_exon_table("DMD")
 
@@ -203,16 +205,6 @@ def test_plan_request_refuses_exons_with_a_variant() -> None:
         PlanRequest(gene="DMD", exons="48", exon_change="inv")
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -224,17 +216,19 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     ],
 )
 def test_cli_one_line_errors(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: tuple[str, ...], message: str
+    run_vivo: RunVivo,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    message: str,
 ) -> None:
-    code, _, err = _run(capsys, "plan", *args, "--trials", "off", "--out", str(tmp_path / "o"))
+    code, _, err = run_vivo("plan", *args, "--trials", "off", "--out", str(tmp_path / "o"))
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and lines[0].startswith("vivo: error: ")
     assert message in lines[0]
 
 
-def test_cli_plans_an_exon_deletion(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = _run(
-        capsys, "plan", "DMD", "--exons", "48-50", "--trials", "off", "--json",
+def test_cli_plans_an_exon_deletion(run_vivo: RunVivo, tmp_path: Path) -> None:
+    code, out, _ = run_vivo("plan", "DMD", "--exons", "48-50", "--trials", "off", "--json",
         "--out", str(tmp_path / "o"),
     )  # fmt: skip
     assert code == 0

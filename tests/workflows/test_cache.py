@@ -6,16 +6,18 @@ import json
 import os
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from vivo.cli.main import main
 from vivo.core.errors import InputError
 from vivo.io.genome_store import GenomeStore
 from vivo.rna.offtargets import Transcriptome
 from vivo.workflows.cache import cache_inventory, clear_cache
 from vivo.workflows.rna_index import transcriptome_indexes
+
+RunVivo = Callable[..., tuple[int, str, str]]  # the run_vivo fixture (tests/conftest.py)
 
 DAY = 86400.0
 
@@ -114,23 +116,16 @@ def test_bad_requests(cache: Path, kinds: tuple[str, ...], days: float | None, m
     assert len(cache_inventory().entries) == 4
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
-
-
-def test_cli(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "cache", "info", "--json")
+def test_cli(cache: Path, run_vivo: RunVivo) -> None:
+    code, out, _ = run_vivo("cache", "info", "--json")
     assert code == 0 and json.loads(out)["kinds"]["fasta"]["entries"] == 1
-    code, out, _ = _run(capsys, "cache", "clear", "trials", "fasta")
+    code, out, _ = run_vivo("cache", "clear", "trials", "fasta")
     assert code == 0 and "removed 2 entries" in out
-    code, _, err = _run(capsys, "cache", "clear", "web")
+    code, _, err = run_vivo("cache", "clear", "web")
     assert code == 2 and err.startswith("vivo: error:") and len(err.strip().splitlines()) == 1
-    code, _, err = _run(capsys, "cache", "clear", "--older-than", "inf")
+    code, _, err = run_vivo("cache", "clear", "--older-than", "inf")
     assert code == 2 and "--older-than" in err
-    code, out, _ = _run(capsys, "cache", "clear", "--json")
+    code, out, _ = run_vivo("cache", "clear", "--json")
     assert code == 0 and len(json.loads(out)["removed"]) == 2
 
 
