@@ -114,3 +114,19 @@ def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     pg.set_default_timeout(120_000)
     yield pg
     context.close()
+
+
+FINISHED = ("done", "failed", "cancelled")
+
+
+def wait_job(client, job_id: str, timeout: float = 300) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The job document of ``job_id`` once it has finished (polled every 0.2 s)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        doc = client.get(f"/api/jobs/{job_id}").json()
+        if doc["status"] in FINISHED:
+            return doc  # type: ignore[no-any-return]
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")

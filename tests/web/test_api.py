@@ -8,25 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import wait_job
+
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'vivo[web]'")
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx")
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-FINISHED = ("done", "failed", "cancelled")
 
 
 def _token(client) -> str:  # type: ignore[no-untyped-def]
     return str(client.cookies.get("vivo_csrf"))
-
-
-def _wait(client, job_id: str, timeout: float = 240) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        doc = client.get(f"/api/jobs/{job_id}").json()
-        if doc["status"] in FINISHED:
-            return doc  # type: ignore[no-any-return]
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
 
 
 def _job_id(response) -> str:  # type: ignore[no-untyped-def]
@@ -101,7 +92,7 @@ def test_knowledge_api(client) -> None:  # type: ignore[no-untyped-def]
 def plan_job(client) -> dict:  # type: ignore[no-untyped-def,type-arg]
     form = {"gene": "HBB", "variant": "c.20A>T", "zygosity": "homozygous"}
     r = client.post("/plan", data={**form, "csrf_token": _token(client)}, follow_redirects=False)
-    return _wait(client, _job_id(r))
+    return wait_job(client, _job_id(r))
 
 
 def test_plan_job_ranked_strategies_maps_and_downloads(client, plan_job) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +206,7 @@ def test_api_design_jobs(client) -> None:  # type: ignore[no-untyped-def]
     }  # fmt: skip
     for kind, r in jobs.items():
         assert r.status_code == 202, (kind, r.text)
-    docs = {k: _wait(client, r.json()["job"]) for k, r in jobs.items()}
+    docs = {k: wait_job(client, r.json()["job"]) for k, r in jobs.items()}
     for kind, d in docs.items():
         assert d["status"] == "done", (kind, d["message"])
     guides = docs["guides"]["result"]["guides"]
@@ -296,7 +287,7 @@ def test_cancel_a_running_job_stops_its_process(client) -> None:  # type: ignore
         assert time.monotonic() < end
         time.sleep(0.05)
     client.post(f"/api/jobs/{job_id}/cancel", headers={"X-Vivo-Client": "1"})
-    doc = _wait(client, job_id, timeout=30)
+    doc = wait_job(client, job_id, timeout=30)
     assert doc["status"] == "cancelled" and doc["result"] is None
 
 
@@ -403,7 +394,7 @@ def test_genome_upload_job_then_offtargets_stream_and_tsv(client, tmp_path: Path
     r = client.post("/genomes", data={"name": "toy", "nuclease": "SpCas9",
                                       "csrf_token": _token(client)}, files=files,
                     follow_redirects=False)  # fmt: skip
-    doc = _wait(client, _job_id(r))
+    doc = wait_job(client, _job_id(r))
     assert doc["status"] == "done", doc["message"]
     page = client.get(f"/jobs/{doc['id']}").text
     assert "Genome toy indexed" in page
@@ -425,7 +416,7 @@ def test_genome_upload_job_then_offtargets_stream_and_tsv(client, tmp_path: Path
     r = client.post("/offtargets", data={"genome": "toy", "guides": "\n".join(spacers),
                                          "mismatches": "3", "csrf_token": _token(client)},
                     follow_redirects=False)  # fmt: skip
-    doc = _wait(client, _job_id(r))
+    doc = wait_job(client, _job_id(r))
     assert doc["status"] == "done", doc["message"]
     assert doc["partial"]["done"] == 5 and len(doc["result"]["guides"]) == 5
     tsv = client.get(f"/jobs/{doc['id']}/files/offtargets.tsv").text
@@ -501,14 +492,14 @@ def test_internal_errors_do_not_leak(client, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_an_identical_job_reuses_the_finished_files(client) -> None:  # type: ignore[no-untyped-def]
     body = {"gene": "HBB", "exon": 1, "top": 3}
-    first = _wait(client, client.post("/api/guides", json=body).json()["job"])
+    first = wait_job(client, client.post("/api/guides", json=body).json()["job"])
     t0 = time.perf_counter()
-    second = _wait(client, client.post("/api/guides", json=body).json()["job"])
+    second = wait_job(client, client.post("/api/guides", json=body).json()["job"])
     assert second["status"] == "done" and second["id"] != first["id"]
     assert time.perf_counter() - t0 < 5
     assert second["result"] == first["result"]
     assert {f["name"] for f in second["files"]} == {f["name"] for f in first["files"]}
-    other = _wait(client, client.post("/api/guides", json={**body, "top": 2}).json()["job"])
+    other = wait_job(client, client.post("/api/guides", json={**body, "top": 2}).json()["job"])
     assert len(other["result"]["guides"]) == 2  # other parameters: a new run
 
 
@@ -518,7 +509,7 @@ def test_plan_from_an_uploaded_vcf(client) -> None:  # type: ignore[no-untyped-d
     r = client.post("/plan", data={"gene": "HBB", "csrf_token": _token(client)},
                     files={"vcf": ("patient <b>1</b>.vcf", vcf, "text/plain")},
                     follow_redirects=False)  # fmt: skip
-    doc = _wait(client, _job_id(r))
+    doc = wait_job(client, _job_id(r))
     assert doc["status"] == "done", doc["message"]
     assert "patient &lt;b&gt;1&lt;/b&gt;.vcf" in client.get(f"/jobs/{doc['id']}").text
     plan = client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()["plan"]
@@ -539,7 +530,7 @@ def test_a_vcf_error_in_the_job_names_the_upload_not_the_server_path(client) -> 
     r = client.post("/api/plan/vcf", data={"gene": "HBB"}, headers={"X-Vivo-Client": "1"},
                     files={"vcf": ("my sample.vcf", vcf, "text/plain")})  # fmt: skip
     assert r.status_code == 202, r.text
-    doc = _wait(client, r.json()["job"])
+    doc = wait_job(client, r.json()["job"])
     assert doc["status"] == "failed"
     data_dir = str(client.app.state.settings.data_dir)
     assert "my sample.vcf" in doc["message"], doc["message"]
@@ -570,7 +561,7 @@ def test_trials_page_and_api_from_the_cache(client) -> None:  # type: ignore[no-
     r = client.post("/api/trials", json={"disease": "sickle cell disease", "age": 500})
     assert r.status_code == 400
     r = client.post("/api/trials", json={"disease": "<script>x</script> cell", "mode": "cache"})
-    doc = _wait(client, r.json()["job"])
+    doc = wait_job(client, r.json()["job"])
     assert doc["status"] == "done", doc["message"]  # no cached answer: no studies, no network
     assert doc["result"]["kind"] == "vivo.trials" and doc["result"]["source"] in ("none", "cache")
     page = client.get(f"/jobs/{doc['id']}").text
@@ -612,4 +603,4 @@ def test_api_plan_from_a_vcf_upload_checks_before_running(client) -> None:  # ty
     r = client.post("/api/plan/vcf", data={"gene": "HBB"}, headers=head, files=files)
     assert r.status_code == 202
     client.post(f"/api/jobs/{r.json()['job']}/cancel", headers=head)  # the page test runs one
-    assert _wait(client, r.json()["job"])["status"] in ("cancelled", "done")
+    assert wait_job(client, r.json()["job"])["status"] in ("cancelled", "done")

@@ -9,15 +9,14 @@ import hashlib
 import http.server
 import json
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("genomepy", reason="genomepy (the vivo[fetch] extra) is not installed")
+from .conftest import wait_job
 
-FINISHED = {"done", "failed", "cancelled"}
+pytest.importorskip("genomepy", reason="genomepy (the vivo[fetch] extra) is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -60,22 +59,12 @@ def fetched(web_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         httpd.server_close()
 
 
-def _wait(client, job_id: str, timeout: float = 300) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        doc = client.get(f"/api/jobs/{job_id}").json()
-        if doc["status"] in FINISHED:
-            return doc  # type: ignore[no-any-return]
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
-
-
 def test_plan_on_a_fetched_annotated_genome(client, fetched: str) -> None:  # type: ignore[no-untyped-def]
     assert f'<option value="{fetched}"' in client.get("/plan").text
     assert fetched in client.get("/api/genomes").json()["annotated"]
     r = client.post("/api/plan", json={"gene": "HBB", "variant": "c.20A>T", "genome": fetched})
     assert r.status_code == 202, r.text
-    doc = _wait(client, r.json()["job"])
+    doc = wait_job(client, r.json()["job"])
     assert doc["status"] == "done", doc["message"]
     assert "dossier/plan.json" in {f["name"] for f in doc["files"]}
     plan = client.get(f"/jobs/{doc['id']}/files/dossier/plan.json").json()
@@ -121,7 +110,7 @@ def test_designs_on_a_fetched_annotated_genome(client, fetched: str) -> None:  #
         for genome in (None, fetched):
             r = client.post(f"/api/{kind}", json={**body, **({"genome": genome} if genome else {})})
             assert r.status_code == 202, r.text
-            doc = _wait(client, r.json()["job"])
+            doc = wait_job(client, r.json()["job"])
             assert doc["status"] == "done", doc["message"]
             done[kind, genome] = doc
     spacers = [
@@ -148,7 +137,7 @@ def test_cassette_cds_from_a_fetched_genome_is_cited(client, fetched: str) -> No
     assert r.status_code == 400 and "catalogue" in r.json()["error"]
     r = client.post("/api/cassette", json={"transgene": "HBE1", "genome": fetched})
     assert r.status_code == 202, r.text
-    doc = _wait(client, r.json()["job"])
+    doc = wait_job(client, r.json()["job"])
     assert doc["status"] == "done", doc["message"]
     text = json.dumps(doc["result"])
     assert f"the annotation of genome {fetched}" in text and '"user"' not in text
