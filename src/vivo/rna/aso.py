@@ -45,7 +45,7 @@ from vivo.core.provenance import Citation, ModelInfo
 from vivo.core.seq import gc_content, reverse_complement
 from vivo.rna import aso_fold
 from vivo.rna.aso_chemistry import STERIC_LENGTHS, Chemistry, get_chemistry, motif_flags
-from vivo.rna.aso_maxent import MAXENT_INFO, exon_site_strengths
+from vivo.rna.aso_maxent import MAXENT_INFO, YEO2004, exon_site_strengths
 from vivo.rna.offtargets import NearSite, PamlessIndex, ShardedTranscriptome, search_near_sites
 from vivo.rna.splicing import ESEFINDER_INFO, ESRSEQ_INFO, FAS_ESS_INFO, element_track
 from vivo.rna.transcript import RnaTranscript, SequenceKind, SiteLocation
@@ -94,15 +94,6 @@ CHIBA2021 = Citation(
     journal="Nucleic Acids Res",
     year=2021,
     doi="10.1093/nar/gkab442",
-)
-YEO2004 = Citation(
-    key="Yeo2004",
-    authors="Yeo G, Burge CB",
-    title="Maximum entropy modeling of short sequence motifs with applications to RNA splicing "
-    "signals",
-    journal="J Comput Biol",
-    year=2004,
-    doi="10.1089/1066527041410418",
 )
 
 MODEL_INFO: Final = ModelInfo(

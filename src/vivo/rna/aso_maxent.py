@@ -37,7 +37,7 @@ from vivo.core.coords import Interval
 from vivo.core.errors import DataError, InputError
 from vivo.core.provenance import Citation, ModelInfo
 
-__all__ = ["MAXENT_INFO", "exon_site_strengths", "score3", "score5"]
+__all__ = ["MAXENT_INFO", "YEO2004", "exon_site_strengths", "score3", "score5"]
 
 YEO2004: Final = Citation(
     key="Yeo2004",
