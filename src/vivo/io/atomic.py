@@ -50,6 +50,7 @@ __all__ = [
     "atomic_write",
     "check_output_dir",
     "check_output_file",
+    "pid_alive",
     "write_text_atomic",
 ]
 
@@ -201,7 +202,9 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, force: bool = 
     return Path(path)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (someone else's live process counts; an impossible pid
+    does not): the test of every stale-staging sweep."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -222,7 +225,7 @@ def _sweep_stale(parent: Path, name: str) -> None:
         if not entry.name.startswith(prefix) or not entry.name.endswith((".staging", ".old")):
             continue
         pid = entry.name[len(prefix) :].split(".", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)) and entry.is_dir(follow_symlinks=False):
+        if pid.isdigit() and not pid_alive(int(pid)) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
 
 

@@ -42,11 +42,12 @@ from vivo import __version__
 from vivo.core.errors import DataError, InputError
 from vivo.editing.offtarget.encoding import PamSet
 from vivo.editing.offtarget.index import PackedGenome, SiteIndex, padded_length
-from vivo.io.atomic import write_text_atomic
+from vivo.io.atomic import pid_alive, write_text_atomic
 from vivo.io.places import genomes_home
 
 __all__ = [
     "FORMAT_VERSION",
+    "STAGE_NAME",
     "GenomeMeta",
     "GenomeStore",
     "IndexInfo",
@@ -58,7 +59,8 @@ __all__ = [
 FORMAT_VERSION = 2
 GENOME_ARRAYS = ("packed", "other", "masked", "lengths", "offsets")
 SITE_ARRAYS = ("win", "nmask", "pos", "meta", "bucket_start", "pw", "dbucket_start", "dw", "drow")
-_STAGE = re.compile(r"^\.(?P<name>.+)\.pid(?P<pid>\d+)\.[^.]+\.(?:building|old|removing)$")
+#: names of staged, replaced and half-removed folders: ``.<name>.pid<PID>.<x>.<what>``
+STAGE_NAME = re.compile(r"^\.(?P<name>.+)\.pid(?P<pid>\d+)\.[^.]+\.(?:building|old|removing)$")
 _STAGE_GLOBS = (".*.building", ".*.old", ".*.removing")
 _LEGACY_AGE_S = 24 * 3600
 
@@ -174,16 +176,6 @@ class IndexInfo:
             v = getattr(self, f)
             out[f] = str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v
         return out
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
 
 
 def _repair_hint(name: str, source: str | None, extra: str = "") -> str:
@@ -304,9 +296,9 @@ class GenomeStore:
         ]
         candidates = [p for f in folders for g in _STAGE_GLOBS for p in f.glob(g)]
         for path in candidates:
-            m = _STAGE.match(path.name)
+            m = STAGE_NAME.match(path.name)
             if m:
-                stale = not _pid_alive(int(m.group("pid")))
+                stale = not pid_alive(int(m.group("pid")))
             else:
                 legacy = path.name.startswith(f".{locked_name}.") and path.parent == self.root
                 stale = legacy or time.time() - path.stat().st_mtime > _LEGACY_AGE_S

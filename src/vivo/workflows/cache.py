@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Final
 
 from vivo.core.errors import InputError
-from vivo.io.genome_store import GenomeStore
+from vivo.io.genome_store import STAGE_NAME, GenomeStore
 from vivo.io.places import cache_dir
 
 __all__ = ["CLEARABLE", "CacheEntry", "CacheInventory", "ClearReport", "cache_inventory",
@@ -69,7 +69,6 @@ _ENTRY_NAMES: Final[dict[str, re.Pattern[str]]] = {
     "annotation": re.compile(r"[0-9a-f]{24}-.+\.sqlite"),  # vivo.io.annotation_index
     "trials": re.compile(r"[0-9a-f]{32}\.json"),  # vivo.io.clinicaltrials.cache_file
 }
-_REMOVING = re.compile(r"\..+\.pid(?P<pid>\d+)\.x\.removing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +257,7 @@ def _sweep(root: Path, kinds: tuple[str, ...], now: float) -> None:
     """Remove what killed processes left in the folders of ``kinds``: ``.removing`` names of
     clears whose process is gone, the staging folders of killed transcriptome-index builds
     (by pid), and hidden FASTA/annotation build files older than :data:`STALE_BUILD_S`."""
-    from vivo.io.genome_store import _pid_alive
+    from vivo.io.atomic import pid_alive
 
     for kind in kinds:
         folder = root / kind
@@ -269,8 +268,8 @@ def _sweep(root: Path, kinds: tuple[str, ...], now: float) -> None:
                 GenomeStore(folder).sweep_stale()
             continue
         for path in folder.glob(".*"):
-            m = _REMOVING.fullmatch(path.name)
-            if m is not None and _pid_alive(int(m.group("pid"))):
+            m = STAGE_NAME.fullmatch(path.name)
+            if m is not None and pid_alive(int(m.group("pid"))):
                 continue
             if m is None and now - _mtime(path) < STALE_BUILD_S:
                 continue  # a build that may still run
