@@ -43,16 +43,14 @@ from vivo.cells.car import (
     make_domain,
 )
 from vivo.core.errors import InputError
-from vivo.core.seq import gc_content, translate
+from vivo.core.seq import translate
 from vivo.delivery.cassettes import Cassette, design_cassette
 from vivo.delivery.checks import CassetteReport, Check, check_cassette
 from vivo.delivery.motifs import (
     DEFAULT_ENZYMES,
-    find_polya_signals,
-    find_restriction_sites,
-    find_splice_donors,
 )
 from vivo.delivery.parts import Part, make_part
+from vivo.delivery.retroviral_checks import retroviral_checks
 from vivo.delivery.transgenes import back_translate, make_transgene
 from vivo.delivery.vectors import get_vector
 from vivo.io.atomic import atomic_dir, atomic_write, write_text_atomic
@@ -82,8 +80,6 @@ _TAILS: Final[dict[str, list[str]]] = {
     "lentivirus": ["Kozak", "CDS", "WPRE", "HIV1_3LTR_SIN"],
     "gammaretrovirus": ["Kozak", "CDS", "MoMLV_3LTR"],
 }
-_GC_WINDOW_BP: Final = 50
-_GC_BOUNDS: Final = (0.30, 0.70)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,63 +305,6 @@ def _assemble(construct: CarConstruct, req: CarRequest | TcrRequest) -> tuple[Ca
 # ---------------------------------------------------------------------------------- checks
 
 
-def _transcript_elements(c: Cassette) -> list[Any]:
-    """Elements inside the vector transcript read in its sense (LTRs excluded)."""
-    return [e for e in c.elements if e.part.kind != "ltr" and not e.reverse]
-
-
-def _polya_check(c: Cassette) -> Check:
-    hits = []
-    for e in _transcript_elements(c):
-        for p in find_polya_signals(c.sequence[e.start : e.end]):
-            hits.append({"element": e.part.name, "position_1based": e.start + p + 1})
-    bad = [h for h in hits if h["element"] == (c.cds.part.name if c.cds else "")]
-    status = "fail" if bad else ("warn" if hits else "pass")
-    msg = ("no AATAAA/ATTAAA polyadenylation signal in the sense of the vector transcript "
-           "(LTRs excluded)") if not hits else (
-        f"{len(hits)} polyA signal(s) in the sense of the vector transcript, in "
-        f"{sorted({h['element'] for h in hits})}: they can truncate the packaged RNA")  # fmt: skip
-    return Check("transcript_polya", status, msg, {"hits": hits})  # type: ignore[arg-type]
-
-
-def _splice_check(c: Cassette) -> Check:
-    el = c.cds
-    seq = c.element_sequence(el) if el else ""
-    donors = [p + 1 for p in find_splice_donors(seq)]
-    if not donors:
-        return Check("cds_splice_donors", "pass",
-                     "no strong cryptic 5' splice donor (MAGGTRAGT) in the CDS")  # fmt: skip
-    return Check("cds_splice_donors", "fail",
-                 f"{len(donors)} strong cryptic splice donor(s) in the CDS at {donors[:5]}: "
-                 "they can splice the vector RNA", {"cds_positions_1based": donors})  # fmt: skip
-
-
-def _sites_check(c: Cassette, avoid: tuple[str, ...]) -> Check:
-    if not avoid:
-        return Check("excluded_sites", "pass", "no restriction sites excluded by the user")
-    sites = find_restriction_sites(c.sequence, avoid)
-    hits = {e: [p + 1 for p in v] for e, v in sites.items() if v}
-    if not hits:
-        return Check("excluded_sites", "pass", f"none of {', '.join(avoid)} in the construct")
-    in_cds = c.cds is not None and any(
-        c.cds.start < p <= c.cds.end for v in hits.values() for p in v)  # fmt: skip
-    return Check("excluded_sites", "fail" if in_cds else "warn",
-                 f"excluded site(s) present: {hits}" + (" (in the CDS)" if in_cds else
-                 " (in bundled backbone parts, not the CDS)"), {"sites_1based": hits})  # fmt: skip
-
-
-def _gc_check(c: Cassette) -> Check:
-    seq = c.element_sequence(c.cds) if c.cds else ""
-    w = _GC_WINDOW_BP
-    gcs = [gc_content(seq[i : i + w]) for i in range(max(1, len(seq) - w + 1))]  # every window
-    lo, hi = min(gcs), max(gcs)
-    ok = _GC_BOUNDS[0] <= lo and hi <= _GC_BOUNDS[1]
-    return Check("gc_windows", "pass" if ok else "warn",
-                 f"CDS GC {gc_content(seq):.1%}; {w}-bp windows {lo:.0%}-{hi:.0%} "
-                 f"(bounds {_GC_BOUNDS[0]:.0%}-{_GC_BOUNDS[1]:.0%})",
-                 {"min": round(lo, 3), "max": round(hi, 3), "window_bp": w})  # fmt: skip
-
-
 def _promoter_note(req: CarRequest | TcrRequest, family: str) -> list[Check]:
     lte = (req.promoter or "MSCV").lower() == "mscv"
     if family == "gammaretrovirus" and not req.promoter_file and lte:
@@ -379,8 +318,7 @@ def _promoter_note(req: CarRequest | TcrRequest, family: str) -> list[Check]:
 def _run_checks(c: Cassette, req: CarRequest | TcrRequest) -> CassetteReport:
     avoid = _check_enzymes(req.avoid_sites)
     base = check_cassette(c, enzymes=tuple(dict.fromkeys((*DEFAULT_ENZYMES, *avoid))))
-    extra = [_polya_check(c), _splice_check(c), _sites_check(c, avoid), _gc_check(c),
-             *_promoter_note(req, get_vector(c.vector).family)]  # fmt: skip
+    extra = [*retroviral_checks(c, avoid), *_promoter_note(req, get_vector(c.vector).family)]
     return CassetteReport(c, (*base.checks, *extra))
 
 
